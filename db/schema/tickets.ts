@@ -1,0 +1,63 @@
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** Normalised tickets (METRICS.md §2), one row per (source, external id); the feed's own status is the current state. */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    kind: text('kind').notNull(),
+    priority: text('priority').notNull(),
+    vip: boolean('vip').notNull().default(false),
+    team: text('team'),
+    channel: text('channel'),
+    category: text('category'),
+    status: text('status'),
+    openedAt: instant('opened_at').notNull(),
+    firstResponseAt: instant('first_response_at'),
+    resolvedAt: instant('resolved_at'),
+    closedAt: instant('closed_at'),
+    satisfaction: integer('satisfaction'),
+    /** Columns the generic format does not name, kept as the feed gave them. */
+    extra: jsonb('extra').$type<Record<string, string>>(),
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
+    /** Moves only when the ticket's data changes, so the compute job can find what to re-evaluate. */
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tickets_source_external_id').on(t.source, t.externalId),
+    index('tickets_opened_at').on(t.openedAt),
+    index('tickets_open').on(t.resolvedAt),
+  ],
+);
+
+/** Per-ticket resolution SLA state, the output of src/sla/evaluate.ts, stamped with what it used. */
+export const ticketSla = pgTable(
+  'ticket_sla',
+  {
+    ticketId: bigint('ticket_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    policyVersion: text('policy_version').notNull(),
+    calendarId: text('calendar_id').notNull(),
+    targetMinutes: integer('target_minutes'),
+    elapsedMs: bigint('elapsed_ms', { mode: 'number' }).notNull(),
+    outcome: text('outcome').notNull(),
+    dueAt: instant('due_at'),
+    breachedAt: instant('breached_at'),
+    outcomeAt: instant('outcome_at'),
+    everBreached: boolean('ever_breached').notNull(),
+    /** The ticket's updated_at this state was computed from. */
+    ticketUpdatedAt: instant('ticket_updated_at').notNull(),
+    evaluatedAt: instant('evaluated_at').notNull(),
+  },
+  (t) => [index('ticket_sla_outcome').on(t.outcome)],
+);
+
+export type Ticket = typeof tickets.$inferSelect;
+export type NewTicket = typeof tickets.$inferInsert;
+export type TicketSla = typeof ticketSla.$inferSelect;
+export type NewTicketSla = typeof ticketSla.$inferInsert;

@@ -1,0 +1,37 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export const envSchema = z.object({
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.string().url().optional()),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  ATTAIN_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  ATTAIN_CONFIG: z.preprocess(emptyToUndefined, z.string().optional()),
+});
+
+export type Env = {
+  databaseUrl?: string;
+  redisUrl?: string;
+  port: number;
+  dataDir: string;
+  configFile?: string;
+};
+
+/** Parsed once at start-up; a bad value stops the process with the variable named. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`environment variable ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    port: e.PORT,
+    dataDir: path.resolve(e.ATTAIN_DATA_DIR),
+    configFile: e.ATTAIN_CONFIG,
+  };
+}
