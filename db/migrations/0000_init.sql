@@ -2,6 +2,8 @@ CREATE TABLE "ticket_sla" (
 	"ticket_id" bigint PRIMARY KEY NOT NULL,
 	"policy_version" text NOT NULL,
 	"calendar_id" text NOT NULL,
+	"opened_at" timestamp with time zone NOT NULL,
+	"resolved_at" timestamp with time zone,
 	"target_minutes" integer,
 	"elapsed_ms" bigint NOT NULL,
 	"outcome" text NOT NULL,

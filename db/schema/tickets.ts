@@ -43,6 +43,9 @@ export const ticketSla = pgTable(
       .references(() => tickets.id, { onDelete: 'cascade' }),
     policyVersion: text('policy_version').notNull(),
     calendarId: text('calendar_id').notNull(),
+    /** The instants it was evaluated from, so a later change can find the periods it left. */
+    openedAt: instant('opened_at').notNull(),
+    resolvedAt: instant('resolved_at'),
     targetMinutes: integer('target_minutes'),
     elapsedMs: bigint('elapsed_ms', { mode: 'number' }).notNull(),
     outcome: text('outcome').notNull(),

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { compileCalendar, type BusinessCalendar } from '../src/calendar/calendar.ts';
+import { addDays, localDayKey, localToUtc } from '../src/calendar/zone.ts';
+import type { AppConfig } from '../src/config/app-config.ts';
+import { createAttainmentAccumulator, dimKey } from '../src/sla/attainment.ts';
+import { evaluateTicket } from '../src/sla/evaluate.ts';
+import { versionInForce, type Priority } from '../src/sla/policy.ts';
+import { replaceMetricMonths } from '../src/store/metrics.ts';
+import { evaluatedTicketsBetween, saveSlaStates, ticketsToEvaluate } from '../src/store/sla.ts';
+import type { NewTicketSla } from '../db/schema.ts';
+import type { Db } from '../db/client.ts';
+import { defineJob } from './define.ts';
+
+export const SLA_METRIC = 'sla.resolution';
+
+/** The calendars and policies of a configuration, compiled once per run. */
+export function slaRules(config: AppConfig) {
+  const calendars = new Map<string, BusinessCalendar>(config.calendars.map((c) => [c.id, compileCalendar(c)]));
+  const policies = [...config.policies].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  const first = policies[0]!;
+  const zone = calendars.get(first.calendarId)!.zone;
+  return {
+    zone,
+    calendars,
+    policyIds: policies.map((p) => p.id),
+    /** The version in force at the ticket's opening, by the local date in the policies' zone. */
+    policyAt(openedAt: number) {
+      const policy = versionInForce(policies, localDayKey(zone, openedAt)) ?? first;
+      return { policy, calendar: calendars.get(policy.calendarId)! };
+    },
+  };
+}
+
+const monthOf = (zone: string, d: Date | null) => (d ? localDayKey(zone, d.getTime()).slice(0, 7) : null);
+
+/** Re-evaluates stale tickets; returns the local months whose figures may have moved. */
+export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date) {
+  const rules = slaRules(config);
+  const months = new Set<string>();
+  let evaluated = 0;
+  for await (const page of ticketsToEvaluate(db, rules.policyIds)) {
+    const states: NewTicketSla[] = [];
+    for (const t of page) {
+      const resolvedAt = t.resolvedAt ?? t.closedAt;
+      const { policy, calendar } = rules.policyAt(t.openedAt.getTime());
+      const r = evaluateTicket(
+        { kind: t.kind, priority: t.priority as Priority, vip: t.vip, openedAt: t.openedAt.getTime(), resolvedAt: resolvedAt?.getTime() ?? null },
+        policy,
+        calendar,
+        now.getTime(),
+      );
+      const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
+      states.push({
+        ticketId: t.id,
+        policyVersion: r.policyVersion,
+        calendarId: r.calendarId,
+        openedAt: t.openedAt,
+        resolvedAt,
+        targetMinutes: r.targetMinutes,
+        elapsedMs: r.elapsedMs,
+        outcome: r.outcome,
+        dueAt: toDate(r.dueAt),
+        breachedAt: toDate(r.breachedAt),
+        outcomeAt: toDate(r.outcomeAt),
+        everBreached: r.everBreached,
+        ticketUpdatedAt: t.updatedAt,
+        evaluatedAt: now,
+      });
+      const old = t.old;
+      const moved =
+        old === null ||
+        old.outcome !== r.outcome ||
+        (old.outcomeAt?.getTime() ?? null) !== r.outcomeAt ||
+        (old.breachedAt?.getTime() ?? null) !== r.breachedAt ||
+        t.updatedAt.getTime() !== (old.ticketUpdatedAt?.getTime() ?? null);
+      if (moved) {
+        for (const d of [t.openedAt, resolvedAt, old?.openedAt ?? null, old?.resolvedAt ?? null, old?.outcomeAt ?? null, old?.breachedAt ?? null, toDate(r.outcomeAt), toDate(r.breachedAt)]) {
+          const m = monthOf(rules.zone, d);
+          if (m) months.add(m);
+        }
+      }
+    }
+    await saveSlaStates(db, states);
+    evaluated += states.length;
+  }
+  return { evaluated, months: [...months].sort(), zone: rules.zone };
+}
+
+/** Recomputes stored attainment (day and month rows, every slice) for whole local months. */
+export async function recomputeAttainment(db: Db, zone: string, months: string[], now: Date) {
+  let rows = 0;
+  for (const month of months) {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const from = new Date(localToUtc(zone, y, m, 1, 0));
+    const nextMonth = addDays(`${month}-28`, 4).slice(0, 7);
+    const [ny, nm] = nextMonth.split('-').map(Number) as [number, number];
+    const to = new Date(localToUtc(zone, ny, nm, 1, 0));
+    const acc = createAttainmentAccumulator(zone, new Set([month]));
+    for await (const page of evaluatedTicketsBetween(db, from, to)) {
+      for (const t of page) {
+        acc.add({
+          kind: t.kind,
+          team: t.team,
+          priority: t.priority,
+          openedAt: t.openedAt.getTime(),
+          resolvedAt: (t.resolvedAt ?? t.closedAt)?.getTime() ?? null,
+          outcome: t.outcome as 'met',
+          outcomeAt: t.outcomeAt?.getTime() ?? null,
+          breachedAt: t.breachedAt?.getTime() ?? null,
+        });
+      }
+    }
+    const cells = acc.rows().map((c) => ({
+      metric: SLA_METRIC,
+      grain: c.grain,
+      period: c.period,
+      dims: c.dims,
+      dimKey: dimKey(c.dims),
+      counts: c.counts,
+      computedAt: now,
+    }));
+    await replaceMetricMonths(db, SLA_METRIC, [month], cells);
+    rows += cells.length;
+  }
+  return rows;
+}
+
+export const computeSlaJob = defineJob({
+  name: 'compute-sla',
+  payload: z.object({ months: z.array(z.string().regex(/^\d{4}-\d{2}$/)).optional() }).default({}),
+  retries: 3,
+  backoffMs: 2000,
+  cron: '*/5 * * * *',
+  async run(ctx, payload) {
+    const now = ctx.now();
+    const { evaluated, months, zone } = await evaluateStaleTickets(ctx.db, ctx.config, now);
+    const all = [...new Set([...months, ...(payload.months ?? [])])].sort();
+    const rows = await recomputeAttainment(ctx.db, zone, all, now);
+    if (evaluated > 0) ctx.log(`compute-sla: evaluated ${evaluated} tickets, recomputed ${all.length} months (${rows} figures)`);
+    return { evaluated, months: all, rows };
+  },
+});

@@ -1,0 +1,53 @@
+import type { JobContext } from '../context.ts';
+import { InvalidPayloadError, runRecorded } from '../record-run.ts';
+import { getJob } from '../registry.ts';
+import type { Runner } from './runner.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The embedded default: jobs run in this process, one at a time per job name, each slot once,
+ * failures retried with exponential backoff like the BullMQ runner does.
+ */
+export function createInlineRunner(makeCtx: (enqueue: Runner['enqueue']) => JobContext): Runner {
+  const chains = new Map<string, Promise<void>>();
+  const seen = new Set<string>();
+  let closed = false;
+  const runner: Runner = {
+    kind: 'inline',
+    async enqueue(name, slot, payload) {
+      if (closed || seen.has(slot)) return;
+      seen.add(slot);
+      if (seen.size > 10_000) seen.delete(seen.values().next().value!);
+      const job = getJob(name);
+      const previous = chains.get(name) ?? Promise.resolve();
+      const next = previous.then(async () => {
+        for (let attempt = 1; attempt <= job.retries + 1 && !closed; attempt++) {
+          try {
+            await runRecorded(ctx, job, payload, { slot, runner: 'inline', attempt });
+            return;
+          } catch (e) {
+            ctx.log(`${name} ${slot} attempt ${attempt} failed: ${(e as Error).message}`);
+            if (e instanceof InvalidPayloadError) return;
+            if (attempt <= job.retries) await sleep(job.backoffMs * 2 ** (attempt - 1));
+          }
+        }
+      });
+      chains.set(name, next);
+    },
+    async drain() {
+      // Jobs may enqueue jobs: wait until the chains stop changing.
+      for (;;) {
+        const pending = [...chains.values()];
+        await Promise.all(pending);
+        if ([...chains.values()].every((p, i) => p === pending[i]) && chains.size === pending.length) return;
+      }
+    },
+    async close() {
+      closed = true;
+      await runner.drain();
+    },
+  };
+  const ctx = makeCtx(runner.enqueue);
+  return runner;
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { calendarSpecSchema, type CalendarSpec } from '../calendar/calendar.ts';
+import { defaultCalendars } from '../calendar/defaults.ts';
+import { defaultGoals, defaultKinds, defaultPolicies, goalSchema, policyVersionSchema } from '../sla/policy.ts';
+
+/**
+ * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
+ * below, each list replaced as a whole by the same key in the ATTAIN_CONFIG file when present.
+ */
+export const appConfigSchema = z.object({
+  calendars: z.array(calendarSpecSchema).default(defaultCalendars),
+  policies: z.array(policyVersionSchema).min(1).default(defaultPolicies),
+  goals: z.array(goalSchema).min(1).default(defaultGoals),
+  kinds: z.array(z.string().regex(/^[a-z_]+$/)).min(1).default([...defaultKinds]),
+  /** Source name of tickets from the generic CSV (CLI and drop folder alike). */
+  ticketSource: z.string().min(1).default('generic'),
+});
+export type AppConfig = z.infer<typeof appConfigSchema>;
+
+export function loadAppConfig(file?: string): AppConfig {
+  let input: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new Error(`ATTAIN_CONFIG ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      input = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`ATTAIN_CONFIG ${file}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const parsed = appConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`ATTAIN_CONFIG ${file}: ${i.path.join('.')}: ${i.message}`);
+  }
+  const config = parsed.data;
+  const ids = new Set(config.calendars.map((c: CalendarSpec) => c.id));
+  for (const p of config.policies) {
+    if (!ids.has(p.calendarId)) throw new Error(`ATTAIN_CONFIG ${file}: policy ${p.id} names calendar "${p.calendarId}", which is not configured`);
+  }
+  return config;
+}
+
+/** The zone naive feed timestamps are read in: the calendar of the policy in force today. */
+export function ticketZone(config: AppConfig): string {
+  const cal = config.calendars.find((c) => c.id === config.policies[0]!.calendarId);
+  return cal?.zone ?? 'Europe/London';
+}

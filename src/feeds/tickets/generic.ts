@@ -1,0 +1,141 @@
+import { parseTimestamp } from '../../calendar/zone.ts';
+import { priorities, type Priority } from '../../sla/policy.ts';
+
+/** A ticket as the feeds hand it to the store (METRICS.md §2, "Tickets"); instants as Date. */
+export type NormalisedTicket = {
+  externalId: string;
+  kind: string;
+  priority: Priority;
+  vip: boolean;
+  team: string | null;
+  channel: string | null;
+  category: string | null;
+  status: string | null;
+  openedAt: Date;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  satisfaction: number | null;
+  extra: Record<string, string> | null;
+};
+
+export type FieldProblem = { field: string; reason: string };
+export type NormaliseResult =
+  | { ok: true; ticket: NormalisedTicket; warnings: string[] }
+  | { ok: false; problems: FieldProblem[] };
+
+export const genericTicketColumns = [
+  'id', 'kind', 'priority', 'vip', 'team', 'channel', 'category', 'status',
+  'opened_at', 'first_response_at', 'resolved_at', 'closed_at', 'satisfaction',
+] as const;
+const known = new Set<string>(genericTicketColumns);
+
+const priorityAliases: Record<string, Priority> = { p1: 'critical', p2: 'high', p3: 'normal', p4: 'low', p5: 'long_term' };
+
+/** `critical|high|normal|low|long_term` or `P1`–`P5`, any case; "long term" and "long-term" too. */
+export function parsePriority(text: string): Priority | null {
+  const v = text.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if ((priorities as readonly string[]).includes(v)) return v as Priority;
+  return priorityAliases[v] ?? null;
+}
+
+/** true/false, yes/no, y/n, 1/0; empty is false. */
+export function parseFlag(text: string): boolean | null {
+  const v = text.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === 'no' || v === 'n' || v === '0') return false;
+  if (v === 'true' || v === 'yes' || v === 'y' || v === '1') return true;
+  return null;
+}
+
+export type GenericOptions = {
+  /** Zone naive timestamps are read in: the calendar's (METRICS.md §2). */
+  zone: string;
+  kinds: readonly string[];
+};
+
+const blankToNull = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
+
+/**
+ * One generic ticket CSV row to a normalised ticket, or every problem found with the field it
+ * is in. Only `id`, `kind`, `priority` and `opened_at` are required (ARCHITECTURE.md).
+ */
+export function normaliseGenericTicket(values: Record<string, string>, opts: GenericOptions): NormaliseResult {
+  const problems: FieldProblem[] = [];
+  const warnings: string[] = [];
+
+  const id = blankToNull(values.id);
+  if (!id) problems.push({ field: 'id', reason: 'missing id' });
+
+  const kindText = blankToNull(values.kind);
+  const kind = kindText?.toLowerCase().replace(/[\s-]+/g, '_') ?? null;
+  if (!kind) problems.push({ field: 'kind', reason: 'missing kind' });
+  else if (!opts.kinds.includes(kind)) {
+    problems.push({ field: 'kind', reason: `unknown kind "${kindText}" (expected ${opts.kinds.join(', ')})` });
+  }
+
+  const priorityText = blankToNull(values.priority);
+  const priority = priorityText ? parsePriority(priorityText) : null;
+  if (!priorityText) problems.push({ field: 'priority', reason: 'missing priority' });
+  else if (!priority) {
+    problems.push({ field: 'priority', reason: `unknown priority "${priorityText}" (expected ${priorities.join(', ')} or P1-P5)` });
+  }
+
+  const vip = parseFlag(values.vip ?? '');
+  if (vip === null) problems.push({ field: 'vip', reason: `unreadable vip "${values.vip}" (expected true/false, yes/no, 1/0 or empty)` });
+
+  const instant = (field: string, required: boolean): Date | null => {
+    const text = blankToNull(values[field]);
+    if (!text) {
+      if (required) problems.push({ field, reason: `missing ${field}` });
+      return null;
+    }
+    const parsed = parseTimestamp(text, opts.zone);
+    if (!parsed) {
+      problems.push({ field, reason: `unreadable date "${text}" (expected ISO 8601, e.g. 2025-03-14T09:30:00Z or 2025-03-14 09:30)` });
+      return null;
+    }
+    if (parsed.ambiguous) warnings.push(`${field} "${text}" falls in the repeated hour of the clock change; read as the first occurrence`);
+    return new Date(parsed.ms);
+  };
+  const openedAt = instant('opened_at', true);
+  const firstResponseAt = instant('first_response_at', false);
+  const resolvedAt = instant('resolved_at', false);
+  const closedAt = instant('closed_at', false);
+  if (openedAt && resolvedAt && resolvedAt < openedAt) {
+    problems.push({ field: 'resolved_at', reason: 'resolved_at is before opened_at' });
+  }
+
+  const satText = blankToNull(values.satisfaction);
+  const satisfaction = satText === null ? null : Number(satText);
+  if (satisfaction !== null && !Number.isFinite(satisfaction)) {
+    problems.push({ field: 'satisfaction', reason: `satisfaction "${satText}" is not a number` });
+  }
+
+  if (problems.length > 0 || !id || !kind || !priority || !openedAt || vip === null) {
+    return { ok: false, problems };
+  }
+  let extra: Record<string, string> | null = null;
+  for (const [k, v] of Object.entries(values)) {
+    if (!known.has(k) && v !== '') (extra ??= {})[k] = v;
+  }
+  return {
+    ok: true,
+    warnings,
+    ticket: {
+      externalId: id,
+      kind,
+      priority,
+      vip,
+      team: blankToNull(values.team),
+      channel: blankToNull(values.channel),
+      category: blankToNull(values.category),
+      status: blankToNull(values.status),
+      openedAt,
+      firstResponseAt,
+      resolvedAt,
+      closedAt,
+      satisfaction: satisfaction === null ? null : Math.round(satisfaction),
+      extra,
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { localDayKey } from '../calendar/zone.ts';
+import type { SlaOutcome } from './evaluate.ts';
+import { goalFor, type Goal } from './policy.ts';
+
+/** A ticket with its evaluated state, as attainment needs it (instants in epoch ms). */
+export type AttainmentTicket = {
+  kind: string;
+  team: string | null;
+  priority: string;
+  openedAt: number;
+  resolvedAt: number | null;
+  outcome: SlaOutcome;
+  outcomeAt: number | null;
+  breachedAt: number | null;
+};
+
+export type AttainmentCounts = { met: number; breached: number; received: number; resolved: number; noTarget: number };
+export type Grain = 'day' | 'month';
+export type Dims = Record<string, string>;
+
+/** The slices stored for each period: every combination of these dimensions, "all" included. */
+export const sliceDimensions = ['kind', 'team', 'priority'] as const;
+type SliceDim = (typeof sliceDimensions)[number];
+const subsets: SliceDim[][] = Array.from({ length: 1 << sliceDimensions.length }, (_, mask) =>
+  sliceDimensions.filter((_, i) => mask & (1 << i)),
+);
+
+/** Canonical text of a slice: sorted `key=value` pairs joined by `&`; "" is all tickets. */
+export function dimKey(dims: Dims): string {
+  return Object.keys(dims)
+    .sort()
+    .map((k) => `${k}=${dims[k]}`)
+    .join('&');
+}
+
+export const NO_TEAM = '(none)';
+
+/**
+ * Accumulates attainment counts per local day and month and per slice (METRICS.md §2,
+ * "Attainment over a period and a slice"): met by `outcomeAt`, breached by `breachedAt`
+ * (resolved or not), received by opening, resolved by resolution, noTarget by opening.
+ * Only periods inside `months` (YYYY-MM) are kept, so a recompute can be limited to them.
+ */
+export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<string>) {
+  const cells = new Map<string, { grain: Grain; period: string; dims: Dims; counts: AttainmentCounts }>();
+
+  function bump(instant: number | null, field: keyof AttainmentCounts, t: AttainmentTicket) {
+    if (instant === null) return;
+    const day = localDayKey(zone, instant);
+    const month = day.slice(0, 7);
+    if (months && !months.has(month)) return;
+    const values: Record<SliceDim, string> = { kind: t.kind, team: t.team ?? NO_TEAM, priority: t.priority };
+    for (const subset of subsets) {
+      const dims: Dims = {};
+      for (const d of subset) dims[d] = values[d];
+      const key = dimKey(dims);
+      for (const [grain, period] of [['day', day], ['month', month]] as const) {
+        const id = `${grain}|${period}|${key}`;
+        let cell = cells.get(id);
+        if (!cell) {
+          cell = { grain, period, dims, counts: { met: 0, breached: 0, received: 0, resolved: 0, noTarget: 0 } };
+          cells.set(id, cell);
+        }
+        cell.counts[field] += 1;
+      }
+    }
+  }
+
+  return {
+    add(t: AttainmentTicket) {
+      bump(t.openedAt, 'received', t);
+      bump(t.resolvedAt, 'resolved', t);
+      if (t.outcome === 'met') bump(t.outcomeAt, 'met', t);
+      if (t.outcome === 'breached') bump(t.breachedAt, 'breached', t);
+      if (t.outcome === 'no_target') bump(t.openedAt, 'noTarget', t);
+    },
+    rows() {
+      return [...cells.values()];
+    },
+  };
+}
+
+export type AttainmentStatus = 'green' | 'amber' | 'red' | 'no_data';
+
+/** met / (met + breached); null when nothing met or breached in the period. */
+export function attainmentOf(c: Pick<AttainmentCounts, 'met' | 'breached'>): number | null {
+  const n = c.met + c.breached;
+  return n === 0 ? null : c.met / n;
+}
+
+/**
+ * RAG against the goal (METRICS.md §5): green when it meets the goal, amber when it misses by no
+ * more than the tolerance (default 5% of the goal), red beyond.
+ */
+export function statusOf(attainment: number | null, goal: number | null, toleranceFraction = 0.05): AttainmentStatus {
+  if (attainment === null || goal === null) return 'no_data';
+  if (attainment >= goal) return 'green';
+  return attainment >= goal * (1 - toleranceFraction) ? 'amber' : 'red';
+}
+
+/** First local day of a day or month period. */
+export function periodStart(period: string): string {
+  return period.length === 7 ? `${period}-01` : period;
+}
+
+/** An API row: the stored counts with the derived ratio, goal and status. */
+export function attainmentRow(period: string, dims: Dims, counts: AttainmentCounts, goals: readonly Goal[]) {
+  const attainment = attainmentOf(counts);
+  const goal = goalFor(goals, periodStart(period));
+  return { period, ...dims, ...counts, attainment, goal, status: statusOf(attainment, goal) };
+}

@@ -1,0 +1,116 @@
+import { and, asc, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.ts';
+import { tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
+
+const ticketFields = {
+  id: tickets.id,
+  kind: tickets.kind,
+  priority: tickets.priority,
+  vip: tickets.vip,
+  team: tickets.team,
+  status: tickets.status,
+  openedAt: tickets.openedAt,
+  resolvedAt: tickets.resolvedAt,
+  closedAt: tickets.closedAt,
+  updatedAt: tickets.updatedAt,
+};
+
+/**
+ * Tickets whose SLA state is missing or stale: never evaluated, changed since, evaluated under a
+ * policy version no longer configured, or still open (their clock runs with `now`).
+ * Keyset-paged by id so a large desk streams through in bounded memory.
+ */
+export async function* ticketsToEvaluate(db: Db, policyIds: string[], pageSize = 5000) {
+  let after = 0;
+  for (;;) {
+    const stale: SQL[] = [
+      isNull(ticketSla.ticketId),
+      ne(ticketSla.ticketUpdatedAt, tickets.updatedAt),
+      and(isNull(tickets.resolvedAt), isNull(tickets.closedAt))!,
+    ];
+    if (policyIds.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyIds));
+    const page = await db
+      .select({
+        ...ticketFields,
+        old: { outcomeAt: ticketSla.outcomeAt, breachedAt: ticketSla.breachedAt, outcome: ticketSla.outcome, ticketUpdatedAt: ticketSla.ticketUpdatedAt, openedAt: ticketSla.openedAt, resolvedAt: ticketSla.resolvedAt },
+      })
+      .from(tickets)
+      .leftJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
+      .where(and(gt(tickets.id, after), or(...stale)))
+      .orderBy(asc(tickets.id))
+      .limit(pageSize);
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** Writes per-ticket states, replacing what was there. */
+export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await db
+      .insert(ticketSla)
+      .values(chunk)
+      .onConflictDoUpdate({
+        target: ticketSla.ticketId,
+        set: {
+          policyVersion: sql`excluded.policy_version`,
+          calendarId: sql`excluded.calendar_id`,
+          openedAt: sql`excluded.opened_at`,
+          resolvedAt: sql`excluded.resolved_at`,
+          targetMinutes: sql`excluded.target_minutes`,
+          elapsedMs: sql`excluded.elapsed_ms`,
+          outcome: sql`excluded.outcome`,
+          dueAt: sql`excluded.due_at`,
+          breachedAt: sql`excluded.breached_at`,
+          outcomeAt: sql`excluded.outcome_at`,
+          everBreached: sql`excluded.ever_breached`,
+          ticketUpdatedAt: sql`excluded.ticket_updated_at`,
+          evaluatedAt: sql`excluded.evaluated_at`,
+        },
+      });
+  }
+}
+
+const inRange = (col: AnyPgColumn, from: Date, to: Date) => and(gte(col, from), lt(col, to))!;
+
+/** Evaluated tickets with any dated event (opened, resolved, outcome, breach) in [from, to). */
+export async function* evaluatedTicketsBetween(db: Db, from: Date, to: Date, pageSize = 5000) {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .select({
+        id: tickets.id,
+        kind: tickets.kind,
+        team: tickets.team,
+        priority: tickets.priority,
+        openedAt: tickets.openedAt,
+        resolvedAt: tickets.resolvedAt,
+        closedAt: tickets.closedAt,
+        outcome: ticketSla.outcome,
+        outcomeAt: ticketSla.outcomeAt,
+        breachedAt: ticketSla.breachedAt,
+      })
+      .from(tickets)
+      .innerJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
+      .where(
+        and(
+          gt(tickets.id, after),
+          or(
+            inRange(tickets.openedAt, from, to),
+            inRange(tickets.resolvedAt, from, to),
+            inRange(tickets.closedAt, from, to),
+            inRange(ticketSla.outcomeAt, from, to),
+            inRange(ticketSla.breachedAt, from, to),
+          ),
+        ),
+      )
+      .orderBy(asc(tickets.id))
+      .limit(pageSize);
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]!.id;
+  }
+}
