@@ -1,35 +1,15 @@
 import { z } from 'zod';
-import { compileCalendar, type BusinessCalendar } from '../src/calendar/calendar.ts';
 import { addDays, localDayKey, localToUtc } from '../src/calendar/zone.ts';
 import type { AppConfig } from '../src/config/app-config.ts';
 import { createAttainmentAccumulator, dimKey } from '../src/sla/attainment.ts';
 import { evaluateTicket } from '../src/sla/evaluate.ts';
-import { versionInForce, type Priority } from '../src/sla/policy.ts';
+import type { Priority } from '../src/sla/policy.ts';
+import { SLA_METRIC, slaRules } from '../src/sla/rules.ts';
 import { replaceMetricMonths } from '../src/store/metrics.ts';
 import { evaluatedTicketsBetween, saveSlaStates, ticketsToEvaluate } from '../src/store/sla.ts';
 import type { NewTicketSla } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { defineJob } from './define.ts';
-
-export const SLA_METRIC = 'sla.resolution';
-
-/** The calendars and policies of a configuration, compiled once per run. */
-export function slaRules(config: AppConfig) {
-  const calendars = new Map<string, BusinessCalendar>(config.calendars.map((c) => [c.id, compileCalendar(c)]));
-  const policies = [...config.policies].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
-  const first = policies[0]!;
-  const zone = calendars.get(first.calendarId)!.zone;
-  return {
-    zone,
-    calendars,
-    policyIds: policies.map((p) => p.id),
-    /** The version in force at the ticket's opening, by the local date in the policies' zone. */
-    policyAt(openedAt: number) {
-      const policy = versionInForce(policies, localDayKey(zone, openedAt)) ?? first;
-      return { policy, calendar: calendars.get(policy.calendarId)! };
-    },
-  };
-}
 
 const monthOf = (zone: string, d: Date | null) => (d ? localDayKey(zone, d.getTime()).slice(0, 7) : null);
 

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ticketZone } from '../src/config/app-config.ts';
+import { slaRules } from '../src/sla/rules.ts';
 import { ingestTicketFile } from '../src/feeds/tickets/ingest-file.ts';
 import { defineJob } from './define.ts';
 
@@ -34,7 +34,7 @@ export const ingestDropJob = defineJob({
       const file = path.join(dirs.inbox, name);
       const result = await ingestTicketFile(ctx.db, file, {
         source: ctx.config.ticketSource,
-        zone: ticketZone(ctx.config),
+        zone: slaRules(ctx.config).zone,
         kinds: ctx.config.kinds,
       });
       const dest = result.status === 'succeeded' ? dirs.processed : dirs.failed;

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import {
   DAY_MS,
+  MINUTE_MS,
   civilFromDays,
   dayKeyToDayNumber,
   dayNumberToDayKey,
@@ -15,6 +16,7 @@ import {
   isValidZone,
   localToUtc,
   weekdayOfDayNumber,
+  zoneOffsetMs,
 } from './zone.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -120,6 +122,7 @@ export class BusinessCalendar {
   private readonly closed: ReadonlySet<number>;
   private readonly overrides: ReadonlyMap<number, ReadonlyArray<[number, number]>>;
   private readonly days = new Map<number, DayInfo>();
+  private readonly starts = new Map<number, number>();
 
   constructor(spec: CalendarSpec) {
     this.spec = spec;
@@ -132,23 +135,38 @@ export class BusinessCalendar {
     );
   }
 
+  /** UTC instant of local 00:00 of a day (cached: each boundary is shared by two days). */
+  private dayStart(dayNumber: number): number {
+    let t = this.starts.get(dayNumber);
+    if (t === undefined) {
+      const [y, m, d] = civilFromDays(dayNumber);
+      t = localToUtc(this.zone, y, m, d, 0);
+      this.starts.set(dayNumber, t);
+    }
+    return t;
+  }
+
   /** The cached day record for a local day number; computed (with Intl) on first use only. */
   private day(dayNumber: number): DayInfo {
     const hit = this.days.get(dayNumber);
     if (hit) return hit;
     const [y, m, d] = civilFromDays(dayNumber);
-    const start = localToUtc(this.zone, y, m, d, 0);
-    const end = localToUtc(this.zone, y, m, d, 1440);
+    const start = this.dayStart(dayNumber);
+    const end = this.dayStart(dayNumber + 1);
     // An override beats a closed date, so a site can open on a public holiday.
     const minuteSpans =
       this.overrides.get(dayNumber) ??
       (this.closed.has(dayNumber) ? [] : this.weekly[weekdayOfDayNumber(dayNumber)]!);
     let spans: ReadonlyArray<Span> = EMPTY;
     if (minuteSpans.length > 0) {
+      // A 24 h day with the same offset at midday has no clock change: its local minutes map
+      // linearly onto UTC, so Intl is only needed for the rare clock-change days.
+      const linear =
+        end - start === DAY_MS && zoneOffsetMs(this.zone, start + DAY_MS / 2) === dayNumber * DAY_MS - start;
       const out: Array<[number, number]> = [];
       for (const [sMin, eMin] of minuteSpans) {
-        const s = localToUtc(this.zone, y, m, d, sMin);
-        const e = localToUtc(this.zone, y, m, d, eMin);
+        const s = linear ? start + sMin * MINUTE_MS : localToUtc(this.zone, y, m, d, sMin);
+        const e = linear ? start + eMin * MINUTE_MS : localToUtc(this.zone, y, m, d, eMin);
         if (e <= s) continue; // wholly inside a spring-forward gap
         const last = out[out.length - 1];
         if (last && s <= last[1]) last[1] = Math.max(last[1], e); // touching spans merge
@@ -167,8 +185,8 @@ export class BusinessCalendar {
    */
   private dayNumberOf(t: number): number {
     let d = Math.floor(t / DAY_MS);
-    while (t < this.day(d).start) d--;
-    while (t >= this.day(d).end) d++;
+    while (t < this.dayStart(d)) d--;
+    while (t >= this.dayStart(d + 1)) d++;
     return d;
   }
 

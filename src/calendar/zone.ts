@@ -156,9 +156,30 @@ export function isValidZone(zone: string): boolean {
   }
 }
 
+// `format` is several times faster than `formatToParts`; its en-US shape ("3/30/2025 AD,
+// 01:59:59") is parsed directly and any other shape falls back to formatToParts.
+const FORMATTED_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{1,6}) (AD|BC), (\d{2}):(\d{2}):(\d{2})$/;
+
 /** Local wall time (ms, read as UTC) of an instant; second precision, sub-second kept. */
 function wallOf(zone: string, ms: number): number {
-  const parts = formatterFor(zone).formatToParts(ms);
+  const fmt = formatterFor(zone);
+  const subSecond = ms - Math.floor(ms / 1000) * 1000;
+  const f = FORMATTED_RE.exec(fmt.format(ms));
+  if (f) {
+    const y = Number(f[3]);
+    return (
+      daysFromCivil(f[4] === 'BC' ? 1 - y : y, Number(f[1]), Number(f[2])) * DAY_MS +
+      Number(f[5]) * HOUR_MS +
+      Number(f[6]) * MINUTE_MS +
+      Number(f[7]) * 1000 +
+      subSecond
+    );
+  }
+  return wallFromParts(fmt, ms, subSecond);
+}
+
+function wallFromParts(fmt: Intl.DateTimeFormat, ms: number, subSecond: number): number {
+  const parts = fmt.formatToParts(ms);
   let year = 0;
   let month = 1;
   let day = 1;
@@ -194,7 +215,6 @@ function wallOf(zone: string, ms: number): number {
     }
   }
   if (bc) year = 1 - year;
-  const subSecond = ms - Math.floor(ms / 1000) * 1000;
   return daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * 1000 + subSecond;
 }
 
@@ -217,6 +237,10 @@ interface WallResolution {
 function resolveWall(zone: string, wall: number): WallResolution {
   const before = zoneOffsetMs(zone, wall - DAY_MS);
   const after = zoneOffsetMs(zone, wall + DAY_MS);
+  // Fast path (almost every call): the same offset a day either side and at the candidate.
+  if (before === after && zoneOffsetMs(zone, wall - before) === before) {
+    return { ms: wall - before, ambiguous: false, nonexistent: false };
+  }
   const offsets = new Set<number>([before, after, zoneOffsetMs(zone, wall - before), zoneOffsetMs(zone, wall - after)]);
   const valid: number[] = [];
   for (const o of offsets) {

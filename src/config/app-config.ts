@@ -45,9 +45,3 @@ export function loadAppConfig(file?: string): AppConfig {
   }
   return config;
 }
-
-/** The zone naive feed timestamps are read in: the calendar of the policy in force today. */
-export function ticketZone(config: AppConfig): string {
-  const cal = config.calendars.find((c) => c.id === config.policies[0]!.calendarId);
-  return cal?.zone ?? 'Europe/London';
-}

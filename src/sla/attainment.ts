@@ -14,7 +14,18 @@ export type AttainmentTicket = {
   breachedAt: number | null;
 };
 
-export type AttainmentCounts = { met: number; breached: number; received: number; resolved: number; noTarget: number };
+export type AttainmentCounts = {
+  met: number;
+  breached: number;
+  received: number;
+  resolved: number;
+  noTarget: number;
+  /** Resolved in the period with a target, and of those met: the `basis=resolved` figures. */
+  resolvedWithTarget: number;
+  resolvedMet: number;
+};
+export const emptyCounts = (): AttainmentCounts => ({ met: 0, breached: 0, received: 0, resolved: 0, noTarget: 0, resolvedWithTarget: 0, resolvedMet: 0 });
+export type Basis = 'outcome' | 'resolved';
 export type Grain = 'day' | 'month';
 export type Dims = Record<string, string>;
 
@@ -58,7 +69,7 @@ export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<s
         const id = `${grain}|${period}|${key}`;
         let cell = cells.get(id);
         if (!cell) {
-          cell = { grain, period, dims, counts: { met: 0, breached: 0, received: 0, resolved: 0, noTarget: 0 } };
+          cell = { grain, period, dims, counts: emptyCounts() };
           cells.set(id, cell);
         }
         cell.counts[field] += 1;
@@ -73,6 +84,10 @@ export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<s
       if (t.outcome === 'met') bump(t.outcomeAt, 'met', t);
       if (t.outcome === 'breached') bump(t.breachedAt, 'breached', t);
       if (t.outcome === 'no_target') bump(t.openedAt, 'noTarget', t);
+      if (t.resolvedAt !== null && t.outcome !== 'no_target') {
+        bump(t.resolvedAt, 'resolvedWithTarget', t);
+        if (t.outcome === 'met') bump(t.resolvedAt, 'resolvedMet', t);
+      }
     },
     rows() {
       return [...cells.values()];
@@ -82,10 +97,13 @@ export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<s
 
 export type AttainmentStatus = 'green' | 'amber' | 'red' | 'no_data';
 
-/** met / (met + breached); null when nothing met or breached in the period. */
-export function attainmentOf(c: Pick<AttainmentCounts, 'met' | 'breached'>): number | null {
-  const n = c.met + c.breached;
-  return n === 0 ? null : c.met / n;
+/**
+ * `outcome` basis: met / (met + breached), by outcome instant; `resolved` basis: of the tickets
+ * resolved in the period that have a target, the share met. Null when the denominator is 0.
+ */
+export function attainmentOf(c: AttainmentCounts, basis: Basis = 'outcome'): number | null {
+  const [num, den] = basis === 'outcome' ? [c.met, c.met + c.breached] : [c.resolvedMet, c.resolvedWithTarget];
+  return den === 0 ? null : num / den;
 }
 
 /**
@@ -104,8 +122,8 @@ export function periodStart(period: string): string {
 }
 
 /** An API row: the stored counts with the derived ratio, goal and status. */
-export function attainmentRow(period: string, dims: Dims, counts: AttainmentCounts, goals: readonly Goal[]) {
-  const attainment = attainmentOf(counts);
+export function attainmentRow(period: string, dims: Dims, counts: AttainmentCounts, goals: readonly Goal[], basis: Basis = 'outcome') {
+  const attainment = attainmentOf(counts, basis);
   const goal = goalFor(goals, periodStart(period));
   return { period, ...dims, ...counts, attainment, goal, status: statusOf(attainment, goal) };
 }

@@ -11,6 +11,7 @@ import {
   localToUtc,
   parseTimestamp,
   weekdayOf,
+  zoneOffsetMs,
 } from '../../src/calendar/index.ts';
 
 const LON = 'Europe/London';
@@ -86,6 +87,34 @@ describe('localToUtc', () => {
     expect(() => localToUtc(LON, 2025, 2, 29, 0)).toThrow(RangeError);
     expect(() => localToUtc(LON, 2025, 1, 1, 1441)).toThrow(RangeError);
     expect(() => localToUtc('Mars/Olympus', 2025, 1, 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('zoneOffsetMs and round trips', () => {
+  it('keeps seconds and pre-1 CE years', () => {
+    // London local mean time before 1847 was GMT - 0:01:15
+    expect(zoneOffsetMs(LON, Date.UTC(1800, 0, 1))).toBe(-75_000);
+    expect(zoneOffsetMs('UTC', Date.UTC(-5, 0, 1, 12))).toBe(0);
+    expect(zoneOffsetMs(LON, at('2025-07-01T12:00:00.999Z'))).toBe(3_600_000);
+  });
+
+  it('localToUtc inverts the local clock reading (first occurrence when ambiguous)', () => {
+    const zones = [LON, NY, 'UTC', 'Australia/Sydney', 'Asia/Kolkata', 'America/Santiago', 'Pacific/Apia'];
+    let seed = 42;
+    const rnd = (): number => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    const from = at('2000-01-01T00:00:00Z');
+    const to = at('2030-01-01T00:00:00Z');
+    for (const zone of zones) {
+      for (let i = 0; i < 300; i++) {
+        const t = Math.floor((from + rnd() * (to - from)) / 60_000) * 60_000;
+        const wall = t + zoneOffsetMs(zone, t);
+        const minuteOfDay = Math.floor((((wall % 86_400_000) + 86_400_000) % 86_400_000) / 60_000);
+        const [y, m, d] = localDayKey(zone, t).split('-').map(Number) as [number, number, number];
+        const back = localToUtc(zone, y, m, d, minuteOfDay);
+        if (isAmbiguousLocal(zone, y, m, d, minuteOfDay)) expect(back).toBeLessThanOrEqual(t);
+        else expect(back, `${zone} ${t}`).toBe(t);
+      }
+    }
   });
 });
 

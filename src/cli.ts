@@ -1,0 +1,194 @@
+import { serve } from '@hono/node-server';
+import path from 'node:path';
+import { computeSlaJob } from '../jobs/compute-sla.ts';
+import { dropFolders } from '../jobs/ingest-drop.ts';
+import { jobCatalog } from '../jobs/registry.ts';
+import { createBullProducer, startBullWorker } from '../jobs/runners/bullmq.ts';
+import { createInlineRunner } from '../jobs/runners/inline.ts';
+import type { Runner } from '../jobs/runners/runner.ts';
+import { startSchedule } from '../jobs/schedule.ts';
+import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
+import { ingestTicketFile } from './feeds/tickets/ingest-file.ts';
+import { createApp } from './http/app.ts';
+import { jobContext, openRuntime, type Runtime } from './runtime.ts';
+import { slaRules } from './sla/rules.ts';
+import { listRejectedRows } from './store/ingest-runs.ts';
+
+const usage = `attain: service-desk and contact-centre metrics monitor
+
+Usage: attain <command> [options]
+  start                      migrate, write demo feeds if the drop folder is empty, schedule, work, serve
+  serve                      HTTP API only (PORT, default 3000)
+  scheduler                  enqueue scheduled job slots on BullMQ (needs REDIS_URL)
+  worker                     consume BullMQ jobs (needs REDIS_URL)
+  migrate                    apply database migrations
+  demo                       write the demo ticket feed into the drop folder
+  ingest tickets FILE        ingest a generic ticket CSV (.csv or .csv.gz)
+  compute [--months YYYY-MM,...]  evaluate tickets and recompute SLA attainment
+Environment: DATABASE_URL (PostgreSQL; embedded PGlite in ATTAIN_DATA_DIR otherwise), REDIS_URL,
+PORT, ATTAIN_DATA_DIR (default ./data), ATTAIN_CONFIG (JSON configuration file).`;
+
+class UsageError extends Error {}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function makeRunner(rt: Runtime): Runner {
+  if (rt.env.redisUrl) return createBullProducer({ redisUrl: rt.env.redisUrl });
+  return createInlineRunner((enqueue) => jobContext(rt, enqueue));
+}
+
+function onShutdown(fn: () => Promise<void>) {
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await fn();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function listen(rt: Runtime) {
+  const app = createApp({ db: rt.handle.db, dbKind: rt.handle.kind, config: rt.config, now: () => new Date() });
+  const server = serve({ fetch: app.fetch, port: rt.env.port });
+  const base = `http://localhost:${rt.env.port}`;
+  console.log(`attain serving on ${base} (database: ${rt.handle.location})`);
+  console.log(`  ${base}/health`);
+  console.log(`  ${base}/api/v1/sla/attainment`);
+  console.log(`  ${base}/api/v1/sla/attainment?grain=day`);
+  return server;
+}
+
+async function commandStart() {
+  const rt = await openRuntime();
+  const zone = slaRules(rt.config).zone;
+  const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
+  if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
+  const runner = makeRunner(rt);
+  const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
+  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
+  // Do not wait a minute for the first tick: ingest and compute once at start-up.
+  const boot = new Date().toISOString().replace(/[:.]/g, '');
+  await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
+  await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
+  const server = listen(rt);
+  onShutdown(async () => {
+    server.close();
+    await stopSchedule();
+    await runner.close();
+    await worker?.close();
+    await rt.handle.close();
+  });
+}
+
+async function commandIngest(args: string[]) {
+  const [feed, file] = args;
+  if (feed !== 'tickets' || !file) throw new UsageError('usage: attain ingest tickets FILE');
+  const rt = await openRuntime();
+  try {
+    let last = 0;
+    const result = await ingestTicketFile(rt.handle.db, path.resolve(file), {
+      source: rt.config.ticketSource,
+      zone: slaRules(rt.config).zone,
+      kinds: rt.config.kinds,
+      onProgress: (p) => {
+        if (p.rowsRead - last >= 10_000) {
+          last = p.rowsRead;
+          process.stderr.write(`  ${p.rowsRead.toLocaleString('en-GB')} rows read…\n`);
+        }
+      },
+    });
+    console.log(
+      `${result.file}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected (ingest run ${result.runId})`,
+    );
+    for (const w of result.warnings.slice(0, 5)) console.log(`  warning: ${w}`);
+    if (result.rejected > 0) {
+      const rows = await listRejectedRows(rt.handle.db, result.runId);
+      for (const r of rows.slice(0, 10)) console.log(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
+      if (rows.length > 10) console.log(`  … ${rows.length - 10} more; every rejected row is kept in rejected_rows (run_id = ${result.runId})`);
+    }
+    if (result.status === 'failed') throw new Error(`${result.error} (rows before the failure were kept; re-run the file once fixed)`);
+    const computed = await computeSlaJob.run(jobContext(rt, async () => {}), {});
+    console.log(`computed: ${(computed as { evaluated: number }).evaluated} tickets evaluated`);
+  } finally {
+    await rt.handle.close();
+  }
+}
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'start':
+      return commandStart();
+    case 'serve': {
+      const rt = await openRuntime();
+      const server = listen(rt);
+      return onShutdown(async () => {
+        server.close();
+        await rt.handle.close();
+      });
+    }
+    case 'migrate': {
+      const rt = await openRuntime({ migrate: false });
+      await rt.handle.migrate();
+      console.log(`migrated ${rt.handle.location}`);
+      return rt.handle.close();
+    }
+    case 'demo': {
+      const rt = await openRuntime({ migrate: false });
+      const file = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, slaRules(rt.config).zone, new Date());
+      console.log(file ? `wrote ${file}` : 'the drop folder already holds a feed; nothing written');
+      return rt.handle.close();
+    }
+    case 'ingest':
+      return commandIngest(args);
+    case 'compute': {
+      const rt = await openRuntime();
+      const months = option(args, '--months')?.split(',');
+      const r = await computeSlaJob.run(jobContext(rt, async () => {}), { months });
+      console.log(JSON.stringify(r));
+      return rt.handle.close();
+    }
+    case 'scheduler': {
+      const rt = await openRuntime({ migrate: false });
+      if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+      const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
+      const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => console.error(`schedule: ${e.message}`));
+      console.log(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
+      return onShutdown(async () => {
+        await stop();
+        await producer.close();
+        await rt.handle.close();
+      });
+    }
+    case 'worker': {
+      const rt = await openRuntime();
+      if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+      const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
+      const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
+      console.log('worker: consuming the attain queue');
+      return onShutdown(async () => {
+        await w.close();
+        await producer.close();
+        await rt.handle.close();
+      });
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(usage);
+      return;
+    default:
+      throw new UsageError(`unknown command "${command}"; run \`attain help\` for the list`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  console.error(`attain: ${e.message}`);
+  if (e instanceof UsageError) console.error('run `attain help` for usage');
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { openDatabase, type DbHandle } from '../db/client.ts';
+import type { JobContext } from '../jobs/context.ts';
+import { loadAppConfig, type AppConfig } from './config/app-config.ts';
+import { loadEnv, type Env } from './config/env.ts';
+import path from 'node:path';
+
+export type Runtime = { env: Env; config: AppConfig; handle: DbHandle };
+
+/** Environment, configuration and database, as every command needs them; migrations applied. */
+export async function openRuntime(opts: { migrate?: boolean } = {}): Promise<Runtime> {
+  const env = loadEnv();
+  const config = loadAppConfig(env.configFile);
+  const handle = await openDatabase({ url: env.databaseUrl, pgliteDir: path.join(env.dataDir, 'pglite') });
+  if (opts.migrate ?? true) await handle.migrate();
+  return { env, config, handle };
+}
+
+export function jobContext(rt: Runtime, enqueue: JobContext['enqueue'], log = (m: string) => console.log(m)): JobContext {
+  return { db: rt.handle.db, config: rt.config, env: rt.env, now: () => new Date(), log, enqueue };
+}
