@@ -52,7 +52,7 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
         old.outcome !== r.outcome ||
         (old.outcomeAt?.getTime() ?? null) !== r.outcomeAt ||
         (old.breachedAt?.getTime() ?? null) !== r.breachedAt ||
-        t.updatedAt.getTime() !== (old.ticketUpdatedAt?.getTime() ?? null);
+        t.updatedAt.getTime() !== old.ticketUpdatedAt.getTime();
       if (moved) {
         for (const d of [t.openedAt, resolvedAt, old?.openedAt ?? null, old?.resolvedAt ?? null, old?.outcomeAt ?? null, old?.breachedAt ?? null, toDate(r.outcomeAt), toDate(r.breachedAt)]) {
           const m = monthOf(rules.zone, d);

@@ -17,6 +17,16 @@ export function defineJob<P>(job: JobDefinition<P>): JobDefinition<P> {
   return job;
 }
 
+/** Jobs by name: the registry's `jobCatalog`, or a test's own jobs handed to a runner. */
+export type JobCatalog = ReadonlyMap<string, JobDefinition<any>>;
+
+/** The job of that name in the catalog; an unknown name is an error naming the known ones. */
+export function jobIn(catalog: JobCatalog, name: string): JobDefinition<any> {
+  const job = catalog.get(name);
+  if (!job) throw new Error(`unknown job "${name}" (known: ${[...catalog.keys()].join(', ')})`);
+  return job;
+}
+
 /**
  * Deterministic id of a schedule slot, e.g. `ingest-drop-2025-12-01T0600` (BullMQ refuses `:`);
  * two schedulers that fire for the same slot name the same job and it runs once.

@@ -10,19 +10,24 @@ export type Enqueue = (job: string, slot: string, payload?: unknown) => Promise<
  */
 export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enqueue, onError: (e: Error) => void): () => Promise<void> {
   const tasks: ScheduledTask[] = [];
+  const inFlight = new Set<Promise<void>>();
   for (const job of jobs) {
     if (!job.cron) continue;
     tasks.push(
       cron.schedule(job.cron, async (c) => {
-        try {
-          await enqueue(job.name, slotId(job.name, c.date), {});
-        } catch (e) {
-          onError(e as Error);
-        }
+        const p = Promise.resolve()
+          .then(() => enqueue(job.name, slotId(job.name, c.date), {}))
+          .catch((e: unknown) => onError(e as Error));
+        inFlight.add(p);
+        await p;
+        inFlight.delete(p);
       }),
     );
   }
+  // Stopping waits for enqueues already under way, so the producer can be closed right after.
+  // destroy() also drops the task from node-cron's process-wide registry.
   return async () => {
-    for (const t of tasks) await t.stop();
+    for (const t of tasks) await t.destroy();
+    await Promise.all(inFlight);
   };
 }

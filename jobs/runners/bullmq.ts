@@ -1,13 +1,19 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobContext } from '../context.ts';
+import { type JobCatalog, jobIn } from '../define.ts';
 import { InvalidPayloadError, runRecorded } from '../record-run.ts';
-import { getJob } from '../registry.ts';
+import { jobCatalog } from '../registry.ts';
 import type { Runner } from './runner.ts';
 
 const DAY = 24 * 3600;
 
-export type BullOptions = { redisUrl: string; queueName?: string };
+export type BullOptions = {
+  redisUrl: string;
+  queueName?: string;
+  /** The jobs known by name; the registry's catalog unless a test brings its own. */
+  catalog?: JobCatalog;
+};
 
 function connect(url: string) {
   // BullMQ needs blocking commands to wait without a per-request retry limit.
@@ -26,7 +32,7 @@ export function createBullProducer(opts: BullOptions): Runner & { queue: Queue }
     kind: 'bullmq',
     queue,
     async enqueue(name, slot, payload) {
-      const job = getJob(name);
+      const job = jobIn(opts.catalog ?? jobCatalog, name);
       await queue.add(name, payload ?? {}, {
         jobId: slot,
         attempts: job.retries + 1,
@@ -45,12 +51,16 @@ export function createBullProducer(opts: BullOptions): Runner & { queue: Queue }
 
 /** `attain worker`: consumes the queue and records every attempt in `job_runs`. */
 export function startBullWorker(ctx: JobContext, opts: BullOptions & { concurrency?: number }) {
+  const catalog = opts.catalog ?? jobCatalog;
   const connection = connect(opts.redisUrl);
   const worker = new Worker(
     opts.queueName ?? 'attain',
     async (bj) => {
+      const job = catalog.get(bj.name);
+      // A name this worker does not know cannot succeed on a retry either.
+      if (!job) throw new UnrecoverableError(`unknown job "${bj.name}" (known: ${[...catalog.keys()].join(', ')})`);
       try {
-        return await runRecorded(ctx, getJob(bj.name), bj.data, { slot: bj.id!, runner: 'bullmq', attempt: bj.attemptsStarted });
+        return await runRecorded(ctx, job, bj.data, { slot: bj.id!, runner: 'bullmq', attempt: bj.attemptsStarted });
       } catch (e) {
         if (e instanceof InvalidPayloadError) throw new UnrecoverableError(e.message);
         throw e;
@@ -58,6 +68,8 @@ export function startBullWorker(ctx: JobContext, opts: BullOptions & { concurren
     },
     { connection, concurrency: opts.concurrency ?? 1 },
   );
+  // Connection trouble is reported here; without a listener BullMQ only prints it.
+  worker.on('error', (err) => ctx.log(`worker ${opts.queueName ?? 'attain'}: ${err.message}`));
   worker.on('failed', (job, err) => ctx.log(`${job?.name} ${job?.id} attempt ${job?.attemptsStarted} failed: ${err.message}`));
   return {
     worker,

@@ -1,6 +1,7 @@
 import type { JobContext } from '../context.ts';
+import { type JobCatalog, jobIn } from '../define.ts';
 import { InvalidPayloadError, runRecorded } from '../record-run.ts';
-import { getJob } from '../registry.ts';
+import { jobCatalog } from '../registry.ts';
 import type { Runner } from './runner.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -9,7 +10,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * The embedded default: jobs run in this process, one at a time per job name, each slot once,
  * failures retried with exponential backoff like the BullMQ runner does.
  */
-export function createInlineRunner(makeCtx: (enqueue: Runner['enqueue']) => JobContext): Runner {
+export function createInlineRunner(
+  makeCtx: (enqueue: Runner['enqueue']) => JobContext,
+  opts: { catalog?: JobCatalog } = {},
+): Runner {
+  const catalog = opts.catalog ?? jobCatalog;
   const chains = new Map<string, Promise<void>>();
   const seen = new Set<string>();
   let closed = false;
@@ -17,9 +22,10 @@ export function createInlineRunner(makeCtx: (enqueue: Runner['enqueue']) => JobC
     kind: 'inline',
     async enqueue(name, slot, payload) {
       if (closed || seen.has(slot)) return;
+      // Look the job up first: an unknown name must not mark its slot as taken.
+      const job = jobIn(catalog, name);
       seen.add(slot);
       if (seen.size > 10_000) seen.delete(seen.values().next().value!);
-      const job = getJob(name);
       const previous = chains.get(name) ?? Promise.resolve();
       const next = previous.then(async () => {
         for (let attempt = 1; attempt <= job.retries + 1 && !closed; attempt++) {

@@ -26,14 +26,21 @@ export async function* ticketsToEvaluate(db: Db, policyIds: string[], pageSize =
   for (;;) {
     const stale: SQL[] = [
       isNull(ticketSla.ticketId),
-      ne(ticketSla.ticketUpdatedAt, tickets.updatedAt),
+      // JS dates hold milliseconds; PostgreSQL keeps microseconds.
+      ne(ticketSla.ticketUpdatedAt, sql`date_trunc('milliseconds', ${tickets.updatedAt})`),
       and(isNull(tickets.resolvedAt), isNull(tickets.closedAt))!,
     ];
     if (policyIds.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyIds));
     const page = await db
       .select({
         ...ticketFields,
-        old: { outcomeAt: ticketSla.outcomeAt, breachedAt: ticketSla.breachedAt, outcome: ticketSla.outcome, ticketUpdatedAt: ticketSla.ticketUpdatedAt, openedAt: ticketSla.openedAt, resolvedAt: ticketSla.resolvedAt },
+        // Flat: drizzle turns a nested left-joined object into null when its first fields are null.
+        oldOutcome: ticketSla.outcome,
+        oldOutcomeAt: ticketSla.outcomeAt,
+        oldBreachedAt: ticketSla.breachedAt,
+        oldTicketUpdatedAt: ticketSla.ticketUpdatedAt,
+        oldOpenedAt: ticketSla.openedAt,
+        oldResolvedAt: ticketSla.resolvedAt,
       })
       .from(tickets)
       .leftJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
@@ -41,7 +48,14 @@ export async function* ticketsToEvaluate(db: Db, policyIds: string[], pageSize =
       .orderBy(asc(tickets.id))
       .limit(pageSize);
     if (page.length === 0) return;
-    yield page;
+    yield page.map(({ oldOutcome, oldOutcomeAt, oldBreachedAt, oldTicketUpdatedAt, oldOpenedAt, oldResolvedAt, ...t }) => ({
+      ...t,
+      /** The stored state before this evaluation, null when never evaluated. */
+      old:
+        oldOutcome === null
+          ? null
+          : { outcome: oldOutcome, outcomeAt: oldOutcomeAt, breachedAt: oldBreachedAt, ticketUpdatedAt: oldTicketUpdatedAt!, openedAt: oldOpenedAt!, resolvedAt: oldResolvedAt },
+    }));
     after = page[page.length - 1]!.id;
   }
 }
