@@ -71,9 +71,24 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
   input.on('error', (e) => parser.destroy(e));
   input.pipe(parser);
   let header: string[] | undefined;
+  // csv-parse counts each CR and each LF inside a quoted field as a line of its own, so a CRLF
+  // break within a field counts twice; `extraLines` takes those back out so that line numbers
+  // are the ones a text editor shows.
+  let extraLines = 0;
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number; bytes: number } }>) {
       const fields = rec.record;
+      // The raw text starts with the breaks of any empty lines skipped before the record and
+      // ends with the record delimiter ("\n", or only the "\r" of a "\r\n"): neither is the record's.
+      const raw = rec.raw.replace(/^[\r\n]+/, '').replace(/(\r\n|\r|\n)$/, '');
+      const breaks = raw.match(/\r\n|\r|\n/g)?.length ?? 0;
+      extraLines += (raw.match(/[\r\n]/g)?.length ?? 0) - breaks;
+      const line = rec.info.lines - extraLines - breaks;
+      // The sniff sees only the first 64 KiB of the file as stored; this catches binary content
+      // further on or inside a gzip stream.
+      if (raw.includes('\u0000')) {
+        throw new FeedFileError(name, `looks binary (NUL byte on line ${line}); expected a CSV text file (UTF-8, optionally .gz)`);
+      }
       if (!header) {
         header = fields.map((h) => h.trim());
         if (header.length < 2 || header.every((h) => h === '')) {
@@ -81,8 +96,6 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
         }
         continue;
       }
-      const raw = rec.raw.replace(/\r?\n$/, '');
-      const line = rec.info.lines - (raw.match(/\n/g)?.length ?? 0);
       const values: Record<string, string> = {};
       header.forEach((h, i) => {
         values[h] = fields[i] ?? '';

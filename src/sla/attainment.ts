@@ -54,19 +54,36 @@ export const NO_TEAM = '(none)';
  */
 export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<string>) {
   const cells = new Map<string, { grain: Grain; period: string; dims: Dims; counts: AttainmentCounts }>();
+  // Local day of an instant, memoised per quarter hour (zone offsets change on quarter hours at most).
+  const dayOfQuarter = new Map<number, string>();
+  const localDay = (instant: number) => {
+    const q = Math.floor(instant / 900_000);
+    let day = dayOfQuarter.get(q);
+    if (day === undefined) {
+      day = localDayKey(zone, instant);
+      if (dayOfQuarter.size > 500_000) dayOfQuarter.clear();
+      dayOfQuarter.set(q, day);
+    }
+    return day;
+  };
 
-  function bump(instant: number | null, field: keyof AttainmentCounts, t: AttainmentTicket) {
-    if (instant === null) return;
-    const day = localDayKey(zone, instant);
-    const month = day.slice(0, 7);
-    if (months && !months.has(month)) return;
+  function slicesOf(t: AttainmentTicket) {
     const values: Record<SliceDim, string> = { kind: t.kind, team: t.team ?? NO_TEAM, priority: t.priority };
-    for (const subset of subsets) {
+    return subsets.map((subset) => {
       const dims: Dims = {};
       for (const d of subset) dims[d] = values[d];
-      const key = dimKey(dims);
+      return { dims, key: dimKey(dims) };
+    });
+  }
+
+  function bump(instant: number | null, field: keyof AttainmentCounts, slices: ReturnType<typeof slicesOf>) {
+    if (instant === null) return;
+    const day = localDay(instant);
+    const month = day.slice(0, 7);
+    if (months && !months.has(month)) return;
+    for (const { dims, key } of slices) {
       for (const [grain, period] of [['day', day], ['month', month]] as const) {
-        const id = `${grain}|${period}|${key}`;
+        const id = `${period}|${key}`;
         let cell = cells.get(id);
         if (!cell) {
           cell = { grain, period, dims, counts: emptyCounts() };
@@ -79,14 +96,15 @@ export function createAttainmentAccumulator(zone: string, months?: ReadonlySet<s
 
   return {
     add(t: AttainmentTicket) {
-      bump(t.openedAt, 'received', t);
-      bump(t.resolvedAt, 'resolved', t);
-      if (t.outcome === 'met') bump(t.outcomeAt, 'met', t);
-      if (t.outcome === 'breached') bump(t.breachedAt, 'breached', t);
-      if (t.outcome === 'no_target') bump(t.openedAt, 'noTarget', t);
+      const slices = slicesOf(t);
+      bump(t.openedAt, 'received', slices);
+      bump(t.resolvedAt, 'resolved', slices);
+      if (t.outcome === 'met') bump(t.outcomeAt, 'met', slices);
+      if (t.outcome === 'breached') bump(t.breachedAt, 'breached', slices);
+      if (t.outcome === 'no_target') bump(t.openedAt, 'noTarget', slices);
       if (t.resolvedAt !== null && t.outcome !== 'no_target') {
-        bump(t.resolvedAt, 'resolvedWithTarget', t);
-        if (t.outcome === 'met') bump(t.resolvedAt, 'resolvedMet', t);
+        bump(t.resolvedAt, 'resolvedWithTarget', slices);
+        if (t.outcome === 'met') bump(t.resolvedAt, 'resolvedMet', slices);
       }
     },
     rows() {

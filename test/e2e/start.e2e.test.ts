@@ -41,9 +41,9 @@ describe('npm start on a fresh data folder', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'attain-start-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, ATTAIN_DATA_DIR: dataDir, PORT: String(port) };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
+    // The embedded default: no DATABASE_URL, no REDIS_URL.
+    const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
+    const env = { ...rest, ATTAIN_DATA_DIR: dataDir, PORT: String(port) };
     child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
