@@ -10,6 +10,8 @@
  */
 import { csvLine, type CsvValue } from './csv.ts';
 import { createRandom, hashSeed, type Random } from './random.ts';
+import { englandAndWalesBankHolidays } from '../calendar/defaults.ts';
+import { civilFromDays, dayKeyToDayNumber, dayNumberToDayKey } from '../calendar/zone.ts';
 
 export const demoTicketColumns = [
   'id',
@@ -79,48 +81,13 @@ export interface DemoTicketOptions {
   now?: string;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Civil dates as integer day numbers (days since 1970-01-01), after Howard Hinnant's algorithms.
-
+// Civil dates as integer day numbers (days since 1970-01-01): the calendar module's arithmetic.
 const DAY = 86_400;
-
-function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-function civilFromDays(z: number): [number, number, number] {
-  const zz = z + 719_468;
-  const era = Math.floor(zz / 146_097);
-  const doe = zz - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
-}
-
-function parseDayKey(key: string): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(key);
-  if (!match) throw new RangeError(`not a YYYY-MM-DD date: ${JSON.stringify(key)}`);
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const day = daysFromCivil(y, m, d);
-  const [y2, m2, d2] = civilFromDays(day);
-  if (y2 !== y || m2 !== m || d2 !== d) throw new RangeError(`no such date: ${key}`);
-  return day;
-}
+const parseDayKey = dayKeyToDayNumber;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-function dayKey(day: number): string {
-  const [y, m, d] = civilFromDays(day);
-  return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
-}
+const dayKey = dayNumberToDayKey;
 
 /** 0 = Sunday … 6 = Saturday. */
 function weekday(day: number): number {
@@ -150,24 +117,9 @@ function parseTimeOfDay(text: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calendar: England & Wales bank holidays (GOV.UK) and the service desk's opening hours.
+// Calendar: England & Wales bank holidays (the service-desk calendar's) and its opening hours.
 
-const BANK_HOLIDAYS = new Set(
-  [
-    // 2024
-    '2024-01-01', '2024-03-29', '2024-04-01', '2024-05-06', '2024-05-27', '2024-08-26',
-    '2024-12-25', '2024-12-26',
-    // 2025
-    '2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25',
-    '2025-12-25', '2025-12-26',
-    // 2026 (Boxing Day is a Saturday: substitute Monday 28th)
-    '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31',
-    '2026-12-25', '2026-12-28',
-    // 2027 (Christmas falls on a weekend: substitutes 27th and 28th)
-    '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30',
-    '2027-12-27', '2027-12-28',
-  ].map(parseDayKey),
-);
+const BANK_HOLIDAYS = new Set(englandAndWalesBankHolidays.map(parseDayKey));
 
 const OPEN = 8 * 3600 + 40 * 60; // 08:40
 const CLOSE = 17 * 3600; // Mon–Thu 17:00
