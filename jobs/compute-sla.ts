@@ -6,36 +6,48 @@ import { evaluateTicket } from '../src/sla/evaluate.ts';
 import type { Priority } from '../src/sla/policy.ts';
 import { SLA_METRIC, slaRules } from '../src/sla/rules.ts';
 import { replaceMetricMonths } from '../src/store/metrics.ts';
-import { evaluatedTicketsBetween, saveSlaStates, ticketsToEvaluate } from '../src/store/sla.ts';
+import { evaluatedTicketsBetween, historyOf, saveSlaStates, ticketsToEvaluate, type HistoryEntry } from '../src/store/sla.ts';
 import type { NewTicketSla } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { defineJob } from './define.ts';
-
-const monthOf = (zone: string, d: Date | null) => (d ? localDayKey(zone, d.getTime()).slice(0, 7) : null);
 
 /** Re-evaluates stale tickets; returns the local months whose figures may have moved. */
 export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date) {
   const rules = slaRules(config);
   const months = new Set<string>();
+  const day = (d: Date | number | null) => (d === null ? null : localDayKey(rules.zone, typeof d === 'number' ? d : d.getTime()));
+  const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
   let evaluated = 0;
-  for await (const page of ticketsToEvaluate(db, rules.policyIds)) {
+  for await (const page of ticketsToEvaluate(db, rules.policyStamps)) {
+    const histories = new Map<string, Map<string, HistoryEntry[]>>();
+    for (const source of new Set(page.map((t) => t.source))) {
+      histories.set(source, await historyOf(db, source, page.filter((t) => t.source === source).map((t) => t.externalId)));
+    }
     const states: NewTicketSla[] = [];
     for (const t of page) {
+      const history = histories.get(t.source)?.get(t.externalId) ?? [];
       const resolvedAt = t.resolvedAt ?? t.closedAt;
       const { policy, calendar } = rules.policyAt(t.openedAt.getTime());
       const r = evaluateTicket(
-        { kind: t.kind, priority: t.priority as Priority, vip: t.vip, openedAt: t.openedAt.getTime(), resolvedAt: resolvedAt?.getTime() ?? null },
+        {
+          kind: t.kind,
+          priority: t.priority as Priority,
+          vip: t.vip,
+          openedAt: t.openedAt.getTime(),
+          resolvedAt: resolvedAt?.getTime() ?? null,
+          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+          statusHistory: history.filter((h) => h.field === 'status').map((h) => ({ at: h.at.getTime(), status: h.value })),
+        },
         policy,
         calendar,
         now.getTime(),
       );
-      const toDate = (ms: number | null) => (ms === null ? null : new Date(ms));
       states.push({
         ticketId: t.id,
         policyVersion: r.policyVersion,
         calendarId: r.calendarId,
         openedAt: t.openedAt,
-        resolvedAt,
+        resolvedAt: toDate(r.resolutionAt),
         targetMinutes: r.targetMinutes,
         elapsedMs: r.elapsedMs,
         outcome: r.outcome,
@@ -43,6 +55,14 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
         breachedAt: toDate(r.breachedAt),
         outcomeAt: toDate(r.outcomeAt),
         everBreached: r.everBreached,
+        reopenCount: r.reopenCount,
+        openedDay: day(t.openedAt)!,
+        resolvedDay: day(r.resolutionAt),
+        outcomeDay: day(r.outcomeAt),
+        responseTargetMinutes: r.response.targetMinutes,
+        responseOutcome: r.response.outcome,
+        responseDueAt: toDate(r.response.dueAt),
+        responseOutcomeAt: toDate(r.response.outcomeAt),
         ticketUpdatedAt: t.updatedAt,
         evaluatedAt: now,
       });
@@ -52,10 +72,11 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
         old.outcome !== r.outcome ||
         (old.outcomeAt?.getTime() ?? null) !== r.outcomeAt ||
         (old.breachedAt?.getTime() ?? null) !== r.breachedAt ||
+        (old.resolvedAt?.getTime() ?? null) !== r.resolutionAt ||
         t.updatedAt.getTime() !== old.ticketUpdatedAt.getTime();
       if (moved) {
-        for (const d of [t.openedAt, resolvedAt, old?.openedAt ?? null, old?.resolvedAt ?? null, old?.outcomeAt ?? null, old?.breachedAt ?? null, toDate(r.outcomeAt), toDate(r.breachedAt)]) {
-          const m = monthOf(rules.zone, d);
+        for (const d of [t.openedAt.getTime(), r.resolutionAt, r.outcomeAt, r.breachedAt, old?.openedAt.getTime() ?? null, old?.resolvedAt?.getTime() ?? null, old?.outcomeAt?.getTime() ?? null, old?.breachedAt?.getTime() ?? null]) {
+          const m = day(d)?.slice(0, 7);
           if (m) months.add(m);
         }
       }
@@ -83,7 +104,7 @@ export async function recomputeAttainment(db: Db, zone: string, months: string[]
           team: t.team,
           priority: t.priority,
           openedAt: t.openedAt.getTime(),
-          resolvedAt: (t.resolvedAt ?? t.closedAt)?.getTime() ?? null,
+          resolvedAt: t.resolvedAt?.getTime() ?? null,
           outcome: t.outcome as 'met',
           outcomeAt: t.outcomeAt?.getTime() ?? null,
           breachedAt: t.breachedAt?.getTime() ?? null,

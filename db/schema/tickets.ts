@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -53,14 +53,50 @@ export const ticketSla = pgTable(
     breachedAt: instant('breached_at'),
     outcomeAt: instant('outcome_at'),
     everBreached: boolean('ever_breached').notNull(),
+    reopenCount: integer('reopen_count').notNull().default(0),
+    /** Local days (calendar zone) of the dated events, so any period is a plain date range. */
+    openedDay: date('opened_day', { mode: 'string' }).notNull(),
+    resolvedDay: date('resolved_day', { mode: 'string' }),
+    /** Day of `outcomeAt`: resolution for met, breach for breached. */
+    outcomeDay: date('outcome_day', { mode: 'string' }),
+    /** Response SLA (first response), when the policy has response targets. */
+    responseTargetMinutes: integer('response_target_minutes'),
+    responseOutcome: text('response_outcome'),
+    responseDueAt: instant('response_due_at'),
+    responseOutcomeAt: instant('response_outcome_at'),
     /** The ticket's updated_at this state was computed from. */
     ticketUpdatedAt: instant('ticket_updated_at').notNull(),
     evaluatedAt: instant('evaluated_at').notNull(),
   },
-  (t) => [index('ticket_sla_outcome').on(t.outcome)],
+  (t) => [
+    index('ticket_sla_outcome').on(t.outcome),
+    index('ticket_sla_opened_day').on(t.openedDay),
+    index('ticket_sla_resolved_day').on(t.resolvedDay),
+    index('ticket_sla_outcome_day').on(t.outcomeDay),
+    index('ticket_sla_due_at').on(t.dueAt),
+  ],
+);
+
+/**
+ * Status and priority history per ticket (generic `id, at, field, value`), keyed by the ticket's
+ * natural key so history may arrive before or after the ticket itself.
+ */
+export const ticketHistory = pgTable(
+  'ticket_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    source: text('source').notNull(),
+    externalId: text('external_id').notNull(),
+    at: instant('at').notNull(),
+    field: text('field').notNull().$type<'status' | 'priority'>(),
+    value: text('value').notNull(),
+    ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
+  },
+  (t) => [uniqueIndex('ticket_history_key').on(t.source, t.externalId, t.field, t.at, t.value)],
 );
 
 export type Ticket = typeof tickets.$inferSelect;
 export type NewTicket = typeof tickets.$inferInsert;
 export type TicketSla = typeof ticketSla.$inferSelect;
 export type NewTicketSla = typeof ticketSla.$inferInsert;
+export type TicketHistoryRow = typeof ticketHistory.$inferSelect;

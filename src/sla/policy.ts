@@ -4,22 +4,34 @@ export const priorities = ['critical', 'high', 'normal', 'low', 'long_term'] as 
 export type Priority = (typeof priorities)[number];
 export const defaultKinds = ['incident', 'service_request'] as const;
 
-const targetMinutes = z.number().int().positive().nullable();
+const targetMinutes = z.number().int().nonnegative().nullable();
 const targetRow = z.object({ vip: targetMinutes, standard: targetMinutes });
+const targetTable = z.record(z.enum(priorities), targetRow);
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
-/** One effective-dated version of the resolution policy (METRICS.md §2, "Policies"). */
+export const reopenPolicies = ['continue', 'first', 'new_cycle'] as const;
+export type ReopenPolicy = (typeof reopenPolicies)[number];
+
+/** One effective-dated version of a policy (METRICS.md §2, "Policies"). */
 export const policyVersionSchema = z.object({
   id: z.string().min(1),
   /** Local date from which tickets opened are judged by this version. */
-  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  effectiveFrom: day,
   calendarId: z.string().min(1),
-  /** Per kind; `*` applies to any kind without its own table. */
-  targets: z.record(z.string(), z.record(z.enum(priorities), targetRow)),
+  /** Resolution targets per kind; `*` applies to any kind without its own table. */
+  targets: z.record(z.string(), targetTable),
+  /** First-response targets, same shape; none by default (the published table has none). */
+  responseTargets: z.record(z.string(), targetTable).default({}),
+  /** Case-insensitive: a status beginning with one of these pauses the clock. */
+  pausePrefixes: z.array(z.string().min(1)).default(['awaiting', 'pending', 'on hold']),
+  /** Case-insensitive: a status equal to one of these means resolved. */
+  resolvedStatuses: z.array(z.string().min(1)).default(['resolved', 'closed', 'done', 'completed', 'cancelled']),
+  reopen: z.enum(reopenPolicies).default('continue'),
 });
 export type PolicyVersion = z.infer<typeof policyVersionSchema>;
 
-/** Attainment goal, effective-dated by the period it is judged for. */
-export const goalSchema = z.object({ effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), goal: z.number().min(0).max(1) });
+/** Attainment goal, effective-dated by the period it is judged for, optionally per kind. */
+export const goalSchema = z.object({ effectiveFrom: day, goal: z.number().min(0).max(1), kind: z.string().optional() });
 export type Goal = z.infer<typeof goalSchema>;
 
 // The published SLA table (METRICS.md §2): business minutes of the service-desk calendar.
@@ -32,7 +44,7 @@ const publishedTable: PolicyVersion['targets'][string] = {
 };
 
 export const defaultPolicies: PolicyVersion[] = [
-  { id: 'resolution-v1', effectiveFrom: '1970-01-01', calendarId: 'service-desk', targets: { '*': publishedTable } },
+  policyVersionSchema.parse({ id: 'resolution-v1', effectiveFrom: '1970-01-01', calendarId: 'service-desk', targets: { '*': publishedTable } }),
 ];
 
 export const defaultGoals: Goal[] = [
@@ -49,15 +61,53 @@ export function versionInForce<T extends { effectiveFrom: string }>(versions: re
   return best;
 }
 
-/** Target in business minutes, or null for "no target" (METRICS.md §2). */
-export function targetFor(policy: PolicyVersion, kind: string, priority: Priority, vip: boolean): number | null {
-  const table = policy.targets[kind] ?? policy.targets['*'];
-  const row = table?.[priority];
+function lookup(tables: PolicyVersion['targets'], kind: string, priority: Priority, vip: boolean): number | null {
+  const row = (tables[kind] ?? tables['*'])?.[priority];
   if (!row) return null;
   return vip ? row.vip : row.standard;
 }
 
-/** The goal for a period, judged by the period's first day. */
-export function goalFor(goals: readonly Goal[], periodStart: string): number | null {
-  return versionInForce(goals, periodStart)?.goal ?? null;
+/** Resolution target in business minutes, or null for "no target" (METRICS.md §2). */
+export function targetFor(policy: PolicyVersion, kind: string, priority: Priority, vip: boolean): number | null {
+  return lookup(policy.targets, kind, priority, vip);
+}
+
+/** First-response target in business minutes, or null. */
+export function responseTargetFor(policy: PolicyVersion, kind: string, priority: Priority, vip: boolean): number | null {
+  return lookup(policy.responseTargets, kind, priority, vip);
+}
+
+/** The goal for a period, judged by the period's first day; a kind's own goal wins over the general one. */
+export function goalFor(goals: readonly Goal[], periodStart: string, kind?: string): number | null {
+  const own = kind ? versionInForce(goals.filter((g) => g.kind === kind), periodStart) : undefined;
+  return (own ?? versionInForce(goals.filter((g) => g.kind === undefined), periodStart))?.goal ?? null;
+}
+
+export type StatusClass = 'active' | 'paused' | 'resolved';
+
+/** How a policy reads a status (METRICS.md §2, "Clock"): pause set, resolved set, else active. */
+export function classifyStatus(policy: Pick<PolicyVersion, 'pausePrefixes' | 'resolvedStatuses'>, status: string): StatusClass {
+  const s = status.trim().toLowerCase();
+  if (policy.resolvedStatuses.some((r) => r.toLowerCase() === s)) return 'resolved';
+  if (policy.pausePrefixes.some((p) => s.startsWith(p.toLowerCase()))) return 'paused';
+  return 'active';
+}
+
+/**
+ * The version stamp stored with each evaluation: the id plus a hash of the policy's content, so
+ * editing a policy's targets without renaming it still re-evaluates its tickets.
+ */
+const stamps = new WeakMap<PolicyVersion, string>();
+export function policyStamp(policy: PolicyVersion): string {
+  const known = stamps.get(policy);
+  if (known) return known;
+  const text = JSON.stringify(policy);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  const stamp = `${policy.id}#${(h >>> 0).toString(16).padStart(8, '0')}`;
+  stamps.set(policy, stamp);
+  return stamp;
 }

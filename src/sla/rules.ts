@@ -1,7 +1,7 @@
 import { compileCalendar, type BusinessCalendar } from '../calendar/calendar.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { versionInForce } from './policy.ts';
+import { policyStamp, versionInForce } from './policy.ts';
 
 /** Name of the stored resolution-attainment figures in `metric_values`. */
 export const SLA_METRIC = 'sla.resolution';
@@ -18,7 +18,8 @@ export function slaRules(config: AppConfig) {
     /** Zone of the reporting periods and of naive feed timestamps. */
     zone,
     calendars,
-    policyIds: policies.map((p) => p.id),
+    /** Stamps of the configured versions: a stored state with another stamp is stale. */
+    policyStamps: policies.map(policyStamp),
     /** The version in force at the ticket's opening, by the local date in the policies' zone. */
     policyAt(openedAt: number) {
       const policy = versionInForce(policies, localDayKey(zone, openedAt)) ?? first;

@@ -1,10 +1,13 @@
-import { and, asc, eq, gt, gte, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
+import { ticketHistory, tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
 
 const ticketFields = {
   id: tickets.id,
+  source: tickets.source,
+  externalId: tickets.externalId,
+  firstResponseAt: tickets.firstResponseAt,
   kind: tickets.kind,
   priority: tickets.priority,
   vip: tickets.vip,
@@ -21,7 +24,7 @@ const ticketFields = {
  * policy version no longer configured, or still open (their clock runs with `now`).
  * Keyset-paged by id so a large desk streams through in bounded memory.
  */
-export async function* ticketsToEvaluate(db: Db, policyIds: string[], pageSize = 5000) {
+export async function* ticketsToEvaluate(db: Db, policyStamps: string[], pageSize = 5000) {
   let after = 0;
   for (;;) {
     const stale: SQL[] = [
@@ -30,7 +33,7 @@ export async function* ticketsToEvaluate(db: Db, policyIds: string[], pageSize =
       ne(ticketSla.ticketUpdatedAt, sql`date_trunc('milliseconds', ${tickets.updatedAt})`),
       and(isNull(tickets.resolvedAt), isNull(tickets.closedAt))!,
     ];
-    if (policyIds.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyIds));
+    if (policyStamps.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyStamps));
     const page = await db
       .select({
         ...ticketFields,
@@ -72,6 +75,14 @@ export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void>
         set: {
           policyVersion: sql`excluded.policy_version`,
           calendarId: sql`excluded.calendar_id`,
+          reopenCount: sql`excluded.reopen_count`,
+          openedDay: sql`excluded.opened_day`,
+          resolvedDay: sql`excluded.resolved_day`,
+          outcomeDay: sql`excluded.outcome_day`,
+          responseTargetMinutes: sql`excluded.response_target_minutes`,
+          responseOutcome: sql`excluded.response_outcome`,
+          responseDueAt: sql`excluded.response_due_at`,
+          responseOutcomeAt: sql`excluded.response_outcome_at`,
           openedAt: sql`excluded.opened_at`,
           resolvedAt: sql`excluded.resolved_at`,
           targetMinutes: sql`excluded.target_minutes`,
@@ -101,8 +112,8 @@ export async function* evaluatedTicketsBetween(db: Db, from: Date, to: Date, pag
         team: tickets.team,
         priority: tickets.priority,
         openedAt: tickets.openedAt,
-        resolvedAt: tickets.resolvedAt,
-        closedAt: tickets.closedAt,
+        /** The resolution the SLA was judged at (reopen policy applied). */
+        resolvedAt: ticketSla.resolvedAt,
         outcome: ticketSla.outcome,
         outcomeAt: ticketSla.outcomeAt,
         breachedAt: ticketSla.breachedAt,
@@ -114,8 +125,7 @@ export async function* evaluatedTicketsBetween(db: Db, from: Date, to: Date, pag
           gt(tickets.id, after),
           or(
             inRange(tickets.openedAt, from, to),
-            inRange(tickets.resolvedAt, from, to),
-            inRange(tickets.closedAt, from, to),
+            inRange(ticketSla.resolvedAt, from, to),
             inRange(ticketSla.outcomeAt, from, to),
             inRange(ticketSla.breachedAt, from, to),
           ),
@@ -127,4 +137,24 @@ export async function* evaluatedTicketsBetween(db: Db, from: Date, to: Date, pag
     yield page;
     after = page[page.length - 1]!.id;
   }
+}
+
+export type HistoryEntry = { at: Date; field: 'status' | 'priority'; value: string };
+
+/** Status and priority history of the given tickets of one source, oldest first. */
+export async function historyOf(db: Db, source: string, externalIds: string[]): Promise<Map<string, HistoryEntry[]>> {
+  const out = new Map<string, HistoryEntry[]>();
+  for (let i = 0; i < externalIds.length; i += 5000) {
+    const rows = await db
+      .select({ externalId: ticketHistory.externalId, at: ticketHistory.at, field: ticketHistory.field, value: ticketHistory.value })
+      .from(ticketHistory)
+      .where(and(eq(ticketHistory.source, source), inArray(ticketHistory.externalId, externalIds.slice(i, i + 5000))))
+      .orderBy(asc(ticketHistory.at), asc(ticketHistory.id));
+    for (const r of rows) {
+      let list = out.get(r.externalId);
+      if (!list) out.set(r.externalId, (list = []));
+      list.push({ at: r.at, field: r.field, value: r.value });
+    }
+  }
+  return out;
 }
