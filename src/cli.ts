@@ -8,6 +8,7 @@ import { createInlineRunner } from '../jobs/runners/inline.ts';
 import type { Runner } from '../jobs/runners/runner.ts';
 import { startSchedule } from '../jobs/schedule.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
+import { ingestTicketHistoryFile } from './feeds/tickets/history.ts';
 import { ingestTicketFile } from './feeds/tickets/ingest-file.ts';
 import { createApp } from './http/app.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
@@ -24,6 +25,7 @@ Usage: attain <command> [options]
   migrate                    apply database migrations
   demo                       write the demo ticket feed into the drop folder
   ingest tickets FILE        ingest a generic ticket CSV (.csv or .csv.gz)
+  ingest ticket-history FILE ingest status/priority history (id, at, field, value)
   compute [--months YYYY-MM,...]  evaluate tickets and recompute SLA attainment
 Environment: DATABASE_URL (PostgreSQL; embedded PGlite in ATTAIN_DATA_DIR otherwise), REDIS_URL,
 PORT, ATTAIN_DATA_DIR (default ./data), ATTAIN_CONFIG (JSON configuration file).`;
@@ -87,21 +89,26 @@ async function commandStart() {
 
 async function commandIngest(args: string[]) {
   const [feed, file] = args;
-  if (feed !== 'tickets' || !file) throw new UsageError('usage: attain ingest tickets FILE');
+  if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
+    throw new UsageError('usage: attain ingest tickets FILE | attain ingest ticket-history FILE');
+  }
   const rt = await openRuntime();
   try {
     let last = 0;
-    const result = await ingestTicketFile(rt.handle.db, path.resolve(file), {
+    const common = {
       source: rt.config.ticketSource,
       zone: slaRules(rt.config).zone,
-      kinds: rt.config.kinds,
-      onProgress: (p) => {
+      onProgress: (p: { rowsRead: number }) => {
         if (p.rowsRead - last >= 10_000) {
           last = p.rowsRead;
           process.stderr.write(`  ${p.rowsRead.toLocaleString('en-GB')} rows read…\n`);
         }
       },
-    });
+    };
+    const result =
+      feed === 'tickets'
+        ? await ingestTicketFile(rt.handle.db, path.resolve(file), { ...common, kinds: rt.config.kinds })
+        : await ingestTicketHistoryFile(rt.handle.db, path.resolve(file), common);
     console.log(
       `${result.file}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected (ingest run ${result.runId})`,
     );

@@ -19,7 +19,7 @@ export type NormalisedTicket = {
   extra: Record<string, string> | null;
 };
 
-export type FieldProblem = { field: string; reason: string };
+import type { FieldProblem } from '../ingest-csv.ts';
 export type NormaliseResult =
   | { ok: true; ticket: NormalisedTicket; warnings: string[] }
   | { ok: false; problems: FieldProblem[] };
