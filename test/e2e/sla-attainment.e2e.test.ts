@@ -102,7 +102,9 @@ describe.each(backends.filter((b) => b.available))('GET /api/v1/sla/attainment o
 
   it('answers bad parameters with 400 naming the field', async () => {
     for (const [query, field] of [
-      ['grain=week', 'grain'],
+      ['grain=hour', 'grain'],
+      ['by=colour', 'by.0'],
+      ['vip=maybe', 'vip'],
       ['from=March', 'from'],
       ['priority=urgent', 'priority'],
       ['kind=problem', 'kind'],

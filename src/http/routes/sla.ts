@@ -1,74 +1,231 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, daysInMonth, localDayKey } from '../../calendar/zone.ts';
+import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { parsePriority } from '../../feeds/tickets/generic.ts';
-import { attainmentRow, dimKey, emptyCounts, type AttainmentCounts, type Dims } from '../../sla/attainment.ts';
-import { queryMetric } from '../../store/metrics.ts';
-import { SLA_METRIC, slaRules } from '../../sla/rules.ts';
+import { attainmentOf, statusOf, type AttainmentCounts } from '../../sla/attainment.ts';
+import { grains, periodEndDay, periodOf, periodsBetween, periodStartDay } from '../../sla/periods.ts';
+import { goalFor, type Priority } from '../../sla/policy.ts';
+import { slaRules } from '../../sla/rules.ts';
+import { explainTicket } from '../../sla/timeline.ts';
+import { historyOf } from '../../store/sla.ts';
+import {
+  attainmentCounts,
+  listSlaTickets,
+  measures,
+  oldestOpenTicket,
+  openTicketsByTeam,
+  sliceDims,
+  slaTicket,
+  type Measure,
+  type SliceFilter,
+} from '../../store/sla-queries.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 
-const periodText = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM-DD or YYYY-MM');
+const period = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-W\d{2})?$/, 'expected a period: YYYY-MM-DD, YYYY-MM, YYYY-Www, YYYY-Qn or YYYY')
+  .refine((p) => {
+    try {
+      periodStartDay(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a real date');
 
-const attainmentQuery = z.object({
-  from: periodText.optional(),
-  to: periodText.optional(),
-  grain: z.enum(['day', 'month']).default('month'),
-  basis: z.enum(['outcome', 'resolved']).default('outcome'),
+const sliceQuery = {
   kind: z.string().min(1).optional(),
   team: z.string().min(1).optional(),
   priority: z.string().min(1).optional(),
+  vip: z.enum(['true', 'false']).optional(),
+  channel: z.string().min(1).optional(),
+};
+
+const attainmentQuery = z.object({
+  from: period.optional(),
+  to: period.optional(),
+  grain: z.enum(grains).default('month'),
+  basis: z.enum(['outcome', 'resolved']).default('outcome'),
+  by: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()) : []))
+    .pipe(z.array(z.enum(sliceDims))),
+  ...sliceQuery,
 });
 
-/** Every period of a grain from `from` to `to` inclusive. */
-function periodsBetween(grain: 'day' | 'month', from: string, to: string): string[] {
-  const out: string[] = [];
-  if (grain === 'day') {
-    for (let d = from; d <= to && out.length <= 3660; d = addDays(d, 1)) out.push(d);
-  } else {
-    for (let m = from; m <= to && out.length <= 1200; m = addDays(`${m}-28`, 4).slice(0, 7)) out.push(m);
-  }
-  return out;
-}
+const outcomes = ['met', 'breached', 'in_progress', 'paused', 'no_target'] as const;
+const ticketsQuery = z.object({
+  measure: z.enum(measures).optional(),
+  outcome: z.enum(outcomes).optional(),
+  from: period.optional(),
+  to: period.optional(),
+  open: z.enum(['true', 'false']).optional(),
+  dueWithinMinutes: z.coerce.number().int().min(0).max(100_000).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  ...sliceQuery,
+});
 
-function asPeriod(grain: 'day' | 'month', text: string, end: boolean): string {
-  if (grain === 'month') return text.slice(0, 7);
-  if (text.length === 10) return text;
-  const [y, m] = text.split('-').map(Number) as [number, number];
-  return end ? `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` : `${text}-01`;
-}
+const todayQuery = z.object({ riskMinutes: z.coerce.number().int().min(0).max(10_000).default(60) });
 
 export function slaRoutes(deps: AppDeps) {
   const rules = slaRules(deps.config);
-  return new Hono().get('/api/v1/sla/attainment', async (c) => {
-    const q = parseQuery(attainmentQuery, c.req.query());
-    const today = localDayKey(rules.zone, deps.now().getTime());
-    const defaultFrom = q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
-    const from = asPeriod(q.grain, q.from ?? defaultFrom, false);
-    const to = asPeriod(q.grain, q.to ?? today, true);
-    if (from > to) throw new ApiError('invalid_parameter', `from: ${from} is after to ${to}`, { field: 'from' });
-    const periods = periodsBetween(q.grain, from, to);
-    if (periods.at(-1) !== to) {
-      throw new ApiError('invalid_parameter', `to: a ${q.grain} query covers at most ${periods.length} periods; narrow from/to`, { field: 'to' });
-    }
+  const today = () => localDayKey(rules.zone, deps.now().getTime());
+  const calendar = rules.policyAt(deps.now().getTime()).calendar;
 
-    const slice: Dims = {};
+  function slice(q: { kind?: string; team?: string; priority?: string; vip?: string; channel?: string }): SliceFilter {
+    const s: SliceFilter = {};
     if (q.kind) {
       if (!deps.config.kinds.includes(q.kind)) {
         throw new ApiError('invalid_parameter', `kind: unknown kind "${q.kind}" (expected ${deps.config.kinds.join(', ')})`, { field: 'kind' });
       }
-      slice.kind = q.kind;
+      s.kind = q.kind;
     }
-    if (q.team) slice.team = q.team;
     if (q.priority) {
       const p = parsePriority(q.priority);
       if (!p) throw new ApiError('invalid_parameter', `priority: unknown priority "${q.priority}"`, { field: 'priority' });
-      slice.priority = p;
+      s.priority = p;
     }
+    if (q.team) s.team = q.team;
+    if (q.vip) s.vip = q.vip;
+    if (q.channel) s.channel = q.channel;
+    return s;
+  }
 
-    const stored = await queryMetric(deps.db, { metric: SLA_METRIC, grain: q.grain, from, to, dimKey: dimKey(slice) });
-    const byPeriod = new Map(stored.map((r) => [r.period, r.counts as AttainmentCounts]));
-    const rows = periods.map((p) => attainmentRow(p, slice, { ...emptyCounts(), ...byPeriod.get(p) }, deps.config.goals, q.basis));
-    return c.json({ basis: q.basis, grain: q.grain, from, to, slice, zone: rules.zone, rows });
-  });
+  function range(q: { from?: string; to?: string }, defaultFrom: string) {
+    const fromDay = periodStartDay(q.from ?? defaultFrom);
+    const toDay = periodEndDay(q.to ?? today());
+    if (fromDay > toDay) throw new ApiError('invalid_parameter', `from: ${q.from} is after to ${q.to}`, { field: 'from' });
+    return { fromDay, toDay };
+  }
+
+  return new Hono()
+    .get('/api/v1/sla/attainment', async (c) => {
+      const q = parseQuery(attainmentQuery, c.req.query());
+      const defaultFrom = q.grain === 'day' ? addDays(today(), -30) : q.grain === 'week' ? addDays(today(), -7 * 12) : addDays(`${today().slice(0, 7)}-15`, -334).slice(0, 7);
+      const { fromDay, toDay } = range(q, defaultFrom);
+      let periods: string[];
+      try {
+        periods = periodsBetween(q.grain, fromDay, toDay, 1000);
+      } catch {
+        throw new ApiError('invalid_parameter', `to: a ${q.grain} query covers at most 1000 periods; narrow from/to`, { field: 'to' });
+      }
+      const s = slice(q);
+      const counted = await attainmentCounts(deps.db, { fromDay, toDay, grain: q.grain, slice: s, by: q.by });
+      const row = (p: string, dims: Record<string, string>, counts: Record<Measure, number>) => {
+        const attainment = attainmentOf(counts as AttainmentCounts, q.basis);
+        const goal = goalFor(deps.config.goals, periodStartDay(p), s.kind ?? dims.kind);
+        return { period: p, ...s, ...dims, ...counts, attainment, goal, status: statusOf(attainment, goal) };
+      };
+      const zero = Object.fromEntries(measures.map((m) => [m, 0])) as Record<Measure, number>;
+      const rows =
+        q.by.length === 0
+          ? periods.map((p) => row(p, {}, counted.find((r) => r.period === p)?.counts ?? zero))
+          : counted.sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims))).map((r) => row(r.period, r.dims, r.counts));
+      return c.json({ basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: rules.zone, rows });
+    })
+    .get('/api/v1/sla/tickets', async (c) => {
+      const q = parseQuery(ticketsQuery, c.req.query());
+      const s = slice(q);
+      let measure: Measure | undefined = q.measure;
+      if (!measure && (q.outcome === 'met' || q.outcome === 'breached') && (q.from || q.to)) measure = q.outcome;
+      const dated = measure !== undefined;
+      const { fromDay, toDay } = dated ? range(q, '1970-01-01') : { fromDay: undefined, toDay: undefined };
+      const dueBy = q.dueWithinMinutes === undefined ? undefined : new Date(calendar.addBusinessMs(deps.now().getTime(), q.dueWithinMinutes * 60_000));
+      const { total, rows } = await listSlaTickets(deps.db, {
+        measure,
+        fromDay,
+        toDay,
+        open: q.open === 'true' || q.dueWithinMinutes !== undefined,
+        outcomes: q.dueWithinMinutes !== undefined ? ['in_progress'] : q.outcome ? [q.outcome] : undefined,
+        dueBy,
+        slice: s,
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize,
+      });
+      return c.json({ measure: measure ?? null, from: fromDay ?? null, to: toDay ?? null, slice: s, total, page: q.page, pageSize: q.pageSize, tickets: rows });
+    })
+    .get('/api/v1/sla/today', async (c) => {
+      const q = parseQuery(todayQuery, c.req.query());
+      const now = deps.now();
+      const day = today();
+      const riskBy = new Date(calendar.addBusinessMs(now.getTime(), q.riskMinutes * 60_000));
+      const [daily, monthly, open] = await Promise.all([
+        attainmentCounts(deps.db, { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] }),
+        attainmentCounts(deps.db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
+        openTicketsByTeam(deps.db, riskBy),
+      ]);
+      const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
+      for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
+      const goal = goalFor(deps.config.goals, day);
+      const figure = (rows: typeof daily, team: string) => {
+        const counts = rows.find((r) => r.dims.team === team)?.counts;
+        const met = counts?.met ?? 0;
+        const breached = counts?.breached ?? 0;
+        const attainment = attainmentOf({ met, breached } as AttainmentCounts);
+        return { met, breached, attainment, goal, status: statusOf(attainment, goal) };
+      };
+      const n = (list: { team: string; n: number }[], team: string) => Number(list.find((r) => r.team === team)?.n ?? 0);
+      const rows = await Promise.all(
+        [...teams].sort().map(async (team) => {
+          const oldest = await oldestOpenTicket(deps.db, team);
+          const openKinds = open.openByKind.filter((r) => r.team === team);
+          return {
+            team,
+            today: figure(daily, team),
+            monthToDate: figure(monthly, team),
+            atRisk: n(open.atRisk, team),
+            openBreached: n(open.breached, team),
+            outstanding: {
+              incident: Number(openKinds.find((r) => r.kind === 'incident')?.n ?? 0),
+              service_request: Number(openKinds.find((r) => r.kind === 'service_request')?.n ?? 0),
+              total: openKinds.reduce((sum, r) => sum + Number(r.n), 0),
+            },
+            assignedNotActioned: n(open.notActioned, team),
+            oldestOpen: oldest ? { id: oldest.id, openedAt: oldest.openedAt.toISOString() } : null,
+          };
+        }),
+      );
+      return c.json({ day, month: periodOf('month', day), now: now.toISOString(), riskMinutes: q.riskMinutes, riskBy: riskBy.toISOString(), teams: rows });
+    })
+    .get('/api/v1/sla/tickets/:id/timeline', async (c) => {
+      const source = c.req.query('source') ?? deps.config.ticketSource;
+      const id = c.req.param('id');
+      const t = await slaTicket(deps.db, source, id);
+      if (!t) throw new ApiError('not_found', `no ticket "${id}" from source "${source}"`);
+      const history = (await historyOf(deps.db, source, [id])).get(id) ?? [];
+      const { policy, calendar: cal } = rules.policyAt(t.openedAt.getTime());
+      const now = deps.now().getTime();
+      const resolvedAt = t.ticketResolvedAt ?? t.closedAt;
+      const { result, segments } = explainTicket(
+        {
+          kind: t.kind,
+          priority: t.priority as Priority,
+          vip: t.vip,
+          openedAt: t.openedAt.getTime(),
+          resolvedAt: resolvedAt?.getTime() ?? null,
+          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+          statusHistory: history.filter((h) => h.field === 'status').map((h) => ({ at: h.at.getTime(), status: h.value })),
+        },
+        policy,
+        cal,
+        now,
+      );
+      const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+      return c.json({
+        ticket: { id, source, kind: t.kind, priority: t.priority, vip: t.vip, team: t.team, status: t.status, openedAt: iso(t.openedAt.getTime()) },
+        policy: { version: result.policyVersion, reopen: policy.reopen, calendar: result.calendarId, targetMinutes: result.targetMinutes },
+        outcome: result.outcome,
+        elapsedMinutes: result.elapsedMs / 60_000,
+        dueAt: iso(result.dueAt),
+        breachedAt: iso(result.breachedAt),
+        outcomeAt: iso(result.outcomeAt),
+        everBreached: result.everBreached,
+        reopenCount: result.reopenCount,
+        priorityHistory: history.filter((h) => h.field === 'priority').map((h) => ({ at: h.at.toISOString(), priority: h.value })),
+        segments: segments.map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) })),
+      });
+    });
 }
