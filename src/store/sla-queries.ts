@@ -21,9 +21,12 @@ const dimColumn: Record<SliceDim, AnyPgColumn> = {
   channel: tickets.channel,
 };
 
-/** The label of a dimension's value as the API shows it. */
+/**
+ * The label of a dimension's value as the API shows it. The constant is inlined, not bound: the
+ * same expression must appear in SELECT and GROUP BY, and two bound parameters would differ.
+ */
 const dimExpr = (d: SliceDim): SQL<string> =>
-  d === 'vip' ? sql<string>`case when ${tickets.vip} then 'true' else 'false' end` : sql<string>`coalesce(${dimColumn[d]}, ${NONE})`;
+  d === 'vip' ? sql<string>`case when ${tickets.vip} then 'true' else 'false' end` : sql<string>`coalesce(${dimColumn[d]}, ${sql.raw(`'${NONE}'`)})`;
 
 function sliceConditions(slice: SliceFilter): SQL[] {
   const out: SQL[] = [];
