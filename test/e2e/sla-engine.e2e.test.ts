@@ -161,5 +161,32 @@ describe.each(backends.filter((b) => b.available))('SLA engine over HTTP on $nam
       const s2 = (await (await app.request('/api/v1/sla/tickets/S2/timeline')).json()) as any;
       expect(s2).toMatchObject({ outcome: 'met', elapsedMinutes: 180 });
     });
+    it('re-evaluates every ticket when a policy changes, and judges a configured further kind by its own table', async () => {
+      const changed = appConfigSchema.parse({
+        kinds: ['incident', 'service_request', 'change'],
+        policies: [
+          {
+            ...config.policies[0]!,
+            // Same id, other content: the stamp's hash changes, so every ticket is re-evaluated.
+            targets: {
+              ...config.policies[0]!.targets,
+              change: { critical: { vip: 60, standard: 60 }, high: { vip: 60, standard: 60 }, normal: { vip: 60, standard: 60 }, low: { vip: 60, standard: 60 }, long_term: { vip: null, standard: null } },
+            },
+          },
+        ],
+        ticketSource: 'day',
+      });
+      const file = path.join(dir, 'change.csv');
+      // A change ticket: normal, Thu 6 Mar 09:00 → 10:30 = 90 min > its own 60 → breached at 10:00.
+      await writeFile(file, 'id,kind,priority,team,opened_at,resolved_at\nC1,change,normal,Server,2025-03-06 09:00,2025-03-06 10:30\n');
+      expect((await ingestTicketFile(handle.db, file, { source: 'day', zone: 'Europe/London', kinds: changed.kinds })).inserted).toBe(1);
+      const r = (await computeSlaJob.run({ ...contextAt(handle, now), config: changed }, {})) as { evaluated: number };
+      expect(r.evaluated).toBe(7); // the six tickets above and C1
+      const changeApp = createApp({ db: handle.db, dbKind: handle.kind, config: changed, now: () => now });
+      const c1 = (await (await changeApp.request('/api/v1/sla/tickets/C1/timeline')).json()) as any;
+      expect(c1).toMatchObject({ outcome: 'breached', breachedAt: '2025-03-06T10:00:00.000Z', policy: { targetMinutes: 60 } });
+      const rows = (await (await changeApp.request('/api/v1/sla/attainment?grain=day&from=2025-03-06&to=2025-03-06&kind=change')).json()) as any;
+      expect(rows.rows[0]).toMatchObject({ kind: 'change', met: 0, breached: 1 });
+    });
   });
 });
