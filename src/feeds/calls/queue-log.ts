@@ -1,0 +1,264 @@
+/**
+ * Asterisk `queue_log` to call visits (METRICS.md §3). Pure and streaming: lines in, visits,
+ * agent events and per-line problems out; no IO, no clock (the cut-off is passed in).
+ *
+ * A line is `time|callid|queue|agent|event|data…` (docs.asterisk.org, "Queue Logs"). `time` is
+ * epoch seconds as the file writes it; an ISO date-time (as a realtime `queue_log` table export
+ * has) is accepted too, naive ones read in the calendar's zone. Data fields by event, across the
+ * releases (app_queue.c): Asterisk 1.4 writes the short forms, 1.8 and later the long ones.
+ *
+ * | event | data (1.4) | data (1.8 and later) |
+ * |---|---|---|
+ * | ENTERQUEUE | url, callerid | url, callerid[, position] |
+ * | CONNECT | holdtime, bridged uniqueid | holdtime, bridged uniqueid, ringtime |
+ * | COMPLETECALLER / COMPLETEAGENT | holdtime, calltime, origposition | same |
+ * | ABANDON, EXITEMPTY | position, origposition, waittime | same |
+ * | EXITWITHTIMEOUT | position | position, origposition, waittime |
+ * | EXITWITHKEY | key, position | key, position, origposition, waittime |
+ * | TRANSFER | extension, context, holdtime, calltime | … , origposition |
+ * | BLINDTRANSFER (12+) | — | extension, context, holdtime, calltime, origposition |
+ * | ATTENDEDTRANSFER (12+) | — | method, method data…, holdtime, calltime, origposition |
+ *
+ * Asterisk's "holdtime" is the time the caller waited in the queue, not time on hold during
+ * the conversation: it is the visit's wait. queue_log has no on-hold or wrap-up time, so those
+ * stay unknown (null) and AHT from this feed is talk-only. Where a release leaves the wait out
+ * (EXITWITHTIMEOUT and EXITWITHKEY in 1.4) it is the time from ENTERQUEUE to the event.
+ */
+import { parseTimestamp } from '../../calendar/zone.ts';
+import type { CallVisit } from '../../calls/visit.ts';
+
+export type QueueLogLine = {
+  /** Instant of the line, UTC ms. */
+  time: number;
+  callId: string;
+  queue: string;
+  agent: string;
+  event: string;
+  /** Data fields, trailing empty ones removed (realtime exports pad to data1..data5). */
+  data: string[];
+};
+
+export type LineProblem = { field: string | null; reason: string };
+
+/** Events that belong to a call's visit. */
+const visitEvents = new Set([
+  'ENTERQUEUE', 'CONNECT', 'COMPLETECALLER', 'COMPLETEAGENT', 'ABANDON', 'EXITWITHTIMEOUT', 'EXITWITHKEY', 'EXITEMPTY',
+  'TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER', 'JOINEMPTY', 'JOINUNAVAIL',
+]);
+
+/** Agent, queue and system events: kept (for agent figures) but they open or end no visit. */
+export const agentEvents = new Set([
+  'ADDMEMBER', 'REMOVEMEMBER', 'PAUSE', 'UNPAUSE', 'PAUSEALL', 'UNPAUSEALL', 'PAUSECUSTOM', 'AGENTLOGIN', 'AGENTLOGOFF',
+  'AGENTCALLBACKLOGIN', 'AGENTCALLBACKLOGOFF', 'RINGNOANSWER', 'RINGCANCELED', 'AGENTDUMP', 'QUEUESTART', 'CONFIGRELOAD',
+  'SYSCOMPAT', 'DID', 'INFO', 'PENALTY', 'MEMBERPENALTY', 'CONNECTFAILED',
+]);
+
+const EPOCH_RE = /^\d{9,11}(?:\.\d+)?$/;
+
+/** One raw line to its fields, or what is wrong with it. */
+export function parseQueueLogLine(text: string, zone: string): { ok: true; line: QueueLogLine } | { ok: false; problem: LineProblem } {
+  const f = text.split('|');
+  if (f.length < 5) return { ok: false, problem: { field: null, reason: `${f.length} fields; a queue_log line has at least 5 (time|callid|queue|agent|event)` } };
+  const timeText = f[0]!.trim();
+  let time: number;
+  if (EPOCH_RE.test(timeText)) time = Math.round(Number(timeText) * 1000);
+  else {
+    const p = parseTimestamp(timeText, zone);
+    if (!p) return { ok: false, problem: { field: 'time', reason: `unreadable time "${timeText}" (expected epoch seconds or an ISO date-time)` } };
+    time = p.ms;
+  }
+  const event = f[4]!.trim().toUpperCase();
+  if (event === '') return { ok: false, problem: { field: 'event', reason: 'missing event' } };
+  const data = f.slice(5);
+  while (data.length > 0 && data[data.length - 1]!.trim() === '') data.pop();
+  return { ok: true, line: { time, callId: f[1]!.trim(), queue: f[2]!.trim(), agent: f[3]!.trim(), event, data } };
+}
+
+/** A visit not yet ended, as the reader carries it between lines (and between runs). */
+export type OpenVisit = {
+  callId: string;
+  queue: string;
+  arrivedAt: number;
+  answeredAt: number | null;
+  waitSeconds: number | null;
+  agent: string | null;
+  /** Line of the ENTERQUEUE (0 when carried over from an earlier run). */
+  line: number;
+};
+
+export type AgentEvent = { at: number; callId: string | null; queue: string | null; agent: string | null; event: string; data: string };
+
+export type AssemblerOutput = {
+  visit(v: CallVisit, line: number): void;
+  agentEvent(e: AgentEvent, line: number): void;
+  /** A line that cannot be used: kept in the quarantine with its reason. */
+  problem(line: number, raw: string, p: LineProblem): void;
+  /** A line that is used but worth a look (a clock jump): reported in the run's warnings. */
+  warning(line: number, message: string): void;
+};
+
+export type AssemblerOptions = {
+  source: string;
+  zone: string;
+  /** Visits open when the reader starts (carried over from earlier runs of the same source). */
+  open?: Iterable<OpenVisit>;
+  /** A backward step of the clock larger than this between consecutive lines is reported (default 1 s). */
+  clockJumpToleranceMs?: number;
+};
+
+const isNone = (v: string) => v === '' || v.toUpperCase() === 'NONE';
+
+/** A non-negative number from a data field, or null. */
+function num(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const t = text.trim();
+  if (t === '' || !/^\d+(\.\d+)?$/.test(t)) return null;
+  return Number(t);
+}
+
+/**
+ * The stateful reader: feed it lines in file order with `push`, then `finish` at the cut-off,
+ * which hands over every visit still open (waiting, or answered and still talking) as a visit
+ * of outcome `waiting` (or `answered` without an end) and returns them for the next run.
+ */
+export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOutput) {
+  const open = new Map<string, OpenVisit>();
+  for (const v of opts.open ?? []) open.set(`${v.callId}|${v.queue}`, { ...v });
+  const tolerance = opts.clockJumpToleranceMs ?? 1000;
+  let lastTime: number | null = null;
+
+  const emit = (v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisit, 'outcome'>, line: number) => {
+    out.visit(
+      {
+        source: opts.source,
+        callId: v.callId,
+        queue: v.queue,
+        channel: 'voice',
+        arrivedAt: v.arrivedAt,
+        answeredAt: null,
+        endedAt: null,
+        waitSeconds: null,
+        talkSeconds: null,
+        holdSeconds: null,
+        wrapSeconds: null,
+        agent: v.agent,
+        transferred: false,
+        ...end,
+      },
+      line,
+    );
+  };
+
+  /** A visit without its end: waiting, or answered and still talking. */
+  const handOver = (v: OpenVisit) => {
+    if (v.answeredAt !== null) emit(v, { outcome: 'answered', answeredAt: v.answeredAt, waitSeconds: v.waitSeconds }, v.line);
+    else emit(v, { outcome: 'waiting' }, v.line);
+  };
+
+  /** Wait from the data field when present, else from the timestamps (1.4's short forms). */
+  const waitOf = (field: string | undefined, v: OpenVisit, at: number) => num(field) ?? Math.max(0, Math.round((at - v.arrivedAt) / 1000));
+
+  function push(raw: string, lineNo: number): void {
+    const parsed = parseQueueLogLine(raw, opts.zone);
+    if (!parsed.ok) return out.problem(lineNo, raw, parsed.problem);
+    const l = parsed.line;
+    if (lastTime !== null && l.time < lastTime - tolerance) {
+      out.warning(lineNo, `clock jumped back ${Math.round((lastTime - l.time) / 1000)} s from the previous line (${new Date(lastTime).toISOString()} → ${new Date(l.time).toISOString()})`);
+    }
+    lastTime = l.time;
+
+    if (!visitEvents.has(l.event)) {
+      if (agentEvents.has(l.event)) {
+        return out.agentEvent(
+          { at: l.time, callId: isNone(l.callId) ? null : l.callId, queue: isNone(l.queue) ? null : l.queue, agent: isNone(l.agent) ? null : l.agent, event: l.event, data: l.data.join('|') },
+          lineNo,
+        );
+      }
+      return out.problem(lineNo, raw, { field: 'event', reason: `unknown event "${l.event}"` });
+    }
+    if (isNone(l.callId)) return out.problem(lineNo, raw, { field: 'callid', reason: `${l.event} without a call id` });
+    if (isNone(l.queue)) return out.problem(lineNo, raw, { field: 'queue', reason: `${l.event} without a queue` });
+    const key = `${l.callId}|${l.queue}`;
+    const v = open.get(key);
+    const agent = isNone(l.agent) ? null : l.agent;
+
+    switch (l.event) {
+      case 'ENTERQUEUE': {
+        if (v && v.arrivedAt !== l.time) {
+          // The earlier visit's end was never logged: it is kept as it stood (waiting, or answered
+          // without an end) rather than guessed at, and reported here.
+          out.warning(lineNo, `call ${l.callId} entered ${l.queue} again while its visit from ${new Date(v.arrivedAt).toISOString()}${v.line ? ` (line ${v.line})` : ''} had not ended; that visit is kept as it stood, its end unknown`);
+          handOver(v);
+        }
+        // The same arrival again (a log read twice, a visit carried over) is the same visit,
+        // read again from its start.
+        open.set(key, { callId: l.callId, queue: l.queue, arrivedAt: l.time, answeredAt: null, waitSeconds: null, agent: null, line: lineNo });
+        return;
+      }
+      case 'JOINEMPTY':
+      case 'JOINUNAVAIL': {
+        // Turned away at the door: offered to the queue with no agent to take it (no ENTERQUEUE).
+        out.visit(
+          { source: opts.source, callId: l.callId, queue: l.queue, channel: 'voice', arrivedAt: l.time, answeredAt: null, endedAt: l.time, outcome: 'no_agents', waitSeconds: 0, talkSeconds: null, holdSeconds: null, wrapSeconds: null, agent: null, transferred: false },
+          lineNo,
+        );
+        return;
+      }
+    }
+
+    if (!v) return out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue} without an ENTERQUEUE (a call that ends without starting)` });
+    if (l.time < v.arrivedAt) {
+      return out.problem(lineNo, raw, { field: 'time', reason: `${l.event} at ${new Date(l.time).toISOString()} is before the visit's ENTERQUEUE at ${new Date(v.arrivedAt).toISOString()} (clock jump?)` });
+    }
+
+    switch (l.event) {
+      case 'CONNECT': {
+        if (v.answeredAt !== null) return out.problem(lineNo, raw, { field: 'event', reason: `second CONNECT for call ${l.callId} in ${l.queue}` });
+        v.waitSeconds = waitOf(l.data[0], v, l.time);
+        v.answeredAt = l.time;
+        v.agent = agent;
+        return;
+      }
+      case 'COMPLETECALLER':
+      case 'COMPLETEAGENT':
+      case 'TRANSFER':
+      case 'BLINDTRANSFER':
+      case 'ATTENDEDTRANSFER': {
+        const transfer = !l.event.startsWith('COMPLETE');
+        // Hold (queue wait) and call time: data1/data2 for COMPLETE*, data3/data4 for TRANSFER and
+        // BLINDTRANSFER, and the third- and second-last fields for ATTENDEDTRANSFER (its method
+        // data has a varying number of fields).
+        const [holdField, talkField] =
+          l.event === 'ATTENDEDTRANSFER' ? [l.data[l.data.length - 3], l.data[l.data.length - 2]] : transfer ? [l.data[2], l.data[3]] : [l.data[0], l.data[1]];
+        const talk = num(talkField);
+        if (talk === null) return out.problem(lineNo, raw, { field: 'data', reason: `${l.event} without a readable call time (got "${l.data.join('|')}")` });
+        open.delete(key);
+        // An end without its CONNECT (a log that lost a line): answered, wait from the hold field.
+        const wait = v.waitSeconds ?? waitOf(holdField, v, l.time - talk * 1000);
+        const answeredAt = v.answeredAt ?? v.arrivedAt + wait * 1000;
+        emit(v, { outcome: 'answered', answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer }, lineNo);
+        return;
+      }
+      case 'ABANDON':
+      case 'EXITEMPTY':
+      case 'EXITWITHTIMEOUT':
+      case 'EXITWITHKEY': {
+        if (v.answeredAt !== null) return out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue}, which was already answered` });
+        open.delete(key);
+        const waitField = l.event === 'EXITWITHKEY' ? l.data[3] : l.data[2];
+        const outcome = l.event === 'ABANDON' ? 'abandoned' : l.event === 'EXITEMPTY' ? 'no_agents' : l.event === 'EXITWITHTIMEOUT' ? 'timeout' : 'exit_key';
+        emit(v, { outcome, endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) }, lineNo);
+        return;
+      }
+    }
+  }
+
+  /** Hands over every visit still open at the cut-off and returns them (to carry into the next run). */
+  function finish(): OpenVisit[] {
+    const still = [...open.values()];
+    for (const v of still) handOver(v);
+    return still;
+  }
+
+  return { push, finish, openCount: () => open.size };
+}
