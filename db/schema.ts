@@ -2,3 +2,8 @@ export * from './schema/tickets.ts';
 export * from './schema/ingest.ts';
 export * from './schema/metrics.ts';
 export * from './schema/jobs.ts';
+export * from './schema/availability.ts';
+export * from './schema/calls.ts';
+export * from './schema/auth.ts';
+export * from './schema/ticket-feeds.ts';
+export * from './schema/kpi-feed.ts';

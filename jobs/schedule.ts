@@ -21,7 +21,7 @@ export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enque
         inFlight.add(p);
         await p;
         inFlight.delete(p);
-      }),
+      }, job.timezone ? { timezone: job.timezone } : undefined),
     );
   }
   // Stopping waits for enqueues already under way, so the producer can be closed right after.

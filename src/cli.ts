@@ -8,11 +8,20 @@ import { createInlineRunner } from '../jobs/runners/inline.ts';
 import type { Runner } from '../jobs/runners/runner.ts';
 import { startSchedule } from '../jobs/schedule.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
+import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
+import { ingestOutagesCommand } from './feeds/outages/command.ts';
+import { ingestCallsCommand } from './feeds/calls/command.ts';
+import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
+import { callsRules } from './calls/rules.ts';
+import { syncConfiguredSystems } from './store/availability.ts';
 import { ingestTicketHistoryFile } from './feeds/tickets/history.ts';
-import { ingestTicketFile } from './feeds/tickets/ingest-file.ts';
+import { ingestTicketFeedFile } from './feeds/tickets/mapped-feed.ts';
+import { runsCommand, rejectedCommand } from './feeds/runs-command.ts';
 import { createApp } from './http/app.ts';
+import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
+import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
 import { listRejectedRows } from './store/ingest-runs.ts';
 
 const usage = `attain: service-desk and contact-centre metrics monitor
@@ -23,10 +32,23 @@ Usage: attain <command> [options]
   scheduler                  enqueue scheduled job slots on BullMQ (needs REDIS_URL)
   worker                     consume BullMQ jobs (needs REDIS_URL)
   migrate                    apply database migrations
-  demo                       write the demo ticket feed into the drop folder
-  ingest tickets FILE        ingest a generic ticket CSV (.csv or .csv.gz)
+  demo                       write the demo ticket and contact-centre feeds into the drop folders
+  ingest tickets FILE [--preset NAME] [--source NAME]
+                             ingest a ticket CSV (.csv or .csv.gz): generic, or a tool's export via a preset
+                             (servicenow-incident, servicenow-requested-item, servicenow-event-log, jira-sm, rabobank-itil, or a configured mapping)
+  runs [--limit N]           list recent ingest runs
+  rejected RUN               list the rejected rows of an ingest run (line, field, reason, raw)
   ingest ticket-history FILE ingest status/priority history (id, at, field, value)
+  ingest outages FILE        ingest outage records (system, start, end, kind, reason, ref)
+  ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
+                             ingest an Asterisk queue_log or a calls CSV, then compute call figures
+  ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
   compute [--months YYYY-MM,...]  evaluate tickets and recompute SLA attainment
+  keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
+  report MONTH [--format json|csv|html] [--out FILE]
+                             the monthly performance report (html: printable page with charts)
+  kpi-feed MONTH [--format csv|json] [--revision N] [--out FILE]
+                             build (new revision if changed) and print the month's KPI feed
 Environment: DATABASE_URL (PostgreSQL; embedded PGlite in ATTAIN_DATA_DIR otherwise), REDIS_URL,
 PORT, ATTAIN_DATA_DIR (default ./data), ATTAIN_CONFIG (JSON configuration file).`;
 
@@ -55,13 +77,22 @@ function onShutdown(fn: () => Promise<void>) {
 }
 
 function listen(rt: Runtime) {
-  const app = createApp({ db: rt.handle.db, dbKind: rt.handle.kind, config: rt.config, now: () => new Date() });
+  const app = createApp({
+    db: rt.handle.db,
+    dbKind: rt.handle.kind,
+    config: rt.config,
+    now: () => new Date(),
+    auth: { mode: 'keys', publicRead: rt.env.publicRead },
+  });
   const server = serve({ fetch: app.fetch, port: rt.env.port });
   const base = `http://localhost:${rt.env.port}`;
   console.log(`attain serving on ${base} (database: ${rt.handle.location})`);
   console.log(`  ${base}/health`);
   console.log(`  ${base}/api/v1/sla/attainment`);
   console.log(`  ${base}/api/v1/sla/attainment?grain=day`);
+  console.log(`  ${base}/api/v1/availability`);
+  console.log(`  ${base}/api/v1/calls/kpis`);
+  console.log(`  ${base}/api/v1/calls/now`);
   return server;
 }
 
@@ -70,6 +101,10 @@ async function commandStart() {
   const zone = slaRules(rt.config).zone;
   const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
   if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
+  for (const f of await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date())) console.log(`demo: wrote ${path.relative(process.cwd(), f)}; the calls drop job picks it up now`);
+  await syncConfiguredSystems(rt.handle.db, rt.config.systems);
+  const demoOutages = await writeDemoAvailabilityIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date());
+  if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
   const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
@@ -77,6 +112,7 @@ async function commandStart() {
   const boot = new Date().toISOString().replace(/[:.]/g, '');
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
   await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
+  await runner.enqueue('ingest-calls-drop', `ingest-calls-drop-start-${boot}`, {});
   const server = listen(rt);
   onShutdown(async () => {
     server.close();
@@ -89,8 +125,16 @@ async function commandStart() {
 
 async function commandIngest(args: string[]) {
   const [feed, file] = args;
+  if ((feed === 'calls' || feed === 'emails') && file) {
+    const rt = await openRuntime();
+    return ingestCallsCommand(rt, feed, file, args).finally(() => rt.handle.close());
+  }
+  if (feed === 'outages' && file) {
+    const rt = await openRuntime();
+    return ingestOutagesCommand(rt, file).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets FILE | attain ingest ticket-history FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails FILE');
   }
   const rt = await openRuntime();
   try {
@@ -107,7 +151,7 @@ async function commandIngest(args: string[]) {
     };
     const result =
       feed === 'tickets'
-        ? await ingestTicketFile(rt.handle.db, path.resolve(file), { ...common, kinds: rt.config.kinds })
+        ? await ingestTicketFeedFile(rt.handle.db, path.resolve(file), rt.config, { ...common, preset: option(args, '--preset'), source: option(args, '--source') })
         : await ingestTicketHistoryFile(rt.handle.db, path.resolve(file), common);
     console.log(
       `${result.file}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected (ingest run ${result.runId})`,
@@ -121,6 +165,32 @@ async function commandIngest(args: string[]) {
     if (result.status === 'failed') throw new Error(`${result.error} (rows before the failure were kept; re-run the file once fixed)`);
     const computed = await computeSlaJob.run(jobContext(rt, async () => {}), {});
     console.log(`computed: ${(computed as { evaluated: number }).evaluated} tickets evaluated`);
+  } finally {
+    await rt.handle.close();
+  }
+}
+
+async function commandKeys(args: string[]) {
+  const [action, arg] = args;
+  const rt = await openRuntime();
+  try {
+    if (action === 'create' && arg) {
+      const role = option(args, '--role') ?? 'viewer';
+      if (!(roles as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
+      const key = await createApiKey(rt.handle.db, arg, role as Role);
+      console.log(`created key ${key.id} "${key.name}" (${key.role}); send it as "Authorization: Bearer <key>". It is shown once:`);
+      console.log(key.secret);
+    } else if (action === 'list') {
+      for (const k of await listApiKeys(rt.handle.db)) {
+        console.log(`${k.id}\t${k.prefix}\t${k.role}\t${k.name}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'live'}`);
+      }
+    } else if (action === 'revoke' && arg) {
+      const n = await revokeApiKey(rt.handle.db, arg);
+      if (n === 0) throw new Error(`no live key with id or prefix "${arg}" (see \`attain keys list\`)`);
+      console.log(`revoked ${n} key`);
+    } else {
+      throw new UsageError('usage: attain keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX');
+    }
   } finally {
     await rt.handle.close();
   }
@@ -149,10 +219,16 @@ async function main(argv: string[]) {
       const rt = await openRuntime({ migrate: false });
       const file = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, slaRules(rt.config).zone, new Date());
       console.log(file ? `wrote ${file}` : 'the drop folder already holds a feed; nothing written');
+      const calls = await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date());
+      console.log(calls.length > 0 ? `wrote ${calls.join(', ')}` : 'the calls drop folder already holds a feed; nothing written');
       return rt.handle.close();
     }
     case 'ingest':
       return commandIngest(args);
+    case 'runs':
+      return runsCommand(args);
+    case 'rejected':
+      return rejectedCommand(args);
     case 'compute': {
       const rt = await openRuntime();
       const months = option(args, '--months')?.split(',');
@@ -184,6 +260,13 @@ async function main(argv: string[]) {
         await rt.handle.close();
       });
     }
+    case 'report':
+    case 'kpi-feed': {
+      const rt = await openRuntime();
+      return (command === 'report' ? reportCommand(rt, args) : kpiFeedCommand(rt, args)).finally(() => rt.handle.close());
+    }
+    case 'keys':
+      return commandKeys(args);
     case undefined:
     case 'help':
     case '--help':

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { measureStatus, type Direction as MeasureDirection, type MeasureStatus } from '../measures/catalogue.ts';
 import {
   abandonRate,
   aht,
@@ -28,7 +29,7 @@ export const callTargetsSchema = z.object({
   answerRate: fraction.default(0.825),
   /** CC-ABANDON: call abandonment rate. */
   abandonRate: fraction.default(0.175),
-  /** CC-MAX-ABANDON: maximum % abandoned calls (a second, stricter bar on the same rate). */
+  /** CC-MAX-ABANDON: maximum % abandoned calls — the worst single day's abandon rate in the period. */
   maxAbandonRate: fraction.default(0.1),
   /** CC-WAIT: average call wait time (6 minutes). */
   avgWaitSeconds: secondsTarget.default(360),
@@ -55,23 +56,16 @@ export function targetsInForce(versions: readonly CallTargets[], localDate: stri
   return best;
 }
 
-export type Direction = 'up' | 'down';
-export type FigureStatus = 'green' | 'amber' | 'red' | 'data_only' | 'no_data';
+export type Direction = MeasureDirection;
+export type FigureStatus = MeasureStatus;
 
 /**
- * RAG status (METRICS.md §5): green meets the target (equal meets), amber misses it by no more
- * than the tolerance (a fraction of the target, default 5%), red beyond; `data_only` without a
- * target, `no_data` without a value.
+ * RAG status (METRICS.md §5), the measure catalogue's rule: green meets the target (equal
+ * meets), amber misses it by no more than the tolerance (a fraction of the target, default 5%),
+ * red beyond; `data_only` without a target, `no_data` without a value.
  */
 export function figureStatus(value: number | null, target: number | null, direction: Direction, tolerance = 0.05): FigureStatus {
-  if (value === null) return 'no_data';
-  if (target === null) return 'data_only';
-  if (direction === 'up') {
-    if (value >= target) return 'green';
-    return value >= target * (1 - tolerance) ? 'amber' : 'red';
-  }
-  if (value <= target) return 'green';
-  return value <= target * (1 + tolerance) ? 'amber' : 'red';
+  return measureStatus(value, target, direction, tolerance);
 }
 
 export type Figure = Ratio & {
@@ -90,6 +84,11 @@ export type FigureOptions = {
   tolerance: number;
   /** Open days of the period (null for an interval, where per-day figures mean nothing). */
   openDays: number | null;
+  /**
+   * The highest abandon rate of a single day in the period, for CC-MAX-ABANDON ("maximum %
+   * abandoned calls"): the day's own rate for a day, the worst day for a month; null for an interval.
+   */
+  maxDailyAbandon?: (Ratio & { day: string }) | null;
   /** Email contacts processed in the period, and the mailbox the email target is for (`*` = all). */
   emailsProcessed?: number;
   mailbox?: string;
@@ -116,11 +115,8 @@ export function callFigures(c: CallCounts, o: FigureOptions) {
   const emailTarget = t ? (t.emailsPerDay[o.mailbox ?? '*'] ?? t.emailsPerDay['*'] ?? null) : null;
   return {
     answerRate: figure(answerRate(c), 'fraction', t?.answerRate ?? null, 'up', tol),
-    abandonRate: {
-      ...figure(abandon, 'fraction', t?.abandonRate ?? null, 'down', tol),
-      maxTarget: t?.maxAbandonRate ?? null,
-      maxStatus: figureStatus(abandon.value, t?.maxAbandonRate ?? null, 'down', tol),
-    },
+    abandonRate: figure(abandon, 'fraction', t?.abandonRate ?? null, 'down', tol),
+    maxDailyAbandonRate: o.maxDailyAbandon ? { ...figure(o.maxDailyAbandon, 'fraction', t?.maxAbandonRate ?? null, 'down', tol), day: o.maxDailyAbandon.day } : null,
     serviceLevel: {
       ...figure(serviceLevel(c, o.variant), 'fraction', t?.serviceLevel ?? null, 'up', tol, serviceLevelVariants[o.variant]),
       thresholdSeconds: o.serviceLevelSeconds,

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { calendarSpecSchema, type CalendarSpec } from '../calendar/calendar.ts';
 import { defaultCalendars } from '../calendar/defaults.ts';
 import { defaultGoals, defaultKinds, defaultPolicies, goalSchema, policyVersionSchema } from '../sla/policy.ts';
+import { ticketFeedsConfigSchema } from '../feeds/tickets/feed-config.ts';
+import { availabilityTargetSchema, defaultAvailabilityTargets, systemsConfigSchema } from '../availability/config.ts';
+import { callsConfigSchema, defaultCallsConfig } from '../calls/config.ts';
+import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -15,6 +19,16 @@ export const appConfigSchema = z.object({
   kinds: z.array(z.string().regex(/^[a-z_]+$/)).min(1).default([...defaultKinds]),
   /** Source name of tickets from the generic CSV (CLI and drop folder alike). */
   ticketSource: z.string().min(1).default('generic'),
+  /** Systems whose availability is measured (METRICS.md §4); loaded into `systems` at start. */
+  systems: systemsConfigSchema.default([]),
+  /** SYS-AVAIL target, effective-dated (METRICS.md §5). */
+  availabilityTargets: z.array(availabilityTargetSchema).min(1).default(defaultAvailabilityTargets),
+  /** Ticket feed presets and mappings (README "Ticket feed presets"): own mappings, the drop folder's preset. */
+  ticketFeeds: ticketFeedsConfigSchema,
+  /** Contact-centre calendar, thresholds, targets and live queue_log (METRICS.md §3). */
+  calls: callsConfigSchema.default(defaultCallsConfig),
+  /** The measure catalogue of the monthly report and KPI feed (METRICS.md §5); the list replaces the default. */
+  measures: z.array(measureSchema).min(1).default(defaultMeasures),
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
@@ -40,6 +54,7 @@ export function loadAppConfig(file?: string): AppConfig {
   }
   const config = parsed.data;
   const ids = new Set(config.calendars.map((c: CalendarSpec) => c.id));
+  if (config.calls.calendarId !== undefined && !ids.has(config.calls.calendarId)) throw new Error(`ATTAIN_CONFIG ${file}: calls.calendarId names calendar "${config.calls.calendarId}", which is not configured`);
   for (const p of config.policies) {
     if (!ids.has(p.calendarId)) throw new Error(`ATTAIN_CONFIG ${file}: policy ${p.id} names calendar "${p.calendarId}", which is not configured`);
   }

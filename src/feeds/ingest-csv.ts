@@ -9,7 +9,7 @@ export type FieldProblem = { field: string; reason: string };
 /** What a feed's row normaliser returns: the item, or every problem with the field it is in. */
 export type RowResult<T> =
   | { ok: true; item: T; warnings?: string[]; days?: string[] }
-  | { ok: false; problems: FieldProblem[] };
+  | { ok: false; problems: FieldProblem[]; /** Set for rows that carry no data (e.g. a blank `;;;;` row): counted in the warnings, not quarantined. */ skipped?: string };
 
 export type BatchCounts = { inserted: number; updated: number; unchanged: number };
 
@@ -51,6 +51,7 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
   let rejected: NewRejectedRow[] = [];
   let batchNo = 0;
   let warningCount = 0;
+  const skipped = new Map<string, number>();
 
   const flush = async () => {
     const counts = await db.transaction(async (tx) => {
@@ -78,7 +79,9 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
         rejected.push({ runId, file: name, line: rec.line, field: null, reason: rec.fieldCountError, raw: rec.raw });
       } else {
         const r = feed.normalise(rec.values);
-        if (r.ok) {
+        if (!r.ok && r.skipped) {
+          skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
+        } else if (r.ok) {
           batch.push(r.item);
           for (const d of r.days ?? []) days.add(d);
           for (const w of r.warnings ?? []) {
@@ -100,6 +103,7 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
     }
     if (batch.length + rejected.length > 0 || batchNo === 0) await flush();
     if (warningCount > MAX_WARNINGS) p.warnings.push(`… ${warningCount - MAX_WARNINGS} more warnings`);
+    for (const [why, n] of skipped) p.warnings.push(`${n} row${n === 1 ? '' : 's'} skipped: ${why}`);
     await finishIngestRun(db, runId, p);
     return { ...p, runId, file: name, status: 'succeeded' };
   } catch (e) {

@@ -1,9 +1,23 @@
 import { Hono } from 'hono';
 import type { Db } from '../../db/client.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { apiKeyAuth, type AuthOptions } from './auth.ts';
 import { errorBody, renderError } from './errors.ts';
-import { healthRoutes } from './routes/health.ts';
-import { slaRoutes } from './routes/sla.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { healthOperations, healthRoutes } from './routes/health.ts';
+import { slaOperations, slaRoutes } from './routes/sla.ts';
+import { callsRoutes } from './routes/calls.ts';
+import { availabilityOperations, availabilityRoutes } from './routes/availability.ts';
+import { outageOperations, outageRoutes } from './routes/outages.ts';
+import { reportOperations, reportRoutes } from './routes/reports.ts';
+import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
+import type { Operation } from './openapi.ts';
+
+/** Every documented operation; a test holds it equal to the routes the app serves. */
+export const operations: Operation[] = [
+  { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
+  ...healthOperations, ...slaOperations, ...availabilityOperations, ...outageOperations,
+  ...reportOperations, ...kpiFeedOperations];
 
 export type AppDeps = {
   db: Db;
@@ -11,14 +25,26 @@ export type AppDeps = {
   config: AppConfig;
   now: () => Date;
   log?: (message: string) => void;
+  /**
+   * API keys. Absent means off, for in-process tests of other concerns; the server commands
+   * always pass `{ mode: 'keys' }` (src/cli.ts).
+   */
+  auth?: AuthOptions;
 };
 
 /** The HTTP API; tests call `app.request()` on it without a server. */
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((m: string) => console.error(m));
   const app = new Hono();
+  app.use('*', apiKeyAuth(deps.db, deps.auth ?? { mode: 'off', publicRead: true }));
   app.route('/', healthRoutes(deps));
   app.route('/', slaRoutes(deps));
+  app.route('/', callsRoutes(deps));
+  app.route('/', availabilityRoutes(deps));
+  app.route('/', outageRoutes(deps));
+  app.route('/', reportRoutes(deps));
+  app.route('/', kpiFeedRoutes(deps));
+  app.route('/', docsRoutes(operations));
   app.get('/', (c) =>
     c.json({
       name: 'attain',

@@ -98,4 +98,16 @@ describe('npm start on a fresh data folder', () => {
     expect(attainment).toBeGreaterThan(0.8);
     expect(attainment).toBeLessThan(1);
   }, 120_000);
+
+  it('serves the demo systems\' availability in core hours', async () => {
+    const res = await fetch(`${base}/api/v1/availability?grain=month`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { rows: { system: string; downSeconds: number; status: string }[]; allSystems: { status: string }[] };
+    expect([...new Set(body.rows.map((r) => r.system))].sort()).toEqual(['CRM', 'Email', 'Finance', 'Internet', 'Library']);
+    // Every demo system has unplanned outages in the 90 days (demoOutageCsvLines draws 2–5 each).
+    for (const name of ['CRM', 'Email', 'Finance', 'Internet', 'Library']) {
+      expect(body.rows.filter((r) => r.system === name).reduce((s, r) => s + r.downSeconds, 0)).toBeGreaterThan(0);
+    }
+    expect(body.allSystems.some((r) => r.status !== 'no_data')).toBe(true);
+  });
 });

@@ -35,7 +35,7 @@ describe.each(backends.filter((b) => b.available))('ingest-drop job on $name', (
     const runner = createInlineRunner((enqueue) => ({
       db: handle.db,
       config,
-      env: { port: 0, dataDir },
+      env: { port: 0, dataDir, publicRead: false },
       now: () => new Date('2025-03-04T12:00:00Z'),
       log: () => {},
       enqueue,

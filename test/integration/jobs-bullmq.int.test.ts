@@ -19,7 +19,7 @@ const unique = (base: string) => `${base}-${randomUUID().slice(0, 8)}`;
 const config = loadAppConfig();
 
 function jobContext(db: Db, enqueue: JobContext['enqueue']): JobContext {
-  return { db, config, env: { port: 0, dataDir: tmpdir() }, now: () => new Date(), log: () => {}, enqueue };
+  return { db, config, env: { port: 0, dataDir: tmpdir(), publicRead: false }, now: () => new Date(), log: () => {}, enqueue };
 }
 
 const catalogOf = (...jobs: JobDefinition<any>[]): JobCatalog => new Map(jobs.map((j) => [j.name, j]));

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.ts';
+import type { Operation } from '../openapi.ts';
+
+export const healthOperations: Operation[] = [{ method: 'get', path: '/health', tag: 'Service', summary: 'Liveness and database reachability (no key needed)' }];
 
 export function healthRoutes(deps: AppDeps) {
   return new Hono().get('/health', async (c) => {

@@ -20,6 +20,7 @@ import {
   type SliceFilter,
 } from '../../store/sla-queries.ts';
 import type { AppDeps } from '../app.ts';
+import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 
 const period = z
@@ -69,6 +70,13 @@ const ticketsQuery = z.object({
 });
 
 const todayQuery = z.object({ riskMinutes: z.coerce.number().int().min(0).max(10_000).default(60) });
+
+export const slaOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/sla/attainment', tag: 'SLA', summary: 'SLA attainment per period and slice, with goal and status', query: attainmentQuery },
+  { method: 'get', path: '/api/v1/sla/tickets', tag: 'SLA', summary: 'The tickets behind a figure (drill-down), or open, at-risk and breached tickets', query: ticketsQuery },
+  { method: 'get', path: '/api/v1/sla/today', tag: 'SLA', summary: "The team leader's day per team", query: todayQuery },
+  { method: 'get', path: '/api/v1/sla/tickets/:id/timeline', tag: 'SLA', summary: 'Why did this breach? The ticket\'s counted, paused and out-of-hours segments', query: z.object({ source: z.string().optional() }) },
+];
 
 export function slaRoutes(deps: AppDeps) {
   const rules = slaRules(deps.config);

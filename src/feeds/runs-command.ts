@@ -1,0 +1,43 @@
+import { openRuntime } from '../runtime.ts';
+import { getIngestRun, listRejectedRows } from '../store/ingest-runs.ts';
+import { listRuns } from '../store/ticket-feeds.ts';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `attain runs [--limit N] [--feed NAME]`: recent ingest runs, newest first, one line each. */
+export async function runsCommand(args: string[]): Promise<void> {
+  const limit = Number(option(args, '--limit') ?? 20);
+  if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit: expected a whole number ≥ 1');
+  const rt = await openRuntime();
+  try {
+    const runs = await listRuns(rt.handle.db, { limit, feed: option(args, '--feed') });
+    if (runs.length === 0) console.log('no ingest runs yet');
+    for (const r of runs) {
+      console.log(
+        `${r.id}\t${r.startedAt.toISOString()}\t${r.feed}\t${r.source}\t${r.file}\t${r.status}\t${r.rowsRead} read, ${r.inserted} inserted, ${r.updated} updated, ${r.rejected} rejected` +
+          (r.error ? `\t${r.error}` : ''),
+      );
+    }
+  } finally {
+    await rt.handle.close();
+  }
+}
+
+/** `attain rejected RUN`: every rejected row of a run with line, field, reason and the raw text. */
+export async function rejectedCommand(args: string[]): Promise<void> {
+  const id = Number(args[0]);
+  if (!Number.isSafeInteger(id) || id < 1) throw new Error('usage: attain rejected RUN (the run id that `attain runs` lists)');
+  const rt = await openRuntime();
+  try {
+    const run = await getIngestRun(rt.handle.db, id);
+    if (!run) throw new Error(`ingest run ${id} does not exist`);
+    const rows = await listRejectedRows(rt.handle.db, id);
+    console.log(`run ${id} (${run.feed}, ${run.file}): ${rows.length} rejected row${rows.length === 1 ? '' : 's'}`);
+    for (const r of rows) console.log(`line ${r.line}\t${r.field ?? '-'}\t${r.reason}\t${r.raw}`);
+  } finally {
+    await rt.handle.close();
+  }
+}

@@ -1,0 +1,156 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { parseTimestamp } from '../../calendar/zone.ts';
+import { calendarOf } from '../../reports/availability.ts';
+import {
+  findOutage,
+  getOutage,
+  insertOutage,
+  listOutages,
+  listSystems,
+  systemsByName,
+  updateOutage,
+  type OutageRow,
+  type SystemRow,
+} from '../../store/availability.ts';
+import type { AppDeps } from '../app.ts';
+import type { Operation } from '../openapi.ts';
+import { ApiError, parseQuery } from '../errors.ts';
+
+const instantText = z.string().refine((s) => parseTimestamp(s, 'UTC') !== null, 'expected an ISO 8601 timestamp, e.g. 2025-03-14T09:30:00Z');
+const text = z.string().trim().max(2000);
+
+const createBody = z.strictObject({
+  system: z.string().trim().min(1, 'missing system'),
+  start: instantText,
+  end: instantText.nullable().optional(),
+  kind: z.enum(['planned', 'unplanned']).default('unplanned'),
+  reason: text.optional(),
+  ref: text.max(200).optional(),
+});
+
+const patchBody = z
+  .strictObject({ end: instantText.nullable().optional(), kind: z.enum(['planned', 'unplanned']).optional(), reason: text.nullable().optional(), ref: text.max(200).nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change: send end, kind, reason or ref');
+
+const closeBody = z.strictObject({ end: instantText.optional() });
+
+const listQuery = z.object({
+  system: z.string().min(1).optional(),
+  from: instantText.optional(),
+  to: instantText.optional(),
+});
+
+/** A JSON body validated by zod; the first problem becomes a 400 naming its field. */
+async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let json: unknown;
+  try {
+    const raw = await c.req.text();
+    json = raw.trim() === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new ApiError('invalid_body', 'body: not valid JSON', { field: 'body' });
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
+  const field = keys?.[0] ?? (issue.path.join('.') || 'body');
+  throw new ApiError('invalid_body', `${field}: ${issue.message}`, { field });
+}
+
+function outageOut(o: OutageRow, systems: Map<number, SystemRow>) {
+  return {
+    id: o.id,
+    system: systems.get(o.systemId)?.name ?? null,
+    start: o.startAt.toISOString(),
+    end: o.endAt?.toISOString() ?? null,
+    kind: o.kind,
+    reason: o.reason,
+    ref: o.ref,
+    source: o.source,
+  };
+}
+
+/**
+ * Outage records from people and tools (METRICS.md §4): open, close, planned or unplanned,
+ * reason, ticket reference. Naive times are read in the system's core-hours zone.
+ */
+export const outageOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/outages', tag: 'Availability', summary: 'Outage records', query: listQuery },
+  { method: 'post', path: '/api/v1/outages', tag: 'Availability', summary: 'Record an outage (open or closed, planned or unplanned)', body: createBody },
+  { method: 'patch', path: '/api/v1/outages/:id', tag: 'Availability', summary: 'Change an outage record', body: patchBody },
+  { method: 'post', path: '/api/v1/outages/:id/close', tag: 'Availability', summary: 'Close an open outage', body: closeBody },
+];
+
+export function outageRoutes(deps: AppDeps) {
+  const zoneOf = (s: SystemRow) => calendarOf(deps.config, s.calendarId)?.zone ?? 'Europe/London';
+  const instant = (s: SystemRow, value: string) => new Date(parseTimestamp(value, zoneOf(s))!.ms);
+  const systemsById = async () => new Map((await listSystems(deps.db)).map((s) => [s.id, s]));
+  const existing = async (id: string) => {
+    const n = Number(id);
+    const o = Number.isSafeInteger(n) && n > 0 ? await getOutage(deps.db, n) : undefined;
+    if (!o) throw new ApiError('not_found', `outage ${id} does not exist`);
+    const systems = await systemsById();
+    return { o, system: systems.get(o.systemId)!, systems };
+  };
+
+  return new Hono()
+    .get('/api/v1/outages', async (c) => {
+      const q = parseQuery(listQuery, c.req.query());
+      const all = await listSystems(deps.db);
+      let ids: number[] | undefined;
+      if (q.system) {
+        const s = systemsByName(all).get(q.system.toLowerCase());
+        if (!s) throw new ApiError('invalid_parameter', `system: unknown system "${q.system}"`, { field: 'system' });
+        ids = [s.id];
+      }
+      const now = deps.now();
+      const from = q.from ? new Date(parseTimestamp(q.from, 'Europe/London')!.ms) : new Date(now.getTime() - 90 * 86_400_000);
+      const to = q.to ? new Date(parseTimestamp(q.to, 'Europe/London')!.ms) : new Date(now.getTime() + 366 * 86_400_000);
+      const rows = await listOutages(deps.db, { from, to, systemIds: ids });
+      const byId = new Map(all.map((s) => [s.id, s]));
+      return c.json({ outages: rows.map((o) => outageOut(o, byId)) });
+    })
+    .post('/api/v1/outages', async (c) => {
+      const b = await parseBody(c, createBody);
+      const all = await listSystems(deps.db);
+      const system = systemsByName(all).get(b.system.toLowerCase());
+      if (!system) {
+        throw new ApiError('invalid_body', `system: unknown system "${b.system}" (known: ${all.map((s) => s.name).join(', ') || 'none'})`, { field: 'system' });
+      }
+      const startAt = instant(system, b.start);
+      const endAt = b.end ? instant(system, b.end) : null;
+      if (endAt && endAt <= startAt) throw new ApiError('invalid_body', 'end: end is not after start', { field: 'end' });
+      const byId = new Map(all.map((s) => [s.id, s]));
+      const key = { systemId: system.id, source: 'manual' as const, kind: b.kind, startAt };
+      // The same outage posted twice (a retry) updates the first rather than counting it twice.
+      const found = await findOutage(deps.db, key);
+      if (found) {
+        const updated = await updateOutage(deps.db, found.id, { endAt, reason: b.reason ?? found.reason, ref: b.ref ?? found.ref });
+        return c.json({ outage: outageOut(updated!, byId), created: false }, 200);
+      }
+      const row = await insertOutage(deps.db, { ...key, endAt, reason: b.reason ?? null, ref: b.ref ?? null });
+      return c.json({ outage: outageOut(row, byId), created: true }, 201);
+    })
+    .patch('/api/v1/outages/:id', async (c) => {
+      const { o, system, systems } = await existing(c.req.param('id'));
+      const b = await parseBody(c, patchBody);
+      const endAt = b.end === undefined ? o.endAt : b.end === null ? null : instant(system, b.end);
+      if (endAt && endAt <= o.startAt) throw new ApiError('invalid_body', 'end: end is not after start', { field: 'end' });
+      const updated = await updateOutage(deps.db, o.id, {
+        endAt,
+        ...(b.kind ? { kind: b.kind } : {}),
+        ...(b.reason !== undefined ? { reason: b.reason } : {}),
+        ...(b.ref !== undefined ? { ref: b.ref } : {}),
+      });
+      return c.json({ outage: outageOut(updated!, systems) });
+    })
+    .post('/api/v1/outages/:id/close', async (c) => {
+      const { o, system, systems } = await existing(c.req.param('id'));
+      const b = await parseBody(c, closeBody);
+      const endAt = b.end ? instant(system, b.end) : deps.now();
+      if (endAt <= o.startAt) throw new ApiError('invalid_body', 'end: end is not after start', { field: 'end' });
+      const updated = await updateOutage(deps.db, o.id, { endAt });
+      return c.json({ outage: outageOut(updated!, systems) });
+    });
+}

@@ -1,0 +1,74 @@
+import { csvLine } from '../demo/csv.ts';
+import type { Direction, MeasureStatus } from './catalogue.ts';
+
+/** The feed's columns, in order (METRICS.md §5). */
+export const kpiFeedColumns = ['code', 'period', 'value', 'unit', 'numerator', 'denominator', 'target', 'status', 'direction', 'note', 'revision', 'generated_at'] as const;
+
+/** A feed row's content: what a revision's hash covers (revision and generated-at are the revision's own). */
+export type KpiFeedContentRow = {
+  code: string;
+  period: string;
+  value: number | null;
+  unit: string;
+  numerator: number | null;
+  denominator: number | null;
+  target: number | null;
+  status: MeasureStatus;
+  direction: Direction;
+  note: string | null;
+};
+export type KpiFeedRow = KpiFeedContentRow & { revision: number; generated_at: string };
+
+export const KPI_FEED_FORMAT = 'attain-kpi-feed/1';
+
+/** One row per measure of a month's measure table (METRICS.md §5, "The monthly KPI feed"). */
+export function kpiFeedContent(
+  month: string,
+  measures: readonly { code: string; unit: string; direction: Direction; target: number | null; value: number | null; numerator: number | null; denominator: number | null; status: MeasureStatus; note: string | null }[],
+): KpiFeedContentRow[] {
+  return measures.map((m) => ({
+    code: m.code,
+    period: month,
+    value: m.value,
+    unit: m.unit,
+    numerator: m.numerator,
+    denominator: m.denominator,
+    target: m.target,
+    status: m.status,
+    direction: m.direction,
+    note: m.note,
+  }));
+}
+
+/** The JSON document of one revision (validated by docs/kpi-feed.schema.json). */
+export function kpiFeedDocument(month: string, revision: number, generatedAt: Date, contentHash: string, rows: readonly KpiFeedContentRow[]) {
+  const generated_at = generatedAt.toISOString();
+  return {
+    format: KPI_FEED_FORMAT,
+    period: month,
+    revision,
+    generated_at,
+    content_hash: contentHash,
+    note: 'Percent values are fractions 0–1; value = numerator / denominator where both are given.',
+    // Explicit order: rows read back from jsonb come with their keys reordered.
+    rows: rows.map((r): KpiFeedRow => ({
+      code: r.code, period: r.period, value: r.value, unit: r.unit, numerator: r.numerator, denominator: r.denominator,
+      target: r.target, status: r.status, direction: r.direction, note: r.note, revision, generated_at,
+    })),
+  };
+}
+export type KpiFeedDocument = ReturnType<typeof kpiFeedDocument>;
+
+/** The same revision as CSV: a header row, then one row per measure. */
+export function kpiFeedCsv(doc: KpiFeedDocument): string {
+  return csvLine([...kpiFeedColumns]) + doc.rows.map((r) => csvLine(kpiFeedColumns.map((c) => r[c]))).join('');
+}
+
+/**
+ * The first working day of a month by a calendar's open days — the day the feed of the month
+ * before is due (ARCHITECTURE.md, "Who uses it"). Null for a month without one.
+ */
+export function firstWorkingDay(month: string, isOpenDay: (day: string) => boolean, daysOfMonth: readonly string[]): string | null {
+  for (const d of daysOfMonth) if (d.startsWith(month) && isOpenDay(d)) return d;
+  return null;
+}

@@ -1,0 +1,329 @@
+/**
+ * The monthly performance report (issue 7; METRICS.md §2–5): one model, rendered as JSON, CSV
+ * (render-csv.ts) and HTML (render-html.ts), and the source of the monthly KPI feed (kpi-feed.ts).
+ * `fetchMonthlyFigures` reads the store; `buildMonthlyReport` is pure assembly over what it read.
+ */
+import type { Db } from '../../db/client.ts';
+import { addDays, daysInMonth, localDayKey } from '../calendar/zone.ts';
+import { abandonRate, callCountsFrom, rateBase, type CallCounts, type Ratio } from '../calls/kpis.ts';
+import { countOpenDays, dayStartMs, daysOfPeriod, nextMonth } from '../calls/periods.ts';
+import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../calls/rules.ts';
+import { callFigures, targetsInForce, type CallFigures } from '../calls/targets.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import { defaultMeasures, measureStatus, targetOf, type FigureName, type Measure, type MeasureStatus } from '../measures/catalogue.ts';
+import { attainmentOf, statusOf as attainmentStatus, type AttainmentCounts } from '../sla/attainment.ts';
+import { goalFor } from '../sla/policy.ts';
+import { slaRules } from '../sla/rules.ts';
+import { callQueues } from '../store/calls.ts';
+import { queryMetric } from '../store/metrics.ts';
+import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
+import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
+import { availabilityReport } from './availability.ts';
+
+export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const TREND_MONTHS = 12;
+
+/** The month before `YYYY-MM`. */
+export function previousMonth(month: string): string {
+  return addDays(`${month}-01`, -1).slice(0, 7);
+}
+/** The `n` months ending at `month`, oldest first. */
+export function monthsEndingAt(month: string, n: number): string[] {
+  const out = [month];
+  while (out.length < n) out.unshift(previousMonth(out[0]!));
+  return out;
+}
+export function lastDayOf(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the store gives (fetched once per report)
+// ---------------------------------------------------------------------------------------------
+
+/** A month of one call slice (a queue, or all queues): stored counts and what per-day figures need. */
+export type CallMonthInput = { queue: string | null; counts: CallCounts; openDays: number; worstDay: (Ratio & { day: string }) | null; emailsProcessed?: number };
+
+export type MonthlyFigures = Awaited<ReturnType<typeof fetchMonthlyFigures>>;
+
+/**
+ * The worst single day's abandon rate of a month (CC-MAX-ABANDON, "maximum % abandoned calls"):
+ * the same rule as the calls API's month rows (src/http/routes/calls.ts).
+ */
+function worstDay(dayCounts: Map<string, CallCounts>, days: readonly string[]): (Ratio & { day: string }) | null {
+  let worst: (Ratio & { day: string }) | null = null;
+  for (const d of days) {
+    const c = dayCounts.get(d);
+    if (!c || rateBase(c) === 0) continue;
+    const r = abandonRate(c);
+    if (!worst || (r.value ?? 0) > (worst.value ?? 0)) worst = { ...r, day: d };
+  }
+  return worst;
+}
+
+/** Stored call figures of a month for one slice (dimKey '' = all queues). */
+async function callMonth(db: Db, config: AppConfig, month: string, queue: string | null, today: string): Promise<CallMonthInput | null> {
+  const rules = callsRules(config);
+  const dimKey = queue === null ? '' : `queue=${queue}`;
+  const [monthRow] = await queryMetric(db, { metric: CALLS_METRIC, grain: 'month', from: month, to: month, dimKey });
+  if (!monthRow) return null;
+  const dayCounts = new Map<string, CallCounts>();
+  for (const r of await queryMetric(db, { metric: CALLS_METRIC, grain: 'day', from: `${month}-01`, to: lastDayOf(month), dimKey })) dayCounts.set(r.period, callCountsFrom(r.counts));
+  const days = daysOfPeriod(month, today);
+  const openDays = countOpenDays(days, (d) => rules.calendar.isOpenDay(d), (d) => (dayCounts.get(d)?.offered ?? 0) > 0);
+  let emailsProcessed: number | undefined;
+  if (queue === null) {
+    const [e] = await queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from: month, to: month, dimKey: '' });
+    emailsProcessed = e?.counts.processed ?? 0;
+  }
+  return { queue, counts: callCountsFrom(monthRow.counts), openDays, worstDay: worstDay(dayCounts, days), emailsProcessed };
+}
+
+/**
+ * Everything the report of `month` reads, from the store: SLA counts per kind for the 12 months
+ * ending at `month`, satisfaction, the backlog and not-actioned tickets at the month's end, call
+ * figures and availability for the month and the one before (the measure table's trend).
+ */
+export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: string, now: Date) {
+  const zone = slaRules(config).zone;
+  const months = monthsEndingAt(month, TREND_MONTHS);
+  const prev = months[months.length - 2]!;
+  const lastDay = lastDayOf(month);
+  const monthEnd = new Date(Math.min(dayStartMs(zone, `${nextMonth(month)}-01`), now.getTime()));
+  // A month in progress counts its open days so far (as the calls API does).
+  const callsToday = localDayKey(callsRules(config).zone, now.getTime());
+  const [sla, satisfaction, backlog, notActioned, queues, availability] = await Promise.all([
+    attainmentCounts(db, { fromDay: `${months[0]}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
+    satisfactionByMonth(db, `${prev}-01`, lastDay),
+    backlogByTeamAt(db, lastDay),
+    notActionedByTeamAt(db, lastDay, monthEnd),
+    callQueues(db),
+    availabilityReport(db, config, { grain: 'month', from: prev, to: month }, now),
+  ]);
+  const calls: Record<string, { all: CallMonthInput | null; queues: CallMonthInput[] }> = {};
+  for (const m of [prev, month]) {
+    const all = await callMonth(db, config, m, null, callsToday);
+    const perQueue = m === month ? (await Promise.all(queues.map((q) => callMonth(db, config, m, q, callsToday)))).filter((x): x is CallMonthInput => x !== null) : [];
+    calls[m] = { all, queues: perQueue };
+  }
+  return { month, previous: prev, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model (pure)
+// ---------------------------------------------------------------------------------------------
+
+type Counts = Record<(typeof slaMeasures)[number], number>;
+const zero = (): Counts => Object.fromEntries(slaMeasures.map((m) => [m, 0])) as Counts;
+
+function countsOf(rows: CountRow[], month: string, kind: string | null): Counts {
+  const out = zero();
+  for (const r of rows) {
+    if (r.period !== month || (kind !== null && r.dims.kind !== kind)) continue;
+    for (const m of slaMeasures) out[m] += r.counts[m];
+  }
+  return out;
+}
+
+export type FigureValue = { value: number | null; numerator: number | null; denominator: number | null; note?: string };
+const ratio = (numerator: number, denominator: number): FigureValue => ({ value: denominator > 0 ? numerator / denominator : null, numerator, denominator });
+const none = (note?: string): FigureValue => ({ value: null, numerator: null, denominator: null, ...(note ? { note } : {}) });
+/** A ratio whose numerator is re-expressed (e.g. seconds → minutes) so value = numerator / denominator still holds. */
+const scaled = (r: Ratio | null | undefined, factor: number, note?: string): FigureValue =>
+  !r || r.value === null ? none(note) : { value: r.value * factor, numerator: r.numerator * factor, denominator: r.denominator, ...(note ? { note } : {}) };
+
+/** One month's inputs to the catalogue's figures. */
+type MonthInputs = { sla: { byKind: Record<string, Counts>; all: Counts }; satisfaction: { total: number; n: number }; calls: CallFigures | null; availability: { up: number; eligible: number } | null };
+
+/**
+ * The figure each catalogue measure reads (METRICS.md §5), in one place. Percentages are
+ * fractions 0–1; minutes and seconds as the measure's unit says; null when there is no data.
+ */
+export function figureValue(name: FigureName, m: MonthInputs): FigureValue {
+  const c = m.calls;
+  switch (name) {
+    case 'sla.incident.attainment':
+    case 'sla.service_request.attainment': {
+      const k = m.sla.byKind[name === 'sla.incident.attainment' ? 'incident' : 'service_request'] ?? zero();
+      return ratio(k.met, k.met + k.breached);
+    }
+    case 'sla.all.resolved_on_time':
+      return ratio(m.sla.all.resolvedMet, m.sla.all.resolvedWithTarget);
+    case 'sla.satisfaction.mean':
+      return ratio(m.satisfaction.total, m.satisfaction.n);
+    case 'availability.all':
+      return m.availability ? ratio(m.availability.up, m.availability.eligible) : none('no systems');
+    case 'calls.answer_rate':
+      return scaled(c?.answerRate, 1);
+    case 'calls.avg_wait_minutes':
+      return scaled(c?.avgWait, 1 / 60);
+    case 'calls.aht_seconds':
+      return scaled(c?.aht, 1, c?.aht.label && c.aht.label !== 'talk+hold+wrap' ? `AHT is ${c.aht.label}` : undefined);
+    case 'calls.per_day':
+      return scaled(c?.callsPerDay, 1);
+    case 'calls.abandon_rate':
+      return scaled(c?.abandonRate, 1);
+    case 'calls.max_daily_abandon_rate':
+      return scaled(c?.maxDailyAbandonRate, 1, c?.maxDailyAbandonRate ? `worst day ${c.maxDailyAbandonRate.day}` : undefined);
+    case 'calls.max_answer_wait_minutes':
+      return scaled(c?.maxAnswerWait, 1 / 60);
+    case 'calls.emails_per_day':
+      return scaled(c?.emailsPerDay, 1);
+  }
+}
+
+function callFiguresOf(config: AppConfig, month: string, input: CallMonthInput | null): CallFigures | null {
+  if (!input) return null;
+  const rules = callsRules(config);
+  return callFigures(input.counts, {
+    targets: targetsInForce(rules.config.targets, `${month}-01`),
+    variant: rules.config.serviceLevelVariant,
+    serviceLevelSeconds: rules.count.serviceLevelSeconds,
+    shortAbandonSeconds: rules.count.shortAbandonSeconds,
+    tolerance: rules.config.tolerance,
+    openDays: input.openDays,
+    emailsProcessed: input.emailsProcessed,
+    maxDailyAbandon: input.worstDay,
+  });
+}
+
+export type Trend = 'up' | 'down' | 'same';
+export type Change = 'better' | 'worse' | 'same';
+
+/** Up/down/same against last month, and better/worse by the measure's direction (null without both values). */
+export function trendOf(value: number | null, previous: number | null, direction: 'up' | 'down'): { trend: Trend | null; change: Change | null } {
+  if (value === null || previous === null) return { trend: null, change: null };
+  // Equal within rounding noise of the ratios is "same".
+  if (Math.abs(value - previous) <= 1e-9 * Math.max(1, Math.abs(previous))) return { trend: 'same', change: 'same' };
+  const trend: Trend = value > previous ? 'up' : 'down';
+  return { trend, change: (trend === 'up') === (direction === 'up') ? 'better' : 'worse' };
+}
+
+/** The monthly performance report model (pure assembly over `fetchMonthlyFigures`). */
+export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0)) {
+  const kinds = [...config.kinds];
+  const slaOf = (month: string) => ({ byKind: Object.fromEntries(kinds.map((k) => [k, countsOf(f.sla, month, k)])), all: countsOf(f.sla, month, null) });
+  const kindFigures = (month: string, c: Counts, kind?: string) => {
+    const attainment = attainmentOf(c as AttainmentCounts, 'outcome');
+    const goal = goalFor(config.goals, `${month}-01`, kind);
+    return { received: c.received, resolved: c.resolved, met: c.met, breached: c.breached, noTarget: c.noTarget, attainment, goal, status: attainmentStatus(attainment, goal) };
+  };
+  const trend = f.months.map((month) => {
+    const s = slaOf(month);
+    return { month, kinds: Object.fromEntries(kinds.map((k) => [k, kindFigures(month, s.byKind[k]!, k)])), all: kindFigures(month, s.all) };
+  });
+
+  // Backlog and not-actioned per team at the month's end.
+  const teams = [...new Set([...f.backlog.map((r) => r.team), ...f.notActioned.map((r) => r.team)])].sort();
+  const backlogRows = teams
+    .map((team) => {
+      const byKind = Object.fromEntries(kinds.map((k) => [k, f.backlog.filter((r) => r.team === team && r.kind === k).reduce((s, r) => s + r.n, 0)]));
+      const total = f.backlog.filter((r) => r.team === team).reduce((s, r) => s + r.n, 0);
+      return { team, byKind, total, notActioned: f.notActioned.find((r) => r.team === team)?.n ?? 0 };
+    })
+    .filter((r) => r.total > 0);
+  const sum = (pick: (r: (typeof backlogRows)[number]) => number) => backlogRows.reduce((s, r) => s + pick(r), 0);
+
+  // Contact centre.
+  const callRow = (input: CallMonthInput) => {
+    const fig = callFiguresOf(config, f.month, input)!;
+    const pick = (x: { value: number | null; target: number | null; status: string } | null) => (x ? { value: x.value, target: x.target, status: x.status } : null);
+    return {
+      queue: input.queue ?? 'All queues',
+      offered: input.counts.offered,
+      answered: input.counts.answered,
+      abandoned: input.counts.abandoned,
+      shortAbandoned: input.counts.shortAbandoned,
+      openDays: input.openDays,
+      answerRate: pick(fig.answerRate),
+      abandonRate: pick(fig.abandonRate),
+      serviceLevel: { ...pick(fig.serviceLevel)!, label: fig.serviceLevel.label, thresholdSeconds: fig.serviceLevel.thresholdSeconds },
+      asaSeconds: pick(fig.asa),
+      avgWaitSeconds: pick(fig.avgWait),
+      maxAnswerWaitSeconds: pick(fig.maxAnswerWait),
+      ahtSeconds: { ...pick(fig.aht)!, basis: fig.aht.label ?? null },
+      callsPerDay: pick(fig.callsPerDay),
+      maxDailyAbandonRate: fig.maxDailyAbandonRate ? { ...pick(fig.maxDailyAbandonRate)!, day: fig.maxDailyAbandonRate.day } : null,
+      emailsPerDay: pick(fig.emailsPerDay),
+    };
+  };
+  const cur = f.calls[f.month]!;
+
+  // Availability.
+  const availOf = (month: string) => {
+    const a = f.availability.allSystems.find((r) => r.period === month);
+    return a && a.weightedEligibleSeconds > 0 ? { up: a.weightedUpSeconds, eligible: a.weightedEligibleSeconds } : null;
+  };
+  const inputsOf = (month: string): MonthInputs => {
+    const s = f.satisfaction.find((r) => r.month === month);
+    return { sla: slaOf(month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month) };
+  };
+  const now = inputsOf(f.month);
+  const before = inputsOf(f.previous);
+  const measureRows = catalogue.map((m) => {
+    const v = figureValue(m.figure, now);
+    const p = figureValue(m.figure, before);
+    const target = targetOf(m, `${f.month}-01`);
+    const status: MeasureStatus = measureStatus(v.value, target, m.direction, m.tolerance);
+    const prevStatus = measureStatus(p.value, targetOf(m, `${f.previous}-01`), m.direction, m.tolerance);
+    return {
+      code: m.code,
+      title: m.title,
+      unit: m.unit,
+      direction: m.direction,
+      figure: m.figure,
+      target,
+      value: v.value,
+      numerator: v.numerator,
+      denominator: v.denominator,
+      status,
+      note: v.note ?? (v.value === null ? 'no data for the month' : null),
+      previous: { month: f.previous, value: p.value, status: prevStatus },
+      ...trendOf(v.value, p.value, m.direction),
+    };
+  });
+
+  const goal = goalFor(config.goals, `${f.month}-01`);
+  return {
+    report: 'monthly-performance',
+    month: f.month,
+    previousMonth: f.previous,
+    zone: f.zone,
+    generatedAt: generatedAt.toISOString(),
+    basis: 'outcome' as const,
+    basisNote:
+      'SLA attainment is on the outcome basis (METRICS.md §2): met / (met + breached), a ticket counted in the month it was resolved within target or first exceeded it, resolved or not. SD-ONTIME is the classic resolved basis.',
+    goal,
+    tickets: { kinds, months: trend },
+    backlog: {
+      asOf: f.lastDay,
+      rule: 'opened on or before the last day of the month and not resolved by its end',
+      notActionedRule: 'of those, no first response before the end of the month',
+      teams: backlogRows,
+      total: { byKind: Object.fromEntries(kinds.map((k) => [k, sum((r) => r.byKind[k] ?? 0)])), total: sum((r) => r.total), notActioned: sum((r) => r.notActioned) },
+    },
+    contactCentre: {
+      all: cur.all ? callRow(cur.all) : null,
+      queues: cur.queues.map(callRow),
+      emailsProcessed: cur.all?.emailsProcessed ?? 0,
+    },
+    availability: {
+      systems: f.availability.rows
+        .filter((r) => r.period === f.month)
+        .map((r) => ({ system: r.system, group: r.group, availability: r.availability, coverage: r.coverage, downSeconds: r.downSeconds, plannedSeconds: r.plannedSeconds, outages: r.outages, mttrSeconds: r.mttrSeconds, target: r.target, status: r.status })),
+      all: (() => {
+        const a = f.availability.allSystems.find((r) => r.period === f.month);
+        return a ? { availability: a.availability, systems: a.systems, systemsAtTarget: a.systemsAtTarget, target: a.target, status: a.status } : null;
+      })(),
+    },
+    measures: measureRows,
+  };
+}
+export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
+
+/** Fetches and assembles the report of `month` with the configured catalogue. */
+export async function monthlyReport(db: Db, config: AppConfig, month: string, now: Date): Promise<MonthlyReport> {
+  const figures = await fetchMonthlyFigures(db, config, month, now);
+  return buildMonthlyReport(figures, config, config.measures, now);
+}

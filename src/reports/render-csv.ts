@@ -1,0 +1,54 @@
+import { csvLine, type CsvValue } from '../demo/csv.ts';
+import type { MonthlyReport } from './monthly.ts';
+
+export const reportCsvColumns = ['section', 'period', 'subject', 'item', 'value', 'unit', 'target', 'status', 'note'] as const;
+
+/**
+ * The monthly report as one long ("tidy") CSV table: a row per figure, so a spreadsheet can
+ * filter or pivot any section. Ratios are fractions 0–1, durations seconds unless the unit says.
+ */
+export function renderReportCsv(r: MonthlyReport): string {
+  const out: string[] = [csvLine([...reportCsvColumns])];
+  const row = (section: string, period: string, subject: string, item: string, value: CsvValue, unit: string, target: CsvValue = null, status: CsvValue = null, note: CsvValue = null) =>
+    out.push(csvLine([section, period, subject, item, value, unit, target, status, note]));
+
+  for (const m of r.measures) {
+    const trend = m.trend ? `${m.trend} (${m.change}) against ${m.previous.month}: ${m.previous.value}` : `no trend against ${m.previous.month}`;
+    row('measures', r.month, m.code, m.title, m.value, m.unit, m.target, m.status, [m.note, `numerator ${m.numerator ?? ''}, denominator ${m.denominator ?? ''}`, trend].filter(Boolean).join('; '));
+  }
+  for (const mo of r.tickets.months) {
+    for (const [subject, k] of [...Object.entries(mo.kinds), ['all', mo.all] as const]) {
+      row('tickets', mo.month, subject, 'received', k.received, 'count');
+      row('tickets', mo.month, subject, 'met', k.met, 'count');
+      row('tickets', mo.month, subject, 'breached', k.breached, 'count');
+      row('tickets', mo.month, subject, 'attainment', k.attainment, 'fraction', k.goal, k.status, r.basis === 'outcome' ? 'outcome basis: met / (met + breached)' : null);
+    }
+  }
+  for (const t of [...r.backlog.teams, { team: 'All teams', ...r.backlog.total }]) {
+    for (const [kind, n] of Object.entries(t.byKind)) row('backlog', r.backlog.asOf, t.team, kind, n, 'count', null, null, r.backlog.rule);
+    row('backlog', r.backlog.asOf, t.team, 'total', t.total, 'count');
+    row('backlog', r.backlog.asOf, t.team, 'assigned_not_actioned', t.notActioned, 'count', null, null, r.backlog.notActionedRule);
+  }
+  const cc = [...(r.contactCentre.all ? [r.contactCentre.all] : []), ...r.contactCentre.queues];
+  for (const q of cc) {
+    row('contact_centre', r.month, q.queue, 'offered', q.offered, 'count');
+    row('contact_centre', r.month, q.queue, 'answered', q.answered, 'count');
+    row('contact_centre', r.month, q.queue, 'abandoned', q.abandoned, 'count');
+    const f = (item: string, x: { value: number | null; target: number | null; status: string } | null, unit: string, note: string | null = null) => {
+      if (x) row('contact_centre', r.month, q.queue, item, x.value, unit, x.target, x.status, note);
+    };
+    f('answer_rate', q.answerRate, 'fraction');
+    f('abandon_rate', q.abandonRate, 'fraction');
+    f('service_level', q.serviceLevel, 'fraction', `${q.serviceLevel.label}, T = ${q.serviceLevel.thresholdSeconds} s`);
+    f('asa', q.asaSeconds, 'seconds');
+    f('avg_wait', q.avgWaitSeconds, 'seconds');
+    f('max_answer_wait', q.maxAnswerWaitSeconds, 'seconds');
+    f('aht', q.ahtSeconds, 'seconds', q.ahtSeconds.basis);
+    f('calls_per_day', q.callsPerDay, 'per_day', `${q.openDays} open days`);
+    f('max_daily_abandon_rate', q.maxDailyAbandonRate, 'fraction', q.maxDailyAbandonRate?.day ?? null);
+    f('emails_per_day', q.emailsPerDay, 'per_day');
+  }
+  for (const s of r.availability.systems) row('availability', r.month, s.system, 'availability', s.availability, 'fraction', s.target, s.status, `${s.outages} outages, ${s.downSeconds} s down`);
+  if (r.availability.all) row('availability', r.month, 'All systems', 'availability', r.availability.all.availability, 'fraction', r.availability.all.target, r.availability.all.status, `${r.availability.all.systemsAtTarget} of ${r.availability.all.systems} systems at target`);
+  return out.join('');
+}
