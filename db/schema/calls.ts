@@ -5,7 +5,7 @@ const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'd
 
 /**
  * Normalised call visits (METRICS.md §3): one row per visit of one call to one queue. The
- * primary key is the natural key (source, call id, queue, arrival), so re-ingesting a log
+ * primary key is the natural key (arrival, source, call id, queue), so re-ingesting a log
  * upserts, and it holds `arrived_at`: the table can be range-partitioned by month on
  * `arrived_at` (PostgreSQL needs the partition column in every unique index) without a change.
  */
@@ -33,8 +33,9 @@ export const callVisits = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ name: 'call_visits_pkey', columns: [t.source, t.callId, t.queue, t.arrivedAt] }),
-    index('call_visits_arrived_at').on(t.arrivedAt),
+    // Arrival first: range reads by arrival (a day, a month) and their keyset pages use it
+    // directly, so the table needs no second index on arrival.
+    primaryKey({ name: 'call_visits_pkey', columns: [t.arrivedAt, t.source, t.callId, t.queue] }),
     index('call_visits_updated_at').on(t.updatedAt),
     // Visits not yet ended (waiting, or answered and still talking): the live view and the
     // queue_log reader's carried-over state read these.

@@ -46,7 +46,7 @@ export async function upsertVisits(db: Db, runId: number | null, batch: readonly
     select s, c, q, ${sql.raw(ms('a'))}, ch, ${sql.raw(ms('an'))}, ${sql.raw(ms('e'))}, o, w, t, h, wr, ag, tr, x, ${runId}, now()
     from json_to_recordset(${JSON.stringify(rows)}::json)
       as r(s text, c text, q text, a bigint, ch text, an bigint, e bigint, o text, w float8, t float8, h float8, wr float8, ag text, tr boolean, x jsonb)
-    on conflict (source, call_id, queue, arrived_at) do update set
+    on conflict (arrived_at, source, call_id, queue) do update set
       ${sql.raw(visitDataColumns.map((c) => `${c} = excluded.${c}`).join(', '))},
       ingest_run_id = excluded.ingest_run_id, updated_at = now()
     where (${sql.raw(visitDataColumns.map((c) => `call_visits.${c}`).join(', '))}) is distinct from (${sql.raw(visitDataColumns.map((c) => `excluded.${c}`).join(', '))})
@@ -110,28 +110,58 @@ const toVisit = (r: VisitRow): CallVisit => ({
 
 /**
  * Visits that arrived in [from, to), optionally of one queue, in pages of `pageSize` (keyset
- * pagination on the primary key's order within arrival), so memory stays flat for a month.
+ * pagination in the primary key's order), so memory stays flat for a month. Instants come back
+ * as epoch milliseconds computed by the database: no Date objects in the hot path.
  */
 export async function* visitsArrivedBetween(db: Db, from: Date, to: Date, opts: { queue?: string; pageSize?: number } = {}): AsyncGenerator<CallVisit[]> {
   const pageSize = opts.pageSize ?? 20_000;
-  let after: { a: Date; s: string; c: string; q: string } | null = null;
+  const epochMs = (c: string) => sql.raw(`(extract(epoch from ${c}) * 1000)::float8`);
+  let after: { a: number; s: string; c: string; q: string } | null = null;
   for (;;) {
-    const keyset: SQL | undefined = after
-      ? sql`(${callVisits.arrivedAt}, ${callVisits.source}, ${callVisits.callId}, ${callVisits.queue}) > (${after.a.toISOString()}::timestamptz, ${after.s}, ${after.c}, ${after.q})`
-      : undefined;
-    const rows: VisitRow[] = await db
-      .select(visitColumns)
-      .from(callVisits)
-      .where(and(gte(callVisits.arrivedAt, from), lt(callVisits.arrivedAt, to), opts.queue ? eq(callVisits.queue, opts.queue) : undefined, keyset))
-      .orderBy(asc(callVisits.arrivedAt), asc(callVisits.source), asc(callVisits.callId), asc(callVisits.queue))
-      .limit(pageSize);
+    // A row comparison in the primary key's column order: an index condition, so each page
+    // starts where the last one ended instead of scanning the range again.
+    const keyset: SQL = after
+      ? sql`and (arrived_at, source, call_id, queue) > (${new Date(after.a).toISOString()}::timestamptz, ${after.s}, ${after.c}, ${after.q})`
+      : sql``;
+    const rows = rowsOf<RawVisit>(
+      await db.execute(sql`
+        select source, call_id, queue, channel, ${epochMs('arrived_at')} as a, ${epochMs('answered_at')} as an, ${epochMs('ended_at')} as e,
+          outcome, wait_seconds as w, talk_seconds as t, hold_seconds as h, wrap_seconds as wr, agent, transferred
+        from call_visits
+        where arrived_at >= ${from.toISOString()}::timestamptz and arrived_at < ${to.toISOString()}::timestamptz
+          ${opts.queue ? sql`and queue = ${opts.queue}` : sql``} ${keyset}
+        order by arrived_at, source, call_id, queue
+        limit ${pageSize}`),
+    );
     if (rows.length === 0) return;
-    yield rows.map(toVisit);
+    yield rows.map(fromRaw);
     if (rows.length < pageSize) return;
     const last = rows[rows.length - 1]!;
-    after = { a: last.arrivedAt, s: last.source, c: last.callId, q: last.queue };
+    after = { a: Number(last.a), s: last.source, c: last.call_id, q: last.queue };
   }
 }
+
+type RawVisit = {
+  source: string; call_id: string; queue: string; channel: CallVisit['channel']; a: number | string; an: number | string | null; e: number | string | null;
+  outcome: CallVisit['outcome']; w: number | null; t: number | null; h: number | null; wr: number | null; agent: string | null; transferred: boolean;
+};
+const msOf = (v: number | string | null) => (v === null ? null : Math.round(Number(v)));
+const fromRaw = (r: RawVisit): CallVisit => ({
+  source: r.source,
+  callId: r.call_id,
+  queue: r.queue,
+  channel: r.channel,
+  arrivedAt: msOf(r.a)!,
+  answeredAt: msOf(r.an),
+  endedAt: msOf(r.e),
+  outcome: r.outcome,
+  waitSeconds: r.w,
+  talkSeconds: r.t,
+  holdSeconds: r.h,
+  wrapSeconds: r.wr,
+  agent: r.agent,
+  transferred: r.transferred,
+});
 
 /** Visits still waiting (not answered, not ended), oldest first, optionally of one queue. */
 export async function waitingVisits(db: Db, opts: { queue?: string; arrivedAfter: Date }) {
