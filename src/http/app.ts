@@ -6,7 +6,7 @@ import { errorBody, renderError } from './errors.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthOperations, healthRoutes } from './routes/health.ts';
 import { slaOperations, slaRoutes } from './routes/sla.ts';
-import { callsRoutes } from './routes/calls.ts';
+import { callsOperations, callsRoutes } from './routes/calls.ts';
 import { availabilityOperations, availabilityRoutes } from './routes/availability.ts';
 import { outageOperations, outageRoutes } from './routes/outages.ts';
 import { reportOperations, reportRoutes } from './routes/reports.ts';
@@ -16,7 +16,7 @@ import type { Operation } from './openapi.ts';
 /** Every documented operation; a test holds it equal to the routes the app serves. */
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
-  ...healthOperations, ...slaOperations, ...availabilityOperations, ...outageOperations,
+  ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations];
 
 export type AppDeps = {

@@ -10,6 +10,7 @@ import { visitsArrivedBetween, waitingVisits } from '../../store/calls.ts';
 import { queryMetric } from '../../store/metrics.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, parseQuery } from '../errors.ts';
+import type { Operation } from '../openapi.ts';
 
 const periodText = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM-DD or YYYY-MM');
 const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -38,6 +39,13 @@ const staffingQuery = z.object({
 });
 
 const nowQuery = z.object({ queue: z.string().min(1).optional() });
+
+/** The documented operations (src/http/openapi.ts), with the schemas the handlers validate with. */
+export const callsOperations: Operation[] = [
+  { method: 'get', path: '/api/v1/calls/kpis', tag: 'Calls', summary: 'Contact-centre KPIs per interval, day or month, per queue or all queues, with targets and status', query: kpisQuery },
+  { method: 'get', path: '/api/v1/calls/now', tag: 'Calls', summary: 'Calls waiting now, the longest current wait, and today so far', query: nowQuery },
+  { method: 'get', path: '/api/v1/calls/staffing', tag: 'Calls', summary: 'Erlang C: agents needed for an interval, predicted service level and occupancy', query: staffingQuery },
+];
 
 const MAX_INTERVAL_DAYS = 31;
 const MAX_DAYS = 731;
