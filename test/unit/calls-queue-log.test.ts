@@ -263,6 +263,20 @@ describe('queue_log bad input: reported per line, never a crash', () => {
     expect(r.visits.map((v) => [v.callId, v.outcome, v.waitSeconds, v.talkSeconds])).toEqual([['b1', 'answered', 6, 24]]);
   });
 
+  it('a clock jump during a visit (forward or back) is reported; the wait Asterisk measured is kept', () => {
+    const r = read(`
+      ${T}|j1|sales|NONE|ENTERQUEUE||1
+      ${T + 3630}|j1|sales|NONE|ABANDON|1|1|30
+      ${T + 3640}|j2|sales|NONE|ENTERQUEUE||1
+      ${T + 3650}|j2|sales|Agent/1|CONNECT|10|u|1
+      ${T + 3700}|j2|sales|Agent/1|COMPLETECALLER|10|50|1`);
+    expect(r.problems).toEqual([]);
+    expect(r.warnings).toEqual([{ line: 2, message: expect.stringContaining('clock jump during call j1 in sales: its timestamps are 3630 s apart but ABANDON says 30 s') }]);
+    expect(r.byKey('j1')).toMatchObject({ outcome: 'abandoned', waitSeconds: 30 });
+    // A visit whose timestamps agree with its fields (to the second) raises nothing.
+    expect(r.byKey('j2')).toMatchObject({ waitSeconds: 10, talkSeconds: 50 });
+  });
+
   it('a call entering the same queue again before its visit ended is reported and both are kept', () => {
     const r = read(`
       ${T}|r1|sales|NONE|ENTERQUEUE||1

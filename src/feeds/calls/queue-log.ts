@@ -53,6 +53,9 @@ export const agentEvents = new Set([
   'SYSCOMPAT', 'DID', 'INFO', 'PENALTY', 'MEMBERPENALTY', 'CONNECTFAILED',
 ]);
 
+/** Asterisk's whole-second waits, written a moment after the time stamp is taken. */
+const CLOCK_SLACK_SECONDS = 5;
+
 const EPOCH_RE = /^\d{9,11}(?:\.\d+)?$/;
 
 /** One raw line to its fields, or what is wrong with it. */
@@ -158,6 +161,19 @@ export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOu
   /** Wait from the data field when present, else from the timestamps (1.4's short forms). */
   const waitOf = (field: string | undefined, v: OpenVisit, at: number) => num(field) ?? Math.max(0, Math.round((at - v.arrivedAt) / 1000));
 
+  /**
+   * Asterisk measures a wait on its own clock and writes it in the line; when the timestamps
+   * say otherwise by more than a few seconds, the clock jumped during the visit (either way).
+   * The wait field is kept; the line is reported.
+   */
+  const checkClock = (lineNo: number, event: string, v: OpenVisit, at: number, fieldSeconds: number | null) => {
+    if (fieldSeconds === null) return;
+    const stamped = (at - v.arrivedAt) / 1000;
+    if (Math.abs(stamped - fieldSeconds) > CLOCK_SLACK_SECONDS) {
+      out.warning(lineNo, `clock jump during call ${v.callId} in ${v.queue}: its timestamps are ${Math.round(stamped)} s apart but ${event} says ${fieldSeconds} s; the event's figure is used`);
+    }
+  };
+
   function push(raw: string, lineNo: number): void {
     const parsed = parseQueueLogLine(raw, opts.zone);
     if (!parsed.ok) return out.problem(lineNo, raw, parsed.problem);
@@ -215,6 +231,7 @@ export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOu
       case 'CONNECT': {
         if (v.answeredAt !== null) return out.problem(lineNo, raw, { field: 'event', reason: `second CONNECT for call ${l.callId} in ${l.queue}` });
         v.waitSeconds = waitOf(l.data[0], v, l.time);
+        checkClock(lineNo, l.event, v, l.time, num(l.data[0]));
         v.answeredAt = l.time;
         v.agent = agent;
         return;
@@ -235,6 +252,8 @@ export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOu
         open.delete(key);
         // An end without its CONNECT (a log that lost a line): answered, wait from the hold field.
         const wait = v.waitSeconds ?? waitOf(holdField, v, l.time - talk * 1000);
+        const hold = num(holdField);
+        checkClock(lineNo, l.event, v, l.time, hold === null ? null : hold + talk);
         const answeredAt = v.answeredAt ?? v.arrivedAt + wait * 1000;
         emit(v, { outcome: 'answered', answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer }, lineNo);
         return;
@@ -247,6 +266,7 @@ export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOu
         open.delete(key);
         const waitField = l.event === 'EXITWITHKEY' ? l.data[3] : l.data[2];
         const outcome = l.event === 'ABANDON' ? 'abandoned' : l.event === 'EXITEMPTY' ? 'no_agents' : l.event === 'EXITWITHTIMEOUT' ? 'timeout' : 'exit_key';
+        checkClock(lineNo, l.event, v, l.time, num(waitField));
         emit(v, { outcome, endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) }, lineNo);
         return;
       }
