@@ -92,6 +92,8 @@ export type FigureOptions = {
   /** Email contacts processed in the period, and the mailbox the email target is for (`*` = all). */
   emailsProcessed?: number;
   mailbox?: string;
+  /** Emails processed in the period per mailbox: each judged against its own target. */
+  emailsByMailbox?: Record<string, number>;
 };
 
 function figure(r: Ratio, unit: Figure['unit'], target: number | null, direction: Direction, tolerance: number, label?: string): Figure {
@@ -130,6 +132,15 @@ export function callFigures(c: CallCounts, o: FigureOptions) {
     callsPerDay: o.openDays === null ? null : figure(perDay(c.offered, o.openDays), 'per_day', t?.callsPerDay ?? null, 'up', tol),
     emailsPerDay:
       o.openDays === null || o.emailsProcessed === undefined ? null : figure(perDay(o.emailsProcessed, o.openDays), 'per_day', emailTarget, 'up', tol),
+    emailsPerDayByMailbox:
+      o.openDays === null || o.emailsByMailbox === undefined
+        ? null
+        : Object.fromEntries(
+            Object.entries(o.emailsByMailbox).map(([mailbox, n]) => [
+              mailbox,
+              figure(perDay(n, o.openDays!), 'per_day', t ? (t.emailsPerDay[mailbox] ?? t.emailsPerDay['*'] ?? null) : null, 'up', tol),
+            ]),
+          ),
     shortAbandonSeconds: o.shortAbandonSeconds,
   };
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callAgentEvents, callComputeMarks, callTailCursors, callVisits, emailContacts, metricValues, type NewCallVisitRow } from '../../db/schema.ts';
-import type { CallVisit, EmailContact } from '../calls/visit.ts';
+import { visitKey, type CallVisit, type EmailContact } from '../calls/visit.ts';
 import type { AgentEvent, OpenVisit } from '../feeds/calls/queue-log.ts';
 
 // The table and the normalised visit must agree (METRICS.md §3): a column added to one and not
@@ -35,7 +35,7 @@ export async function upsertVisits(db: Db, runId: number | null, batch: readonly
   if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   // One statement may touch a key once: the last visit for a key wins.
   const byKey = new Map<string, StoredVisit>();
-  for (const v of batch) byKey.set(`${v.source}\u0000${v.callId}\u0000${v.queue}\u0000${v.arrivedAt}`, v);
+  for (const v of batch) byKey.set(visitKey(v), v);
   const rows = [...byKey.values()].map((v) => ({
     s: v.source, c: v.callId, q: v.queue, a: v.arrivedAt, ch: v.channel, an: v.answeredAt, e: v.endedAt, o: v.outcome,
     w: v.waitSeconds, t: v.talkSeconds, h: v.holdSeconds, wr: v.wrapSeconds, ag: v.agent, tr: v.transferred, x: v.extra ?? null,

@@ -91,8 +91,12 @@ describe.each(backends.filter((b) => b.available))('calls API on $name', (backen
       expect(f.serviceLevel).toMatchObject({ value: 0.6, thresholdSeconds: 120, variant: 'offered', status: 'data_only' });
       expect(f.serviceLevel.variants.cisco_ignore).toMatchObject({ value: 3 / 4 }); // c4 abandoned within T is left out
       expect(f.callsPerDay).toMatchObject({ value: 6, target: 590, status: 'red' });
-      // Emails processed on 2 June: E1 and E3.
+      // Emails processed on 2 June: E1 (contact) and E3 (benefits); each mailbox has its own figure.
       expect(f.emailsPerDay).toMatchObject({ value: 2, numerator: 2, denominator: 1, target: 59 });
+      expect(f.emailsPerDayByMailbox).toEqual({
+        benefits: expect.objectContaining({ value: 1, target: 59, status: 'red' }),
+        contact: expect.objectContaining({ value: 1, target: 59, status: 'red' }),
+      });
     });
 
     it('by month: the day rows summed; open days so far; the worst day', async () => {

@@ -7,7 +7,7 @@ import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, interva
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../../calls/rules.ts';
 import { callFigures, targetsInForce } from '../../calls/targets.ts';
 import { visitsArrivedBetween, waitingVisits } from '../../store/calls.ts';
-import { queryMetric } from '../../store/metrics.ts';
+import { metricDimensionValues, queryMetric } from '../../store/metrics.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 import type { Operation } from '../openapi.ts';
@@ -141,12 +141,19 @@ export function callsRoutes(deps: AppDeps) {
         else for (const r of await queryMetric(deps.db, { metric: CALLS_METRIC, grain: 'month', from: fromMonth, to: toMonth, dimKey })) periodCounts.set(r.period, callCountsFrom(r.counts));
       }
 
-      // Emails processed (all mailboxes), per day and month, when the figures are for all queues.
+      // Emails processed, all mailboxes and each, per day and month, when the figures are for all queues.
       const emails = new Map<string, number>();
+      const byMailbox = new Map<string, Record<string, number>>();
+      const mailboxes = !q.queue && q.grain !== 'interval' ? await metricDimensionValues(deps.db, EMAILS_METRIC, 'mailbox') : [];
       if (!q.queue && q.grain !== 'interval') {
         const grain = q.grain === 'month' ? 'month' : 'day';
-        for (const r of await queryMetric(deps.db, { metric: EMAILS_METRIC, grain, from: grain === 'month' ? fromMonth : fromDay, to: grain === 'month' ? toMonth : toDay, dimKey: '' })) {
-          emails.set(r.period, r.counts.processed ?? 0);
+        const range = { metric: EMAILS_METRIC, grain, from: grain === 'month' ? fromMonth : fromDay, to: grain === 'month' ? toMonth : toDay } as const;
+        for (const r of await queryMetric(deps.db, { ...range, dimKey: '' })) emails.set(r.period, r.counts.processed ?? 0);
+        for (const m of mailboxes) {
+          for (const r of await queryMetric(deps.db, { ...range, dimKey: `mailbox=${m}` })) {
+            const per = byMailbox.get(r.period) ?? byMailbox.set(r.period, {}).get(r.period)!;
+            per[m] = r.counts.processed ?? 0;
+          }
         }
       }
 
@@ -170,6 +177,7 @@ export function callsRoutes(deps: AppDeps) {
             tolerance: rules.config.tolerance,
             openDays,
             emailsProcessed: q.queue || periodDays === null ? undefined : (emails.get(period) ?? 0),
+            emailsByMailbox: q.queue || periodDays === null ? undefined : Object.fromEntries(mailboxes.map((m) => [m, byMailbox.get(period)?.[m] ?? 0])),
             maxDailyAbandon: periodDays === null ? null : worstDay(dayCounts, periodDays),
           }),
         };
