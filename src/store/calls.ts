@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callAgentEvents, callComputeMarks, callTailCursors, callVisits, emailContacts, metricValues, type NewCallVisitRow } from '../../db/schema.ts';
 import { visitKey, type CallVisit, type EmailContact } from '../calls/visit.ts';
@@ -109,35 +109,31 @@ const toVisit = (r: VisitRow): CallVisit => ({
 });
 
 /**
- * Visits that arrived in [from, to), optionally of one queue, in pages of `pageSize` (keyset
- * pagination in the primary key's order), so memory stays flat for a month. Instants come back
- * as epoch milliseconds computed by the database: no Date objects in the hot path.
+ * Visits that arrived in [from, to), optionally of one queue, a window of arrival time at a
+ * time, so memory stays bounded for a month of a large centre. Each window is a plain range on
+ * the primary key's leading column (no ORDER BY, no LIMIT, so no sort and no dependence on the
+ * planner's row estimates after a bulk load); the window widens while pages are small and
+ * narrows when one is large. Instants come back as epoch milliseconds computed by the database.
  */
 export async function* visitsArrivedBetween(db: Db, from: Date, to: Date, opts: { queue?: string; pageSize?: number } = {}): AsyncGenerator<CallVisit[]> {
-  const pageSize = opts.pageSize ?? 20_000;
+  const target = opts.pageSize ?? 20_000;
   const epochMs = (c: string) => sql.raw(`(extract(epoch from ${c}) * 1000)::float8`);
-  let after: { a: number; s: string; c: string; q: string } | null = null;
-  for (;;) {
-    // A row comparison in the primary key's column order: an index condition, so each page
-    // starts where the last one ended instead of scanning the range again.
-    const keyset: SQL = after
-      ? sql`and (arrived_at, source, call_id, queue) > (${new Date(after.a).toISOString()}::timestamptz, ${after.s}, ${after.c}, ${after.q})`
-      : sql``;
+  const end = to.getTime();
+  let window = 3_600_000; // one hour to start
+  for (let t = from.getTime(); t < end; ) {
+    const until = Math.min(end, t + window);
     const rows = rowsOf<RawVisit>(
       await db.execute(sql`
         select source, call_id, queue, channel, ${epochMs('arrived_at')} as a, ${epochMs('answered_at')} as an, ${epochMs('ended_at')} as e,
           outcome, wait_seconds as w, talk_seconds as t, hold_seconds as h, wrap_seconds as wr, agent, transferred
         from call_visits
-        where arrived_at >= ${from.toISOString()}::timestamptz and arrived_at < ${to.toISOString()}::timestamptz
-          ${opts.queue ? sql`and queue = ${opts.queue}` : sql``} ${keyset}
-        order by arrived_at, source, call_id, queue
-        limit ${pageSize}`),
+        where arrived_at >= ${new Date(t).toISOString()}::timestamptz and arrived_at < ${new Date(until).toISOString()}::timestamptz
+          ${opts.queue ? sql`and queue = ${opts.queue}` : sql``}`),
     );
-    if (rows.length === 0) return;
-    yield rows.map(fromRaw);
-    if (rows.length < pageSize) return;
-    const last = rows[rows.length - 1]!;
-    after = { a: Number(last.a), s: last.source, c: last.call_id, q: last.queue };
+    if (rows.length > 0) yield rows.map(fromRaw);
+    t = until;
+    if (rows.length > target) window = Math.max(60_000, Math.floor(window / 2));
+    else if (rows.length < target / 4) window = Math.min(31 * 86_400_000, window * 2);
   }
 }
 
