@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { addDays, localDayKey, localToUtc } from '../src/calendar/zone.ts';
+import { localDayKey } from '../src/calendar/zone.ts';
 import type { AppConfig } from '../src/config/app-config.ts';
-import { createAttainmentAccumulator, dimKey } from '../src/sla/attainment.ts';
 import { evaluateTicket } from '../src/sla/evaluate.ts';
 import type { Priority } from '../src/sla/policy.ts';
-import { SLA_METRIC, slaRules } from '../src/sla/rules.ts';
-import { replaceMetricMonths } from '../src/store/metrics.ts';
-import { evaluatedTicketsBetween, historyOf, saveSlaStates, ticketsToEvaluate, type HistoryEntry } from '../src/store/sla.ts';
+import { slaRules } from '../src/sla/rules.ts';
+import { historyOf, saveSlaStates, ticketsToEvaluate, type HistoryEntry } from '../src/store/sla.ts';
 import type { NewTicketSla } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { defineJob } from './define.ts';
@@ -87,57 +85,16 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
   return { evaluated, months: [...months].sort(), zone: rules.zone };
 }
 
-/** Recomputes stored attainment (day and month rows, every slice) for whole local months. */
-export async function recomputeAttainment(db: Db, zone: string, months: string[], now: Date) {
-  let rows = 0;
-  for (const month of months) {
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    const from = new Date(localToUtc(zone, y, m, 1, 0));
-    const nextMonth = addDays(`${month}-28`, 4).slice(0, 7);
-    const [ny, nm] = nextMonth.split('-').map(Number) as [number, number];
-    const to = new Date(localToUtc(zone, ny, nm, 1, 0));
-    const acc = createAttainmentAccumulator(zone, new Set([month]));
-    for await (const page of evaluatedTicketsBetween(db, from, to)) {
-      for (const t of page) {
-        acc.add({
-          kind: t.kind,
-          team: t.team,
-          priority: t.priority,
-          openedAt: t.openedAt.getTime(),
-          resolvedAt: t.resolvedAt?.getTime() ?? null,
-          outcome: t.outcome as 'met',
-          outcomeAt: t.outcomeAt?.getTime() ?? null,
-          breachedAt: t.breachedAt?.getTime() ?? null,
-        });
-      }
-    }
-    const cells = acc.rows().map((c) => ({
-      metric: SLA_METRIC,
-      grain: c.grain,
-      period: c.period,
-      dims: c.dims,
-      dimKey: dimKey(c.dims),
-      counts: c.counts,
-      computedAt: now,
-    }));
-    await replaceMetricMonths(db, SLA_METRIC, [month], cells);
-    rows += cells.length;
-  }
-  return rows;
-}
-
 export const computeSlaJob = defineJob({
   name: 'compute-sla',
-  payload: z.object({ months: z.array(z.string().regex(/^\d{4}-\d{2}$/)).optional() }).default({}),
+  payload: z.object({}).default({}),
   retries: 3,
   backoffMs: 2000,
   cron: '*/5 * * * *',
-  async run(ctx, payload) {
+  async run(ctx) {
     const now = ctx.now();
-    const { evaluated, months, zone } = await evaluateStaleTickets(ctx.db, ctx.config, now);
-    const all = [...new Set([...months, ...(payload.months ?? [])])].sort();
-    const rows = await recomputeAttainment(ctx.db, zone, all, now);
-    if (evaluated > 0) ctx.log(`compute-sla: evaluated ${evaluated} tickets, recomputed ${all.length} months (${rows} figures)`);
-    return { evaluated, months: all, rows };
+    const { evaluated, months } = await evaluateStaleTickets(ctx.db, ctx.config, now);
+    if (evaluated > 0) ctx.log(`compute-sla: evaluated ${evaluated} tickets; figures moved in ${months.length ? months.join(', ') : 'no month'}`);
+    return { evaluated, months };
   },
 });

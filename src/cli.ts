@@ -43,7 +43,7 @@ Usage: attain <command> [options]
   ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
-  compute [--months YYYY-MM,...]  evaluate tickets and recompute SLA attainment
+  compute                    evaluate changed and open tickets (SLA state)
   keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
   report MONTH [--format json|csv|html] [--out FILE]
                              the monthly performance report (html: printable page with charts)
@@ -76,17 +76,21 @@ function onShutdown(fn: () => Promise<void>) {
   process.on('SIGTERM', stop);
 }
 
-function listen(rt: Runtime) {
+function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
   const app = createApp({
     db: rt.handle.db,
     dbKind: rt.handle.kind,
     config: rt.config,
     now: () => new Date(),
     auth: { mode: 'keys', publicRead: rt.env.publicRead },
+    // Uploads queue the compute on the runner; under `serve` (no runner) they compute inline.
+    enqueue,
+    dataDir: rt.env.dataDir,
   });
   const server = serve({ fetch: app.fetch, port: rt.env.port });
   const base = `http://localhost:${rt.env.port}`;
   console.log(`attain serving on ${base} (database: ${rt.handle.location})`);
+  console.log(`  ${base}/  (pages: ${base}/pages/team-leader, ${base}/pages/supervisor, ${base}/pages/availability)`);
   console.log(`  ${base}/health`);
   console.log(`  ${base}/api/v1/sla/attainment`);
   console.log(`  ${base}/api/v1/sla/attainment?grain=day`);
@@ -113,7 +117,7 @@ async function commandStart() {
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
   await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
   await runner.enqueue('ingest-calls-drop', `ingest-calls-drop-start-${boot}`, {});
-  const server = listen(rt);
+  const server = listen(rt, runner.enqueue);
   onShutdown(async () => {
     server.close();
     await stopSchedule();
@@ -231,8 +235,7 @@ async function main(argv: string[]) {
       return rejectedCommand(args);
     case 'compute': {
       const rt = await openRuntime();
-      const months = option(args, '--months')?.split(',');
-      const r = await computeSlaJob.run(jobContext(rt, async () => {}), { months });
+      const r = await computeSlaJob.run(jobContext(rt, async () => {}), {});
       console.log(JSON.stringify(r));
       return rt.handle.close();
     }

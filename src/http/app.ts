@@ -11,13 +11,15 @@ import { availabilityOperations, availabilityRoutes } from './routes/availabilit
 import { outageOperations, outageRoutes } from './routes/outages.ts';
 import { reportOperations, reportRoutes } from './routes/reports.ts';
 import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
+import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
+import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
 import type { Operation } from './openapi.ts';
 
 /** Every documented operation; a test holds it equal to the routes the app serves. */
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations];
+  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations];
 
 export type AppDeps = {
   db: Db;
@@ -30,6 +32,10 @@ export type AppDeps = {
    * always pass `{ mode: 'keys' }` (src/cli.ts).
    */
   auth?: AuthOptions;
+  /** The job runner's enqueue (uploads queue `compute-sla`); absent: the upload computes inline. */
+  enqueue?: (job: string, slot: string, payload?: unknown) => Promise<void>;
+  /** ATTAIN_DATA_DIR: uploads are streamed to `tmp/` under it (absent: the OS temp folder). */
+  dataDir?: string;
 };
 
 /** The HTTP API; tests call `app.request()` on it without a server. */
@@ -44,13 +50,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', outageRoutes(deps));
   app.route('/', reportRoutes(deps));
   app.route('/', kpiFeedRoutes(deps));
+  app.route('/', feedsRoutes(deps));
   app.route('/', docsRoutes(operations));
-  app.get('/', (c) =>
-    c.json({
-      name: 'attain',
-      links: { health: '/health', attainment: '/api/v1/sla/attainment', attainmentDaily: '/api/v1/sla/attainment?grain=day' },
-    }),
-  );
+  // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
+  app.route('/', pagesRoutes(deps));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => renderError(err, c, log));
   return app;

@@ -59,6 +59,7 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; margin: 2mm 0; }
 caption { text-align: left; font-weight: 600; padding-bottom: 1mm; }
 th, td { border-bottom: 1px solid #e0e0e0; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
 .n { text-align: right; font-variant-numeric: tabular-nums; }
+tbody th { white-space: nowrap; } table.measures tbody th, table.cc tbody th { white-space: normal; }
 thead th { border-bottom: 1.5px solid #999; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; align-items: start; }
 .chart { margin: 0; } .chart canvas { width: 100% !important; height: 60mm !important; } figcaption { font-size: 8pt; color: var(--grey); }
@@ -81,7 +82,7 @@ export function renderReportHtml(r: MonthlyReport): string {
       `${esc(m.code)}<br><small>${esc(m.title)}</small>`,
       m.target === null ? 'data only' : `${m.direction === 'up' ? '≥' : '≤'} ${measureText(m.unit, m.target)}`,
       measureText(m.unit, m.value) + (m.note ? `<br><small>${esc(m.note)}</small>` : ''),
-      m.numerator === null ? '–' : `${num(m.numerator, 2)} / ${num(m.denominator, 2)}`,
+      m.numerator === null ? '–' : `${num(m.numerator, Number.isInteger(m.numerator) ? 0 : 2)} / ${num(m.denominator, Number.isInteger(m.denominator) ? 0 : 2)}`,
       status(m.status),
       measureText(m.unit, m.previous.value),
       arrow(m.trend, m.change),

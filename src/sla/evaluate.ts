@@ -198,10 +198,10 @@ export function evaluateTicket(t: SlaTicket, policy: PolicyVersion, calendar: Bu
     result = judgeCycle(phases, t.openedAt, resolutionAt, target, calendar, clockEnd);
     everBreached = result.outcome === 'breached';
   } else if (policy.reopen === 'new_cycle') {
-    everBreached = false;
-    result = undefined!;
-    for (const c of cycles) {
-      result = judgeCycle(phases, c.from, c.resolvedAt, target, calendar, clockEnd);
+    result = judgeCycle(phases, cycles[0]!.from, cycles[0]!.resolvedAt, target, calendar, clockEnd);
+    everBreached = result.outcome === 'breached';
+    for (let i = 1; i < cycles.length; i++) {
+      result = judgeCycle(phases, cycles[i]!.from, cycles[i]!.resolvedAt, target, calendar, clockEnd);
       if (result.outcome === 'breached') everBreached = true;
     }
     resolutionAt = cycles[cycles.length - 1]!.resolvedAt;

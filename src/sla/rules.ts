@@ -3,9 +3,6 @@ import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { policyStamp, versionInForce } from './policy.ts';
 
-/** Name of the stored resolution-attainment figures in `metric_values`. */
-export const SLA_METRIC = 'sla.resolution';
-
 export type SlaRules = ReturnType<typeof slaRules>;
 
 /** The calendars and policies of a configuration, compiled once (calendars cache their days). */

@@ -1,5 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNull, lt, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, asc, eq, gt, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ticketHistory, tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
 
@@ -96,46 +95,6 @@ export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void>
           evaluatedAt: sql`excluded.evaluated_at`,
         },
       });
-  }
-}
-
-const inRange = (col: AnyPgColumn, from: Date, to: Date) => and(gte(col, from), lt(col, to))!;
-
-/** Evaluated tickets with any dated event (opened, resolved, outcome, breach) in [from, to). */
-export async function* evaluatedTicketsBetween(db: Db, from: Date, to: Date, pageSize = 5000) {
-  let after = 0;
-  for (;;) {
-    const page = await db
-      .select({
-        id: tickets.id,
-        kind: tickets.kind,
-        team: tickets.team,
-        priority: tickets.priority,
-        openedAt: tickets.openedAt,
-        /** The resolution the SLA was judged at (reopen policy applied). */
-        resolvedAt: ticketSla.resolvedAt,
-        outcome: ticketSla.outcome,
-        outcomeAt: ticketSla.outcomeAt,
-        breachedAt: ticketSla.breachedAt,
-      })
-      .from(tickets)
-      .innerJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
-      .where(
-        and(
-          gt(tickets.id, after),
-          or(
-            inRange(tickets.openedAt, from, to),
-            inRange(ticketSla.resolvedAt, from, to),
-            inRange(ticketSla.outcomeAt, from, to),
-            inRange(ticketSla.breachedAt, from, to),
-          ),
-        ),
-      )
-      .orderBy(asc(tickets.id))
-      .limit(pageSize);
-    if (page.length === 0) return;
-    yield page;
-    after = page[page.length - 1]!.id;
   }
 }
 

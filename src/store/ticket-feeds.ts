@@ -1,6 +1,6 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { feedCursors, ingestRuns, seenFeedFiles, tickets, ticketVersions } from '../../db/schema.ts';
+import { feedCursors, ingestRuns, rejectedRows, seenFeedFiles, tickets, ticketVersions } from '../../db/schema.ts';
 import type { HistoryRow } from './ticket-history.ts';
 import type { NormalisedTicket } from '../feeds/tickets/generic.ts';
 import { upsertTickets, type UpsertCounts } from './tickets.ts';
@@ -66,8 +66,12 @@ export async function findSeenFile(db: Db, sha256: string) {
   return row;
 }
 
+/** Records (or, after a failed attempt, replaces) what became of a content hash. */
 export async function recordSeenFile(db: Db, row: { sha256: string; file: string; runId: number | null; status: string }): Promise<void> {
-  await db.insert(seenFeedFiles).values(row).onConflictDoNothing();
+  await db
+    .insert(seenFeedFiles)
+    .values(row)
+    .onConflictDoUpdate({ target: seenFeedFiles.sha256, set: { file: row.file, runId: row.runId, status: row.status, seenAt: sql`now()` } });
 }
 
 /** Ingest runs, newest first, optionally of one feed; `before` pages by id. */
@@ -97,4 +101,17 @@ export async function addTicketHistoryBulk(db: Db, source: string, runId: number
     await db.update(tickets).set({ updatedAt: sql`now()` }).where(and(eq(tickets.source, source), inArray(tickets.externalId, touched)));
   }
   return list.length;
+}
+
+/** One page of a run's rejected rows in file order, and how many the run has in all. */
+export async function rejectedRowsPage(db: Db, runId: number, opts: { limit: number; offset: number }) {
+  const [total] = await db.select({ n: count() }).from(rejectedRows).where(eq(rejectedRows.runId, runId));
+  const rows = await db
+    .select({ line: rejectedRows.line, field: rejectedRows.field, reason: rejectedRows.reason, raw: rejectedRows.raw, file: rejectedRows.file })
+    .from(rejectedRows)
+    .where(eq(rejectedRows.runId, runId))
+    .orderBy(asc(rejectedRows.line), asc(rejectedRows.id))
+    .limit(opts.limit)
+    .offset(opts.offset);
+  return { total: Number(total?.n ?? 0), rows };
 }

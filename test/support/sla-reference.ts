@@ -194,10 +194,11 @@ export function referenceEvaluate(ticket: SlaTicket, policy: PolicyVersion, spec
   const lastAt = Math.max(ticket.openedAt, ...history.map((c) => c.at));
   const historyEndsResolved = history.length > 0 && classify(policy, history[history.length - 1]!.status) === 'resolved';
   const lateResolution = ticket.resolvedAt !== null && !historyEndsResolved && ticket.resolvedAt >= lastAt ? ticket.resolvedAt : null;
+  const classes = history.map((c) => classify(policy, c.status));
   const stateAt = (t: number): State => {
     if (lateResolution !== null && t >= lateResolution) return 'resolved';
     let state: State = 'active';
-    for (const c of history) if (c.at <= t) state = classify(policy, c.status);
+    for (let i = 0; i < history.length; i++) if (history[i]!.at <= t) state = classes[i]!;
     return state;
   };
 

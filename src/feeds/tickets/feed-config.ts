@@ -35,6 +35,8 @@ export const ticketFeedsConfigSchema = z
     /** Mappings for other tools, by name; usable wherever a preset name is (`--preset NAME`). */
     mappings: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'), ticketMappingSchema).default({}),
     pulls: z.array(ticketPullSchema).default([]),
+    /** Largest feed file `POST /api/v1/feeds/tickets` accepts, in bytes (413 beyond); 200 MiB. */
+    uploadMaxBytes: z.number().int().min(1).default(200 * 1024 * 1024),
   })
-  .default({ dropPreset: 'generic', mappings: {}, pulls: [] });
+  .default({ dropPreset: 'generic', mappings: {}, pulls: [], uploadMaxBytes: 200 * 1024 * 1024 });
 export type TicketFeedsConfig = z.infer<typeof ticketFeedsConfigSchema>;

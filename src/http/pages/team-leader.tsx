@@ -1,0 +1,234 @@
+import { addDays } from '../../calendar/zone.ts';
+import { body, type inProcessApi } from './api.ts';
+import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
+
+type Api = ReturnType<typeof inProcessApi>;
+
+const PAGE_SIZE = '50';
+
+/** Everything the team leader's page shows, each part from the API answer that serves it. */
+export async function teamLeaderData(api: Api) {
+  const today = await body(await api.sla.api.v1.sla.today.$get({ query: {} }));
+  const yesterdayDay = addDays(today.day, -1);
+  const [yesterday, trend, atRisk, breached] = await Promise.all([
+    api.sla.api.v1.sla.attainment.$get({ query: { grain: 'day', from: yesterdayDay, to: yesterdayDay, by: 'team' } }).then(body),
+    api.sla.api.v1.sla.attainment.$get({ query: {} }).then(body),
+    // The same predicate as the day's `atRisk` count: open, in progress, due within riskMinutes.
+    api.sla.api.v1.sla.tickets.$get({ query: { dueWithinMinutes: String(today.riskMinutes), pageSize: PAGE_SIZE } }).then(body),
+    api.sla.api.v1.sla.tickets.$get({ query: { open: 'true', outcome: 'breached', pageSize: PAGE_SIZE } }).then(body),
+  ]);
+  return { today, yesterdayDay, yesterday, trend, atRisk, breached };
+}
+type Data = Awaited<ReturnType<typeof teamLeaderData>>;
+type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
+
+/** The ticket's timeline (why it breached); without a source the API takes the configured ticket source. */
+const timelineHref = (t: { id: string; source?: string }) =>
+  `/api/v1/sla/tickets/${encodeURIComponent(t.id)}/timeline${t.source ? `?source=${encodeURIComponent(t.source)}` : ''}`;
+
+function AttainmentCell(props: { team: string; period: string; f: Figure | undefined }) {
+  const f = props.f ?? { met: 0, breached: 0, attainment: null, goal: null, status: 'no_data' };
+  return (
+    <td class="n" data-team={props.team} data-period={props.period} data-attainment={f.attainment ?? ''} data-met={f.met} data-breached={f.breached}>
+      <strong>{pct(f.attainment)}</strong> <Status status={f.status} />
+      <br />
+      <small>
+        {f.met} met, {f.breached} breached
+      </small>
+    </td>
+  );
+}
+
+function TicketTable(props: { caption: string; id: string; list: Data['atRisk']; zone: string; drill: string; due: 'due' | 'breached' }) {
+  const { list } = props;
+  return (
+    <>
+      <table id={props.id} data-total={list.total}>
+        <caption>
+          {props.caption}: {list.total} {list.total > list.tickets.length ? `(the first ${list.tickets.length} shown)` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Ticket</th>
+            <th scope="col">Team</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Priority</th>
+            <th scope="col">Opened</th>
+            <th scope="col">{props.due === 'due' ? 'Due' : 'Breached at'}</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.tickets.length === 0 ? (
+            <tr>
+              <td colspan={7}>None.</td>
+            </tr>
+          ) : (
+            list.tickets.map((t) => (
+              <tr data-ticket={t.id}>
+                <th scope="row">
+                  <a href={timelineHref(t)} aria-label={`Ticket ${t.id}: why, step by step (timeline)`}>
+                    {t.id}
+                  </a>
+                  {t.vip ? ' (VIP)' : ''}
+                </th>
+                <td>{t.team ?? '(none)'}</td>
+                <td>{t.kind.replace('_', ' ')}</td>
+                <td>{t.priority}</td>
+                <td>{localTime(t.openedAt, props.zone)}</td>
+                <td>{localTime(props.due === 'due' ? t.dueAt : t.breachedAt, props.zone)}</td>
+                <td>{t.status ?? '–'}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <p>
+        <a href={props.drill}>All of them as JSON (the drill-down)</a>
+      </p>
+    </>
+  );
+}
+
+/** The team leader's morning (README "Pages"): today, yesterday and the month so far per team. */
+export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
+  const { today, yesterday, trend, atRisk, breached, yesterdayDay } = props.data;
+  const zone = trend.zone;
+  const teams = [...new Set([...today.teams.map((t) => t.team), ...yesterday.rows.map((r) => r.team as string)])].sort();
+  const goal = today.teams[0]?.today.goal ?? trend.rows[trend.rows.length - 1]?.goal ?? null;
+  const chartData = {
+    labels: trend.rows.map((r) => monthName(r.period)),
+    datasets: [
+      { label: 'Attainment %', data: trend.rows.map((r) => (r.attainment === null ? null : Math.round(r.attainment * 1000) / 10)), borderColor: '#0b4f9c', backgroundColor: '#0b4f9c', spanGaps: true },
+      { label: 'Goal %', data: trend.rows.map((r) => (r.goal === null ? null : r.goal * 100)), borderColor: '#4a4f55', borderDash: [6, 4], pointRadius: 0 },
+    ],
+    yMin: 80,
+    yMax: 100,
+  };
+  return (
+    <Layout title="Team leader's morning" current="team-leader" reportMonth={props.reportMonth} charts>
+      <h1>Team leader's morning</h1>
+      <p class="meta">
+        {dayName(today.day)} · goal {pct(goal)} of tickets within their target (met ÷ (met + breached)) · times in {zone}
+      </p>
+
+      <section aria-labelledby="attainment-h">
+        <h2 id="attainment-h">Attainment per team against the goal</h2>
+        <div class="scroll">
+          <table id="attainment">
+            <caption>SLA attainment today, yesterday and month to date, per team (goal {pct(goal)})</caption>
+            <thead>
+              <tr>
+                <th scope="col">Team</th>
+                <th scope="col" class="n">
+                  Today ({today.day})
+                </th>
+                <th scope="col" class="n">
+                  Yesterday ({yesterdayDay})
+                </th>
+                <th scope="col" class="n">
+                  Month to date ({monthName(today.month)})
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {teams.map((team) => {
+                const t = today.teams.find((x) => x.team === team);
+                const y = yesterday.rows.find((r) => r.team === team);
+                return (
+                  <tr>
+                    <th scope="row">{team}</th>
+                    <AttainmentCell team={team} period="today" f={t?.today} />
+                    <AttainmentCell team={team} period="yesterday" f={y} />
+                    <AttainmentCell team={team} period="month" f={t?.monthToDate} />
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="backlog-h">
+        <h2 id="backlog-h">Backlog per team</h2>
+        <div class="scroll">
+          <table id="backlog">
+            <caption>Open tickets per team now; at risk = due within {today.riskMinutes} business minutes</caption>
+            <thead>
+              <tr>
+                <th scope="col">Team</th>
+                <th scope="col" class="n">Open incidents</th>
+                <th scope="col" class="n">Open service requests</th>
+                <th scope="col" class="n">All open</th>
+                <th scope="col" class="n">Breached, still open</th>
+                <th scope="col" class="n">At risk</th>
+                <th scope="col" class="n">Assigned, not actioned</th>
+                <th scope="col">Oldest open</th>
+              </tr>
+            </thead>
+            <tbody>
+              {today.teams.map((t) => (
+                <tr data-team={t.team}>
+                  <th scope="row">{t.team}</th>
+                  <td class="n" data-field="incident">{int(t.outstanding.incident)}</td>
+                  <td class="n" data-field="service_request">{int(t.outstanding.service_request)}</td>
+                  <td class="n" data-field="total">{int(t.outstanding.total)}</td>
+                  <td class="n" data-field="openBreached">{int(t.openBreached)}</td>
+                  <td class="n" data-field="atRisk">{int(t.atRisk)}</td>
+                  <td class="n" data-field="assignedNotActioned">{int(t.assignedNotActioned)}</td>
+                  <td>{t.oldestOpen ? <a href={timelineHref({ id: t.oldestOpen.id })}>{`${t.oldestOpen.id}, opened ${localTime(t.oldestOpen.openedAt, zone)}`}</a> : '–'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="risk-h">
+        <h2 id="risk-h">Tickets at risk and breached</h2>
+        <TicketTable caption={`At risk: open, due within ${today.riskMinutes} business minutes`} id="at-risk" list={atRisk} zone={zone} drill={`/api/v1/sla/tickets?dueWithinMinutes=${today.riskMinutes}`} due="due" />
+        <TicketTable caption="Breached and still open" id="breached" list={breached} zone={zone} drill="/api/v1/sla/tickets?open=true&outcome=breached" due="breached" />
+      </section>
+
+      <section aria-labelledby="trend-h">
+        <h2 id="trend-h">Twelve-month trend</h2>
+        <Chart id="trend-chart" label={`Attainment per month, ${monthName(trend.from.slice(0, 7))} to ${monthName(trend.to.slice(0, 7))}, with the goal (%)`} data={chartData} />
+        <div class="scroll">
+          <table id="trend">
+            <caption>Attainment per month, all teams</caption>
+            <thead>
+              <tr>
+                <th scope="col">Month</th>
+                <th scope="col" class="n">Received</th>
+                <th scope="col" class="n">Met</th>
+                <th scope="col" class="n">Breached</th>
+                <th scope="col" class="n">Attainment</th>
+                <th scope="col" class="n">Goal</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trend.rows.map((r) => (
+                <tr data-period={r.period} data-attainment={r.attainment ?? ''}>
+                  <th scope="row">
+                    <a href={`/api/v1/sla/tickets?measure=breached&from=${r.period}&to=${r.period}`} aria-label={`${monthName(r.period)}: the breached tickets (JSON)`}>
+                      {monthName(r.period)}
+                    </a>
+                  </th>
+                  <td class="n">{int(r.received)}</td>
+                  <td class="n" data-field="met">{int(r.met)}</td>
+                  <td class="n" data-field="breached">{int(r.breached)}</td>
+                  <td class="n" data-field="attainment">{pct(r.attainment)}</td>
+                  <td class="n">{pct(r.goal)}</td>
+                  <td>
+                    <Status status={r.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,182 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { evaluateStaleTickets } from '../../../jobs/compute-sla.ts';
+import type { IngestRun } from '../../../db/schema.ts';
+import type { IngestResult } from '../../feeds/ingest-csv.ts';
+import { ingestTicketHistoryFile } from '../../feeds/tickets/history.ts';
+import { feedNames, ingestTicketFeedFile, mappingNamed, ticketFeedsOf } from '../../feeds/tickets/mapped-feed.ts';
+import { slaRules } from '../../sla/rules.ts';
+import { getIngestRun } from '../../store/ingest-runs.ts';
+import { listRuns, rejectedRowsPage } from '../../store/ticket-feeds.ts';
+import type { AppDeps } from '../app.ts';
+import type { Operation } from '../openapi.ts';
+import { ApiError, parseQuery } from '../errors.ts';
+
+const fileName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits, ".", "_" and "-" only')
+  .optional();
+
+const ticketsUploadQuery = z.object({
+  preset: z.string().min(1).optional(),
+  source: z.string().min(1).max(200).optional(),
+  /** Recorded as the run's file name (default upload-<time>.csv). */
+  filename: fileName,
+});
+const historyUploadQuery = z.object({ source: z.string().min(1).max(200).optional(), filename: fileName });
+
+const runsQuery = z.object({
+  feed: z.string().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  /** Runs with a smaller id (the next page: the last id of this one). */
+  before: z.coerce.number().int().min(1).optional(),
+});
+const rejectedQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const csvTypes = ['text/csv', 'text/plain', 'application/csv'];
+const gzipTypes = ['application/gzip', 'application/x-gzip'];
+
+export const feedsOperations: Operation[] = [
+  { method: 'post', path: '/api/v1/feeds/tickets', tag: 'Feeds', summary: 'Upload a ticket feed file (text/csv or application/gzip, streamed, size-limited) with a preset; returns the ingest run', query: ticketsUploadQuery, bodyMediaType: 'text/csv' },
+  { method: 'post', path: '/api/v1/feeds/ticket-history', tag: 'Feeds', summary: 'Upload a ticket history file (id, at, field, value; text/csv or application/gzip); returns the ingest run', query: historyUploadQuery, bodyMediaType: 'text/csv' },
+  { method: 'get', path: '/api/v1/feeds/runs', tag: 'Feeds', summary: 'Ingest runs, newest first', query: runsQuery },
+  { method: 'get', path: '/api/v1/feeds/runs/:id/rejected', tag: 'Feeds', summary: "A run's rejected rows: line, field, reason and the raw text", query: rejectedQuery },
+];
+
+function runOut(r: IngestRun) {
+  return {
+    id: r.id,
+    feed: r.feed,
+    source: r.source,
+    file: r.file,
+    status: r.status,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    rowsRead: r.rowsRead,
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: r.unchanged,
+    rejected: r.rejected,
+    warnings: r.warnings,
+    error: r.error,
+  };
+}
+
+/** Counts the bytes going through and stops the stream at the limit, before reading more. */
+function byteLimit(max: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      if (seen > max) done(new ApiError('payload_too_large', `body: the file is larger than the upload limit of ${max} bytes (ticketFeeds.uploadMaxBytes)`, { field: 'body', limitBytes: max }));
+      else done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Streams the request body into a fresh temporary folder (never whole in memory), refusing a
+ * body over the limit with a 413 as soon as the limit is passed (or at once, from Content-Length).
+ */
+async function receiveFile(c: Context, deps: AppDeps, name: string | undefined, max: number): Promise<{ dir: string; file: string }> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const gzip = gzipTypes.includes(type);
+  if (!gzip && !csvTypes.includes(type)) {
+    throw new ApiError('unsupported_media_type', `content-type: expected text/csv or application/gzip, got "${type || 'none'}"`, { field: 'content-type' });
+  }
+  const length = Number(c.req.header('content-length'));
+  if (Number.isFinite(length) && length > max) {
+    throw new ApiError('payload_too_large', `body: ${length} bytes is larger than the upload limit of ${max} bytes (ticketFeeds.uploadMaxBytes)`, { field: 'body', limitBytes: max });
+  }
+  const base = deps.dataDir ? path.join(deps.dataDir, 'tmp') : tmpdir();
+  await mkdir(base, { recursive: true });
+  const dir = await mkdtemp(path.join(base, 'upload-'));
+  const stamp = deps.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const file = path.join(dir, name ?? `upload-${stamp}.csv${gzip ? '.gz' : ''}`);
+  try {
+    const body = c.req.raw.body;
+    const source = body ? Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>) : Readable.from([]);
+    await pipeline(source, byteLimit(max), createWriteStream(file));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    if (e instanceof ApiError) throw e;
+    throw new ApiError('invalid_body', `body: the upload was cut short (${(e as Error).message})`, { field: 'body' });
+  }
+  return { dir, file };
+}
+
+export function feedsRoutes(deps: AppDeps) {
+  const maxBytes = () => ticketFeedsOf(deps.config).uploadMaxBytes;
+
+  /** The compute after an ingest: queued on the job runner when there is one, else run here. */
+  async function compute(runId: number) {
+    if (deps.enqueue) {
+      await deps.enqueue('compute-sla', `compute-sla-after-upload-${runId}`, {});
+      return { queued: true };
+    }
+    const now = deps.now();
+    const { evaluated, months } = await evaluateStaleTickets(deps.db, deps.config, now);
+    return { queued: false, evaluated, months };
+  }
+
+  async function answer(c: Context, result: IngestResult & { preset?: string; historyRows?: number; historyInserted?: number }) {
+    const run = await getIngestRun(deps.db, result.runId);
+    if (result.status === 'failed') {
+      // The file could not be read to the end: what was committed before stays (as on the command line).
+      throw new ApiError('invalid_body', `body: ${result.error}`, { field: 'body', runId: result.runId, run: runOut(run!) });
+    }
+    const extra = { ...(result.preset ? { preset: result.preset } : {}), ...(result.historyRows !== undefined ? { historyRows: result.historyRows, historyInserted: result.historyInserted } : {}) };
+    return c.json({ run: runOut(run!), ...extra, compute: await compute(result.runId) }, 201);
+  }
+
+  return new Hono()
+    .post('/api/v1/feeds/tickets', async (c) => {
+      const q = parseQuery(ticketsUploadQuery, c.req.query());
+      const preset = q.preset ?? 'generic';
+      if (preset !== 'generic' && !mappingNamed(deps.config, preset)) {
+        throw new ApiError('invalid_parameter', `preset: unknown preset "${preset}" (known: ${feedNames(deps.config).join(', ')})`, { field: 'preset' });
+      }
+      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
+      try {
+        const result = await ingestTicketFeedFile(deps.db, file, deps.config, { preset, source: q.source });
+        return await answer(c, result);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .post('/api/v1/feeds/ticket-history', async (c) => {
+      const q = parseQuery(historyUploadQuery, c.req.query());
+      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
+      try {
+        const result = await ingestTicketHistoryFile(deps.db, file, { source: q.source ?? deps.config.ticketSource, zone: slaRules(deps.config).zone });
+        return await answer(c, result);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .get('/api/v1/feeds/runs', async (c) => {
+      const q = parseQuery(runsQuery, c.req.query());
+      const runs = await listRuns(deps.db, { limit: q.limit, feed: q.feed, before: q.before });
+      return c.json({ runs: runs.map(runOut), next: runs.length === q.limit ? { before: runs[runs.length - 1]!.id } : null });
+    })
+    .get('/api/v1/feeds/runs/:id/rejected', async (c) => {
+      const text = c.req.param('id');
+      const id = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
+      if (!(id >= 1)) throw new ApiError('invalid_parameter', `id: expected a run id (a whole number ≥ 1), got "${text}"`, { field: 'id' });
+      const q = parseQuery(rejectedQuery, c.req.query());
+      const run = await getIngestRun(deps.db, id);
+      if (!run) throw new ApiError('not_found', `ingest run ${id} does not exist`, { field: 'id' });
+      const page = await rejectedRowsPage(deps.db, id, q);
+      return c.json({ run: runOut(run), total: page.total, limit: q.limit, offset: q.offset, rejected: page.rows });
+    });
+}

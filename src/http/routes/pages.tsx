@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { addDays, localDayKey } from '../../calendar/zone.ts';
+import { slaRules } from '../../sla/rules.ts';
+import { callQueues } from '../../store/calls.ts';
+import type { AppDeps } from '../app.ts';
+import { parseQuery } from '../errors.ts';
+import type { Operation } from '../openapi.ts';
+import { inProcessApi } from '../pages/api.ts';
+import { AVAILABILITY_ZONE, availabilityData, AvailabilityPage } from '../pages/availability.tsx';
+import { Layout, monthName, pageLinks, reportHref } from '../pages/layout.tsx';
+import { supervisorData, SupervisorLive, SupervisorPage } from '../pages/supervisor.tsx';
+import { teamLeaderData, TeamLeaderPage } from '../pages/team-leader.tsx';
+
+const supervisorQuery = z.object({
+  // The queue selector's "All queues" sends an empty value.
+  queue: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
+  interval: z.enum(['15', '30', '60']).default('30'),
+  /** Seconds between refreshes (15–30 s in use; shorter only for tests and wallboards that ask). */
+  refresh: z.coerce.number().int().min(2).max(300).default(15),
+});
+
+const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional() });
+
+export const pagesOperations: Operation[] = [
+  { method: 'get', path: '/pages/team-leader', tag: 'Pages', summary: "Page: the team leader's morning (attainment per team today, yesterday, month to date; backlog; at-risk and breached tickets; 12-month trend)", produces: ['text/html'] },
+  { method: 'get', path: '/pages/supervisor', tag: 'Pages', summary: "Page: the supervisor's day for a queue or all queues (intervals, tiles against targets, waiting now), refreshed in place", query: supervisorQuery, produces: ['text/html'] },
+  { method: 'get', path: '/pages/supervisor/live', tag: 'Pages', summary: "The supervisor page's live part as an HTML fragment (what the page polls)", query: supervisorQuery, produces: ['text/html'] },
+  { method: 'get', path: '/pages/availability', tag: 'Pages', summary: "Page: each system's availability for a month (default this month, so far) and its outages on a timeline", query: monthQuery, produces: ['text/html'] },
+  { method: 'get', path: '/assets/chart.umd.min.js', tag: 'Pages', summary: 'Chart.js (UMD build) from the installed dependency, for the pages (no CDN)', produces: ['text/javascript'] },
+  { method: 'get', path: '/favicon.ico', tag: 'Pages', summary: 'No icon (204), so browsers do not log a 404 on every page' },
+  { method: 'get', path: '/assets/pages.js', tag: 'Pages', summary: "The pages' script: draws the charts and refreshes the supervisor page", produces: ['text/javascript'] },
+];
+
+const cached = new Map<string, string>();
+function asset(key: string, file: () => string): string {
+  let text = cached.get(key);
+  if (text === undefined) cached.set(key, (text = readFileSync(file(), 'utf8')));
+  return text;
+}
+// The package's exports map hides dist/; resolve its entry and read the UMD file beside it.
+const chartFile = () => path.join(path.dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
+const pagesScript = () => path.join(path.dirname(fileURLToPath(import.meta.url)), '../pages/pages.client.js');
+
+const html = (c: Context, node: unknown) => c.html(`<!doctype html>${String(node)}`);
+
+const previousMonth = (month: string) => addDays(`${month}-01`, -1).slice(0, 7);
+
+/** The pages for people (README "Pages"), server-rendered from the API's own answers. */
+export function pagesRoutes(deps: AppDeps) {
+  const api = inProcessApi(deps);
+  const zone = slaRules(deps.config).zone;
+  const thisMonth = () => localDayKey(zone, deps.now().getTime()).slice(0, 7);
+  /** The last complete month: the one the monthly report is for. */
+  const reportMonth = () => previousMonth(thisMonth());
+
+  return new Hono()
+    .get('/', (c) => {
+      const links = {
+        health: '/health',
+        attainment: '/api/v1/sla/attainment',
+        attainmentDaily: '/api/v1/sla/attainment?grain=day',
+        docs: '/docs',
+        openapi: '/openapi.json',
+        teamLeader: '/pages/team-leader',
+        supervisor: '/pages/supervisor',
+        availability: '/pages/availability',
+        monthlyReport: reportHref(reportMonth()),
+      };
+      const accept = c.req.header('accept') ?? '';
+      if (accept.includes('application/json') && !accept.includes('text/html')) return c.json({ name: 'attain', links });
+      const month = reportMonth();
+      return html(
+        c,
+        <Layout title="Home" reportMonth={month}>
+          <h1>attain</h1>
+          <p class="meta">Service-desk and contact-centre figures, against their targets.</p>
+          <h2>Pages</h2>
+          <ul class="cards">
+            {pageLinks.map((p) => (
+              <li>
+                <a href={p.href}>{p.label}</a>
+                <p>
+                  {p.key === 'team-leader'
+                    ? 'SLA attainment per team today, yesterday and this month; backlog; tickets at risk and breached; the 12-month trend.'
+                    : p.key === 'supervisor'
+                      ? "Today's calls per interval, the measures against their targets, and who is waiting now, per queue. Refreshes itself."
+                      : "Each system's availability this month and its outages on a timeline."}
+                </p>
+              </li>
+            ))}
+            <li>
+              <a href={reportHref(month)}>Monthly report, {monthName(month)}</a>
+              <p>
+                The printable monthly performance report (also as <a href={`/api/v1/reports/monthly/${month}.csv`}>CSV</a> and{' '}
+                <a href={`/api/v1/reports/monthly/${month}.json`}>JSON</a>).
+              </p>
+            </li>
+          </ul>
+          <h2>For machines</h2>
+          <ul>
+            <li>
+              <a href="/docs">The API</a> (and <a href="/openapi.json">its OpenAPI document</a>)
+            </li>
+            <li>
+              <a href="/health">Health</a>
+            </li>
+          </ul>
+        </Layout>,
+      );
+    })
+    .get('/pages/team-leader', async (c) => html(c, <TeamLeaderPage data={await teamLeaderData(api)} reportMonth={reportMonth()} />))
+    .get('/pages/supervisor', async (c) => {
+      const q = parseQuery(supervisorQuery, c.req.query());
+      const [data, queues] = await Promise.all([supervisorData(api, q), callQueues(deps.db)]);
+      return html(c, <SupervisorPage data={data} q={q} queues={queues} reportMonth={reportMonth()} />);
+    })
+    .get('/pages/supervisor/live', async (c) => {
+      const q = parseQuery(supervisorQuery, c.req.query());
+      c.header('cache-control', 'no-store');
+      return c.html(String(<SupervisorLive data={await supervisorData(api, q)} />));
+    })
+    .get('/pages/availability', async (c) => {
+      const q = parseQuery(monthQuery, c.req.query());
+      const current = localDayKey(AVAILABILITY_ZONE, deps.now().getTime()).slice(0, 7);
+      const months = [current];
+      while (months.length < 13) months.push(previousMonth(months[months.length - 1]!));
+      const month = q.month ?? current;
+      if (!months.includes(month)) months.push(month);
+      const data = await availabilityData(api, month);
+      return html(c, <AvailabilityPage data={data} now={deps.now()} reportMonth={reportMonth()} months={months} />);
+    })
+    .get('/assets/chart.umd.min.js', (c) =>
+      c.body(asset('chart', chartFile), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' }),
+    )
+    .get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'public, max-age=86400' }))
+    .get('/assets/pages.js', (c) => c.body(asset('pages', pagesScript), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }));
+}
