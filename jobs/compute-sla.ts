@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { localDayKey } from '../src/calendar/zone.ts';
 import type { AppConfig } from '../src/config/app-config.ts';
 import { evaluateTicket } from '../src/sla/evaluate.ts';
-import type { Priority } from '../src/sla/policy.ts';
 import { slaRules } from '../src/sla/rules.ts';
-import { historyOf, saveSlaStates, ticketsToEvaluate, type HistoryEntry } from '../src/store/sla.ts';
+import { historyOf, saveSlaStates, ticketsToEvaluate, toSlaTicket, type HistoryEntry } from '../src/store/sla.ts';
 import type { NewTicketSla } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { defineJob } from './define.ts';
@@ -24,22 +23,8 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
     const states: NewTicketSla[] = [];
     for (const t of page) {
       const history = histories.get(t.source)?.get(t.externalId) ?? [];
-      const resolvedAt = t.resolvedAt ?? t.closedAt;
       const { policy, calendar } = rules.policyAt(t.openedAt.getTime());
-      const r = evaluateTicket(
-        {
-          kind: t.kind,
-          priority: t.priority as Priority,
-          vip: t.vip,
-          openedAt: t.openedAt.getTime(),
-          resolvedAt: resolvedAt?.getTime() ?? null,
-          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
-          statusHistory: history.filter((h) => h.field === 'status').map((h) => ({ at: h.at.getTime(), status: h.value })),
-        },
-        policy,
-        calendar,
-        now.getTime(),
-      );
+      const r = evaluateTicket(toSlaTicket(t, history), policy, calendar, now.getTime());
       states.push({
         ticketId: t.id,
         policyVersion: r.policyVersion,

@@ -225,3 +225,15 @@ export function ahtBasis(c: CallCounts): 'talk+hold+wrap' | 'talk-only' | 'partl
 
 /** `callsPerDay` = offered / open days (null with no open day). */
 export const perDay = (count: number, openDays: number): Ratio => ratio(count, openDays);
+
+/** The abandon rate of each day with calls, and the worst of them (CC-MAX-ABANDON, METRICS.md §3, §5). */
+export function worstDay(dayCounts: Map<string, CallCounts>, days: readonly string[]): (Ratio & { day: string }) | null {
+  let worst: (Ratio & { day: string }) | null = null;
+  for (const d of days) {
+    const c = dayCounts.get(d);
+    if (!c || rateBase(c) === 0) continue;
+    const r = abandonRate(c);
+    if (!worst || (r.value ?? 0) > (worst.value ?? 0)) worst = { ...r, day: d };
+  }
+  return worst;
+}

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../db/client.ts';
 import { addDays, daysInMonth, localDayKey } from '../calendar/zone.ts';
-import { abandonRate, callCountsFrom, rateBase, type CallCounts, type Ratio } from '../calls/kpis.ts';
+import { callCountsFrom, worstDay, type CallCounts, type Ratio } from '../calls/kpis.ts';
 import { countOpenDays, dayStartMs, daysOfPeriod, nextMonth } from '../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../calls/rules.ts';
 import { callFigures, targetsInForce, type CallFigures } from '../calls/targets.ts';
@@ -47,20 +47,6 @@ export type CallMonthInput = { queue: string | null; counts: CallCounts; openDay
 
 export type MonthlyFigures = Awaited<ReturnType<typeof fetchMonthlyFigures>>;
 
-/**
- * The worst single day's abandon rate of a month (CC-MAX-ABANDON, "maximum % abandoned calls"):
- * the same rule as the calls API's month rows (src/http/routes/calls.ts).
- */
-function worstDay(dayCounts: Map<string, CallCounts>, days: readonly string[]): (Ratio & { day: string }) | null {
-  let worst: (Ratio & { day: string }) | null = null;
-  for (const d of days) {
-    const c = dayCounts.get(d);
-    if (!c || rateBase(c) === 0) continue;
-    const r = abandonRate(c);
-    if (!worst || (r.value ?? 0) > (worst.value ?? 0)) worst = { ...r, day: d };
-  }
-  return worst;
-}
 
 /** Stored call figures of a month for one slice (dimKey '' = all queues). */
 async function callMonth(db: Db, config: AppConfig, month: string, queue: string | null, today: string): Promise<CallMonthInput | null> {

@@ -1,5 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { SlaTicket } from '../sla/evaluate.ts';
+import type { Priority } from '../sla/policy.ts';
 import { ticketHistory, tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
 
 const ticketFields = {
@@ -116,4 +118,30 @@ export async function historyOf(db: Db, source: string, externalIds: string[]): 
     }
   }
   return out;
+}
+
+type StoredTicket = {
+  kind: string;
+  priority: string;
+  vip: boolean;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  firstResponseAt: Date | null;
+};
+
+/**
+ * A stored ticket and its history as the SLA engine takes them: a ticket closed without a
+ * resolution time counts as resolved when closed.
+ */
+export function toSlaTicket(t: StoredTicket, history: readonly HistoryEntry[]): SlaTicket {
+  return {
+    kind: t.kind,
+    priority: t.priority as Priority,
+    vip: t.vip,
+    openedAt: t.openedAt.getTime(),
+    resolvedAt: (t.resolvedAt ?? t.closedAt)?.getTime() ?? null,
+    firstResponseAt: t.firstResponseAt?.getTime() ?? null,
+    statusHistory: history.filter((h) => h.field === 'status').map((h) => ({ at: h.at.getTime(), status: h.value })),
+  };
 }

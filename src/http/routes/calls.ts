@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { addDays, daysInMonth, localDayKey } from '../../calendar/zone.ts';
 import { staffingFor } from '../../calls/erlang-c.ts';
-import { abandonRate, callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, rateBase, serviceLevelVariants, type CallCounts, type CountOptions, type Ratio, type ServiceLevelVariant } from '../../calls/kpis.ts';
+import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../../calls/rules.ts';
 import { callFigures, targetsInForce } from '../../calls/targets.ts';
@@ -73,18 +73,6 @@ function monthsBetween(from: string, to: string): string[] {
     out.push(m);
   }
   return out;
-}
-
-/** The abandon rate of each day with calls, and the worst of them per month (CC-MAX-ABANDON). */
-function worstDay(dayCounts: Map<string, CallCounts>, days: readonly string[]): (Ratio & { day: string }) | null {
-  let worst: (Ratio & { day: string }) | null = null;
-  for (const d of days) {
-    const c = dayCounts.get(d);
-    if (!c || rateBase(c) === 0) continue;
-    const r = abandonRate(c);
-    if (!worst || (r.value ?? 0) > (worst.value ?? 0)) worst = { ...r, day: d };
-  }
-  return worst;
 }
 
 export function callsRoutes(deps: AppDeps) {

@@ -4,10 +4,10 @@ import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { parsePriority } from '../../feeds/tickets/generic.ts';
 import { attainmentOf, statusOf, type AttainmentCounts } from '../../sla/attainment.ts';
 import { grains, periodEndDay, periodOf, periodsBetween, periodStartDay } from '../../sla/periods.ts';
-import { goalFor, type Priority } from '../../sla/policy.ts';
+import { goalFor } from '../../sla/policy.ts';
 import { slaRules } from '../../sla/rules.ts';
 import { explainTicket } from '../../sla/timeline.ts';
-import { historyOf } from '../../store/sla.ts';
+import { historyOf, toSlaTicket } from '../../store/sla.ts';
 import {
   attainmentCounts,
   listSlaTickets,
@@ -206,21 +206,7 @@ export function slaRoutes(deps: AppDeps) {
       const history = (await historyOf(deps.db, source, [id])).get(id) ?? [];
       const { policy, calendar: cal } = rules.policyAt(t.openedAt.getTime());
       const now = deps.now().getTime();
-      const resolvedAt = t.ticketResolvedAt ?? t.closedAt;
-      const { result, segments } = explainTicket(
-        {
-          kind: t.kind,
-          priority: t.priority as Priority,
-          vip: t.vip,
-          openedAt: t.openedAt.getTime(),
-          resolvedAt: resolvedAt?.getTime() ?? null,
-          firstResponseAt: t.firstResponseAt?.getTime() ?? null,
-          statusHistory: history.filter((h) => h.field === 'status').map((h) => ({ at: h.at.getTime(), status: h.value })),
-        },
-        policy,
-        cal,
-        now,
-      );
+      const { result, segments } = explainTicket(toSlaTicket({ ...t, resolvedAt: t.ticketResolvedAt }, history), policy, cal, now);
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
       return c.json({
         ticket: { id, source, kind: t.kind, priority: t.priority, vip: t.vip, team: t.team, status: t.status, openedAt: iso(t.openedAt.getTime()) },
