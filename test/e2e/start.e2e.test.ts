@@ -114,4 +114,18 @@ describe('npm start on a fresh data folder', () => {
     }
     expect(body.allSystems.some((r) => r.status !== 'no_data')).toBe(true);
   });
+
+  it('links the three pages and the report from / (read without a key on the embedded default)', async () => {
+    const home = await (await fetch(`${base}/`)).text();
+    for (const page of ['/pages/team-leader', '/pages/supervisor', '/pages/availability']) {
+      expect(home).toContain(`href="${page}`);
+      const res = await fetch(`${base}${page}`);
+      expect(res.status, page).toBe(200);
+      expect(await res.text()).toContain('<h1');
+    }
+    expect(home).toContain('/api/v1/reports/monthly/');
+    // Writes still need a key, even with public read on.
+    const write = await fetch(`${base}/api/v1/outages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(write.status).toBe(401);
+  });
 });
