@@ -10,6 +10,13 @@ import { z } from 'zod';
 import { evaluateStaleTickets } from '../../../jobs/compute-sla.ts';
 import type { IngestRun } from '../../../db/schema.ts';
 import type { IngestResult } from '../../feeds/ingest-csv.ts';
+import { computeCalls } from '../../../jobs/compute-calls.ts';
+import { callsRules } from '../../calls/rules.ts';
+import { anonymousBankZone } from '../../feeds/calls/anonymous-bank.ts';
+import { callFeedFormats, formatFromName, ingestCallFile } from '../../feeds/calls/ingest-file.ts';
+import { ingestOutageFile } from '../../feeds/outages/ingest-file.ts';
+import { calendarOf } from '../../reports/availability.ts';
+import { syncConfiguredSystems } from '../../store/availability.ts';
 import { ingestTicketHistoryFile } from '../../feeds/tickets/history.ts';
 import { feedNames, ingestTicketFeedFile, mappingNamed, ticketFeedsOf } from '../../feeds/tickets/mapped-feed.ts';
 import { slaRules } from '../../sla/rules.ts';
@@ -32,6 +39,14 @@ const ticketsUploadQuery = z.object({
 });
 const historyUploadQuery = z.object({ source: z.string().min(1).max(200).optional(), filename: fileName });
 
+const callsUploadQuery = z.object({
+  /** Default: from the file name (`queue_log…` → queue_log), else the generic calls CSV. */
+  format: z.enum(callFeedFormats).optional(),
+  source: z.string().min(1).max(200).optional(),
+  filename: fileName,
+});
+const outagesUploadQuery = z.object({ filename: fileName });
+
 const runsQuery = z.object({
   feed: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
@@ -49,6 +64,8 @@ const gzipTypes = ['application/gzip', 'application/x-gzip'];
 export const feedsOperations: Operation[] = [
   { method: 'post', path: '/api/v1/feeds/tickets', tag: 'Feeds', summary: 'Upload a ticket feed file (text/csv or application/gzip, streamed, size-limited) with a preset; returns the ingest run', query: ticketsUploadQuery, bodyMediaType: 'text/csv' },
   { method: 'post', path: '/api/v1/feeds/ticket-history', tag: 'Feeds', summary: 'Upload a ticket history file (id, at, field, value; text/csv or application/gzip); returns the ingest run', query: historyUploadQuery, bodyMediaType: 'text/csv' },
+  { method: 'post', path: '/api/v1/feeds/calls', tag: 'Feeds', summary: 'Upload a call feed (Asterisk queue_log, the calls CSV or the Anonymous Bank export); returns the ingest run and recomputes the call figures', query: callsUploadQuery, bodyMediaType: 'text/csv' },
+  { method: 'post', path: '/api/v1/feeds/outages', tag: 'Feeds', summary: 'Upload outage records (system, start, end, kind, reason, ref); returns the ingest run', query: outagesUploadQuery, bodyMediaType: 'text/csv' },
   { method: 'get', path: '/api/v1/feeds/runs', tag: 'Feeds', summary: 'Ingest runs, newest first', query: runsQuery },
   { method: 'get', path: '/api/v1/feeds/runs/:id/rejected', tag: 'Feeds', summary: "A run's rejected rows: line, field, reason and the raw text", query: rejectedQuery },
 ];
@@ -129,14 +146,28 @@ export function feedsRoutes(deps: AppDeps) {
     return { queued: false, evaluated, months };
   }
 
-  async function answer(c: Context, result: IngestResult & { preset?: string; historyRows?: number; historyInserted?: number }) {
+  /** The call figures after a calls upload: queued when there is a runner, else computed here. */
+  async function computeCallFigures(runId: number) {
+    if (deps.enqueue) {
+      await deps.enqueue('compute-calls', `compute-calls-after-upload-${runId}`, {});
+      return { queued: true };
+    }
+    const r = await computeCalls(deps.db, callsRules(deps.config), deps.now());
+    return { queued: false, callDays: r.callDays.length, emailDays: r.emailDays.length };
+  }
+
+  async function answer(
+    c: Context,
+    result: IngestResult & { preset?: string; historyRows?: number; historyInserted?: number },
+    after: (runId: number) => Promise<object> = compute,
+  ) {
     const run = await getIngestRun(deps.db, result.runId);
     if (result.status === 'failed') {
       // The file could not be read to the end: what was committed before stays (as on the command line).
       throw new ApiError('invalid_body', `body: ${result.error}`, { field: 'body', runId: result.runId, run: runOut(run!) });
     }
     const extra = { ...(result.preset ? { preset: result.preset } : {}), ...(result.historyRows !== undefined ? { historyRows: result.historyRows, historyInserted: result.historyInserted } : {}) };
-    return c.json({ run: runOut(run!), ...extra, compute: await compute(result.runId) }, 201);
+    return c.json({ run: runOut(run!), ...extra, compute: await after(result.runId) }, 201);
   }
 
   return new Hono()
@@ -160,6 +191,32 @@ export function feedsRoutes(deps: AppDeps) {
       try {
         const result = await ingestTicketHistoryFile(deps.db, file, { source: q.source ?? deps.config.ticketSource, zone: slaRules(deps.config).zone });
         return await answer(c, result);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .post('/api/v1/feeds/calls', async (c) => {
+      const q = parseQuery(callsUploadQuery, c.req.query());
+      const rules = callsRules(deps.config);
+      const format = q.format ?? (q.filename ? formatFromName(q.filename) : 'csv');
+      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
+      try {
+        const zone = format === 'anonymous-bank' ? anonymousBankZone : rules.zone;
+        const source = q.source ?? (format === 'anonymous-bank' ? 'anonymous-bank' : rules.config.source);
+        const result = await ingestCallFile(deps.db, file, format, { source, zone });
+        return await answer(c, result, computeCallFigures);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .post('/api/v1/feeds/outages', async (c) => {
+      const q = parseQuery(outagesUploadQuery, c.req.query());
+      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
+      try {
+        await syncConfiguredSystems(deps.db, deps.config.systems);
+        const result = await ingestOutageFile(deps.db, file, { zoneOf: (id) => calendarOf(deps.config, id)?.zone ?? 'Europe/London' });
+        // Availability is computed on request: nothing to queue.
+        return await answer(c, result, async () => ({ queued: false }));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
