@@ -19,13 +19,13 @@ describe.each(backends.filter((b) => b.available))('call and outage uploads on $
   });
   afterAll(async () => handle?.close());
 
-  const post = async (url: string, body: string | Buffer) => {
+  const post = async (url: string, body: string) => {
     const res = await app.request(url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body });
     return { status: res.status, body: (await res.json()) as any };
   };
 
   it('POST /api/v1/feeds/calls ingests the calls CSV through the feed path and computes the day', async () => {
-    const csv = await readFile(path.join(fixtures, 'calls', 'generic-calls.csv'));
+    const csv = await readFile(path.join(fixtures, 'calls', 'generic-calls.csv'), 'utf8');
     const r = await post('/api/v1/feeds/calls?format=csv&filename=calls.csv', csv);
     // 11 rows: 6 visits stored, 5 refused (lines 7–11; see test/integration/ingest-calls.int.test.ts).
     expect(r.status).toBe(201);
