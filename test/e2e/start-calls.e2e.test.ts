@@ -1,61 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDayKey } from '../../src/calendar/zone.ts';
+import { startApp, waitFor, type StartedApp } from '../support/start-app.ts';
 
 // `npm start` on a fresh data folder writes the demo contact-centre feed (a queue_log and an
 // email-contacts CSV) into the calls drop folders; the drop job ingests them through the real
 // feed path and the compute job stores the figures, so a fresh start shows call KPIs.
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
 describe('npm start shows call KPIs from the demo feed', () => {
-  let child: ChildProcess;
+  let app: StartedApp;
   let dataDir: string;
   let base: string;
-  let output = '';
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'attain-start-calls-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], { env: { ...rest, ATTAIN_DATA_DIR: dataDir, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
+    app = await startApp('attain-start-calls-');
+    ({ dataDir, base } = app);
   });
-
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => app?.stop());
 
   it('the monthly call figures equal a count of the demo queue_log', async () => {
     type Row = { period: string; offered: number; answered: number; figures: { answerRate: { status: string } } };
@@ -69,7 +33,7 @@ describe('npm start shows call KPIs from the demo feed', () => {
       },
       150_000,
     );
-    expect(output).toContain('/api/v1/calls/kpis');
+    expect(app.output()).toContain('/api/v1/calls/kpis');
 
     // Independent count from the processed file: each ENTERQUEUE opens a visit (offered in the
     // local month of its time stamp), each CONNECT answers one.

@@ -1,66 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, waitFor, type StartedApp } from '../support/start-app.ts';
 
 // The README's first command on a fresh data folder: `npm start` migrates the embedded
 // database, writes the demo feed, lets the scheduled ingest job read it, computes and serves.
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 describe('npm start on a fresh data folder', () => {
-  let child: ChildProcess;
+  let app: StartedApp;
   let dataDir: string;
   let base: string;
-  let output = '';
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), 'attain-start-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // The embedded default: no DATABASE_URL, no REDIS_URL.
-    const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-    const env = { ...rest, ATTAIN_DATA_DIR: dataDir, PORT: String(port) };
-    child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-  }, 10_000);
-
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    app = await startApp('attain-start-');
+    ({ dataDir, base } = app);
   });
+  afterAll(async () => app?.stop());
 
   it('serves /health and the demo figures, and prints the URLs', async () => {
     // The ingest job moves the demo file to processed/ once every row is in.
     const processed = path.join(dataDir, 'drop', 'tickets', 'processed');
     const file = await waitFor('the demo feed to be ingested', async () => (await readdir(processed)).find((f) => f.endsWith('.csv')), 90_000);
-    expect(output).toContain(`${base.replace('127.0.0.1', 'localhost')}/api/v1/sla/attainment`);
+    expect(app.output()).toContain(`${base.replace('127.0.0.1', 'localhost')}/api/v1/sla/attainment`);
     const health = await fetch(`${base}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: { kind: 'pglite' } });
