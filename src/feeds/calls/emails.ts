@@ -1,4 +1,4 @@
-import { parseTimestamp } from '../../calendar/zone.ts';
+import { blank, rowFields } from '../row-fields.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import type { FieldProblem } from './generic-csv.ts';
 
@@ -16,29 +16,12 @@ export type EmailRowResult =
   | { ok: true; email: EmailContact & { extra: Record<string, string> | null }; warnings: string[] }
   | { ok: false; problems: FieldProblem[] };
 
-const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
-
 export function normaliseEmailContact(values: Record<string, string>, opts: { source: string; zone: string }): EmailRowResult {
-  const problems: FieldProblem[] = [];
-  const warnings: string[] = [];
+  const { problems, warnings, instant } = rowFields(values, opts.zone);
   const id = blank(values.id);
   if (!id) problems.push({ field: 'id', reason: 'missing id' });
   const mailbox = blank(values.mailbox);
   if (!mailbox) problems.push({ field: 'mailbox', reason: 'missing mailbox' });
-  const instant = (field: string, required: boolean) => {
-    const text = blank(values[field]);
-    if (!text) {
-      if (required) problems.push({ field, reason: `missing ${field}` });
-      return null;
-    }
-    const p = parseTimestamp(text, opts.zone);
-    if (!p) {
-      problems.push({ field, reason: `unreadable date "${text}" (expected ISO 8601)` });
-      return null;
-    }
-    if (p.ambiguous) warnings.push(`${field} "${text}" falls in the repeated hour of the clock change; read as the first occurrence`);
-    return p.ms;
-  };
   const receivedAt = instant('received_at', true);
   const processedAt = instant('processed_at', false);
   if (receivedAt !== null && processedAt !== null && processedAt < receivedAt) problems.push({ field: 'processed_at', reason: 'processed_at is before received_at' });

@@ -1,4 +1,4 @@
-import { parseTimestamp } from '../../calendar/zone.ts';
+import { blank, rowFields } from '../row-fields.ts';
 import { callChannels, callVisitSchema, visitOutcomes, type CallChannel, type CallVisit, type VisitOutcome } from '../../calls/visit.ts';
 
 /**
@@ -16,8 +16,6 @@ const known = new Set<string>(genericCallColumns);
 export type FieldProblem = { field: string; reason: string };
 export type NormalisedCall = CallVisit & { extra: Record<string, string> | null };
 export type CallRowResult = { ok: true; visit: NormalisedCall; warnings: string[] } | { ok: false; problems: FieldProblem[] };
-
-const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
 
 const outcomeAliases: Record<string, VisitOutcome> = {
   answered: 'answered', handled: 'answered', abandoned: 'abandoned', abandon: 'abandoned', timeout: 'timeout', exit_key: 'exit_key',
@@ -39,8 +37,7 @@ function parseFlag(text: string | null): boolean | null {
 
 /** One generic calls CSV row to a visit, or every problem found with its field. */
 export function normaliseGenericCall(values: Record<string, string>, opts: { source: string; zone: string }): CallRowResult {
-  const problems: FieldProblem[] = [];
-  const warnings: string[] = [];
+  const { problems, warnings, instant } = rowFields(values, opts.zone);
   const callId = blank(values.call_id);
   if (!callId) problems.push({ field: 'call_id', reason: 'missing call_id' });
   const queue = blank(values.queue);
@@ -52,20 +49,6 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
   if (!outcomeText) problems.push({ field: 'outcome', reason: 'missing outcome' });
   else if (!outcome) problems.push({ field: 'outcome', reason: `unknown outcome "${outcomeText}" (expected ${visitOutcomes.join(', ')})` });
 
-  const instant = (field: string, required: boolean): number | null => {
-    const text = blank(values[field]);
-    if (!text) {
-      if (required) problems.push({ field, reason: `missing ${field}` });
-      return null;
-    }
-    const p = parseTimestamp(text, opts.zone);
-    if (!p) {
-      problems.push({ field, reason: `unreadable date "${text}" (expected ISO 8601, e.g. 2025-03-14T09:30:05Z or 2025-03-14 09:30:05)` });
-      return null;
-    }
-    if (p.ambiguous) warnings.push(`${field} "${text}" falls in the repeated hour of the clock change; read as the first occurrence`);
-    return p.ms;
-  };
   const seconds = (field: string): number | null => {
     const text = blank(values[field]);
     if (text === null) return null;

@@ -1,4 +1,4 @@
-import { parseTimestamp } from '../../calendar/zone.ts';
+import { blank, rowFields } from '../row-fields.ts';
 import { priorities, type Priority } from '../../sla/policy.ts';
 
 /** A ticket as the feeds hand it to the store (METRICS.md §2, "Tickets"); instants as Date. */
@@ -53,27 +53,27 @@ export type GenericOptions = {
   kinds: readonly string[];
 };
 
-const blankToNull = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : v.trim());
+
 
 /**
  * One generic ticket CSV row to a normalised ticket, or every problem found with the field it
  * is in. Only `id`, `kind`, `priority` and `opened_at` are required (ARCHITECTURE.md).
  */
 export function normaliseGenericTicket(values: Record<string, string>, opts: GenericOptions): NormaliseResult {
-  const problems: FieldProblem[] = [];
-  const warnings: string[] = [];
+  const row = rowFields(values, opts.zone);
+  const { problems, warnings } = row;
 
-  const id = blankToNull(values.id);
+  const id = blank(values.id);
   if (!id) problems.push({ field: 'id', reason: 'missing id' });
 
-  const kindText = blankToNull(values.kind);
+  const kindText = blank(values.kind);
   const kind = kindText?.toLowerCase().replace(/[\s-]+/g, '_') ?? null;
   if (!kind) problems.push({ field: 'kind', reason: 'missing kind' });
   else if (!opts.kinds.includes(kind)) {
     problems.push({ field: 'kind', reason: `unknown kind "${kindText}" (expected ${opts.kinds.join(', ')})` });
   }
 
-  const priorityText = blankToNull(values.priority);
+  const priorityText = blank(values.priority);
   const priority = priorityText ? parsePriority(priorityText) : null;
   if (!priorityText) problems.push({ field: 'priority', reason: 'missing priority' });
   else if (!priority) {
@@ -84,18 +84,8 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
   if (vip === null) problems.push({ field: 'vip', reason: `unreadable vip "${values.vip}" (expected true/false, yes/no, 1/0 or empty)` });
 
   const instant = (field: string, required: boolean): Date | null => {
-    const text = blankToNull(values[field]);
-    if (!text) {
-      if (required) problems.push({ field, reason: `missing ${field}` });
-      return null;
-    }
-    const parsed = parseTimestamp(text, opts.zone);
-    if (!parsed) {
-      problems.push({ field, reason: `unreadable date "${text}" (expected ISO 8601, e.g. 2025-03-14T09:30:00Z or 2025-03-14 09:30)` });
-      return null;
-    }
-    if (parsed.ambiguous) warnings.push(`${field} "${text}" falls in the repeated hour of the clock change; read as the first occurrence`);
-    return new Date(parsed.ms);
+    const ms = row.instant(field, required);
+    return ms === null ? null : new Date(ms);
   };
   const openedAt = instant('opened_at', true);
   const firstResponseAt = instant('first_response_at', false);
@@ -105,7 +95,7 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
     problems.push({ field: 'resolved_at', reason: 'resolved_at is before opened_at' });
   }
 
-  const satText = blankToNull(values.satisfaction);
+  const satText = blank(values.satisfaction);
   const satisfaction = satText === null ? null : Number(satText);
   if (satisfaction !== null && !Number.isFinite(satisfaction)) {
     problems.push({ field: 'satisfaction', reason: `satisfaction "${satText}" is not a number` });
@@ -126,10 +116,10 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
       kind,
       priority,
       vip,
-      team: blankToNull(values.team),
-      channel: blankToNull(values.channel),
-      category: blankToNull(values.category),
-      status: blankToNull(values.status),
+      team: blank(values.team),
+      channel: blank(values.channel),
+      category: blank(values.category),
+      status: blank(values.status),
       openedAt,
       firstResponseAt,
       resolvedAt,
