@@ -218,9 +218,35 @@ function wallFromParts(fmt: Intl.DateTimeFormat, ms: number, subSecond: number):
   return daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * 1000 + subSecond;
 }
 
+// Offsets change a few times a year, yet ingest and compute ask for them millions of times
+// (each `Intl.DateTimeFormat#format` costs microseconds). So each zone keeps the offset of every
+// UTC hour it has been asked about, when the offset is the same at the hour's first and last
+// millisecond; an hour holding a transition (or, for historic zones, several) is never cached
+// and is answered exactly each time. Bounded: a zone's map is cleared past OFFSET_CACHE_HOURS.
+const OFFSET_CACHE_HOURS = 200_000; // ~23 years of distinct hours per zone
+const TRANSITION_HOUR = Number.NaN;
+const hourOffsets = new Map<string, Map<number, number>>();
+
+function exactOffsetMs(zone: string, ms: number): number {
+  return wallOf(zone, ms) - ms;
+}
+
 /** Offset (local wall − UTC) in ms in force at instant `ms` in `zone`. */
 export function zoneOffsetMs(zone: string, ms: number): number {
-  return wallOf(zone, ms) - ms;
+  const hour = Math.floor(ms / HOUR_MS);
+  let hours = hourOffsets.get(zone);
+  if (hours === undefined) {
+    hours = new Map();
+    hourOffsets.set(zone, hours);
+  }
+  const cached = hours.get(hour);
+  if (cached !== undefined) return Number.isNaN(cached) ? exactOffsetMs(zone, ms) : cached;
+  const start = hour * HOUR_MS;
+  const atStart = exactOffsetMs(zone, start);
+  const atEnd = exactOffsetMs(zone, start + HOUR_MS - 1);
+  if (hours.size >= OFFSET_CACHE_HOURS) hours.clear();
+  hours.set(hour, atStart === atEnd ? atStart : TRANSITION_HOUR);
+  return atStart === atEnd ? atStart : exactOffsetMs(zone, ms);
 }
 
 interface WallResolution {
@@ -298,7 +324,7 @@ export function isNonexistentLocal(zone: string, year: number, month: number, da
 
 /** Local day number (days since 1970-01-01) of an instant in `zone`. */
 export function localDayNumber(zone: string, ms: number): number {
-  return Math.floor(wallOf(zone, ms) / DAY_MS);
+  return Math.floor((ms + zoneOffsetMs(zone, ms)) / DAY_MS);
 }
 
 /** 'YYYY-MM-DD' local date of an instant in `zone` (METRICS.md: periods are local). */

@@ -118,6 +118,45 @@ describe('zoneOffsetMs and round trips', () => {
   });
 });
 
+describe('zoneOffsetMs per-hour cache', () => {
+  // An independent reading of the offset straight from Intl (formatToParts, no cache), to hold
+  // the cached answers to: wall clock read as UTC minus the instant.
+  function intlOffset(zone: string, ms: number): number {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric',
+      hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+    }).formatToParts(ms);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+    const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return wall - Math.floor(ms / 1000) * 1000;
+  }
+
+  it('equals Intl minute by minute across transitions that fall inside a UTC hour', () => {
+    const cases: [string, string][] = [
+      // Nepal moved from +05:30 to +05:45 at local midnight 1986-01-01 = 1985-12-31T18:30Z (mid-hour)
+      ['Asia/Kathmandu', '1985-12-31T17:00:00Z'],
+      // Lord Howe's half-hour daylight saving: +10:30 -> +11 at 02:00 local, 2025-10-05 = 15:30Z on the 4th
+      ['Australia/Lord_Howe', '2025-10-04T14:00:00Z'],
+      // London's spring change at 01:00Z on the hour, for contrast
+      ['Europe/London', '2025-03-30T00:00:00Z'],
+      // Chatham (+12:45 / +13:45), spring change 2025-09-28 02:45 local = 2025-09-27T14:00Z
+      ['Pacific/Chatham', '2025-09-27T13:00:00Z'],
+    ];
+    for (const [zone, startIso] of cases) {
+      const start = at(startIso);
+      // Twice over the window: the second pass answers from the cache filled by the first.
+      for (let pass = 0; pass < 2; pass++) {
+        for (let t = start; t < start + 3 * 3_600_000; t += 60_000) {
+          expect(zoneOffsetMs(zone, t + 30_123), `${zone} ${new Date(t).toISOString()} pass ${pass}`).toBe(intlOffset(zone, t + 30_123));
+        }
+      }
+    }
+    // Nepal's offset is +05:30 just before 18:30Z and +05:45 from it: the cache must not smear the hour
+    expect(zoneOffsetMs('Asia/Kathmandu', at('1985-12-31T18:29:59Z'))).toBe(330 * 60_000);
+    expect(zoneOffsetMs('Asia/Kathmandu', at('1985-12-31T18:30:00Z'))).toBe(345 * 60_000);
+  });
+});
+
 describe('localDayKey / localMonthKey', () => {
   it('gives the local date of an instant', () => {
     // 2025-03-30T23:30Z = 2025-03-31 00:30 BST
