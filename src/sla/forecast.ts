@@ -32,7 +32,11 @@ export type ForecastInput = {
   open: readonly OpenClock[];
   /** Historical business minutes to resolve per group, ascending; `*` is used for a group without history. */
   resolveMinutes: ReadonlyMap<string, readonly number[]>;
-  arrivals: { expected: number; outcomeShare: number; metShare: number };
+  /**
+   * Tickets still to arrive: how many, the share reaching an outcome in the period and the share
+   * of those met, and how many judged tickets that met share was read from.
+   */
+  arrivals: { expected: number; outcomeShare: number; metShare: number; judged?: number };
 };
 
 export type Forecast = {
@@ -47,6 +51,12 @@ export type Forecast = {
 };
 
 const MIN_HISTORY = 5;
+/**
+ * A desk's met share drifts from week to week by more than sampling alone explains, so in the
+ * simulation the arrivals' met share varies as if read from no more than this many tickets
+ * (chosen by the backtest, BENCHMARKS.md "Month-end forecast backtest").
+ */
+const DRIFT_TICKETS = 100;
 
 /** Count of values ≤ x in an ascending array. */
 function countAtMost(sorted: readonly number[], x: number): number {
@@ -104,12 +114,16 @@ function generator(seed: number): () => number {
   };
 }
 
+/** A standard normal draw (Box–Muller). */
+function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
 /** A Poisson draw: Knuth's product method for small means, a rounded normal beyond 50. */
 function poisson(mean: number, random: () => number): number {
   if (mean <= 0) return 0;
   if (mean > 50) {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(random)));
   }
   const limit = Math.exp(-mean);
   let k = 0;
@@ -137,6 +151,8 @@ export function forecastAttainment(input: ForecastInput, opts: { simulations?: n
     if (c.breachInPeriod) expectedBreached += 1 - c.met;
   }
 
+  const judged = Math.min(input.arrivals.judged ?? DRIFT_TICKETS, DRIFT_TICKETS);
+  const shareSpread = judged > 0 ? Math.sqrt((metShare * (1 - metShare)) / judged) : 0;
   const simulations = opts.simulations ?? 2000;
   const random = generator(opts.seed ?? 1);
   const outcomes: number[] = [];
@@ -148,9 +164,10 @@ export function forecastAttainment(input: ForecastInput, opts: { simulations?: n
       else if (c.breachInPeriod) breached++;
     }
     const arrivals = poisson(expected, random);
+    const share = Math.min(1, Math.max(0, metShare + shareSpread * normal(random)));
     for (let i = 0; i < arrivals; i++) {
       if (random() >= outcomeShare) continue;
-      if (random() < metShare) met++;
+      if (random() < share) met++;
       else breached++;
     }
     const r = ratio(met, breached);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { abandonBudget } from '../../src/calls/budget.ts';
+import { loadAppConfig } from '../../src/config/app-config.ts';
 import { breachBudget, forecastAttainment, resolveChance } from '../../src/sla/forecast.ts';
+import { forecastInputAsOf, ticketAsOf, type GroupedTicket } from '../../src/sla/forecast-input.ts';
+import { slaRules } from '../../src/sla/rules.ts';
 
 describe('breachBudget', () => {
   it('gives the breaches a month can still take at the goal', () => {
@@ -87,5 +90,58 @@ describe('forecastAttainment', () => {
       arrivals: { expected: 40, outcomeShare: 0.8, metShare: 0.9 },
     };
     expect(forecastAttainment(input, { seed: 7 })).toEqual(forecastAttainment(input, { seed: 7 }));
+  });
+});
+
+describe('forecastInputAsOf', () => {
+  // Default configuration: calendar service-desk (Europe/London, Mon–Thu 08:40–17:00, Fri to
+  // 16:30), standard users' targets critical 240 and normal 1260 business minutes.
+  const rules = slaRules(loadAppConfig());
+  const at = (iso: string) => Date.parse(iso);
+  const ticket = (openedAt: string, priority: 'critical' | 'normal', resolvedAt: string | null): GroupedTicket => ({
+    ticket: { kind: 'incident', priority, vip: false, openedAt: at(openedAt), resolvedAt: resolvedAt === null ? null : at(resolvedAt) },
+    group: priority,
+  });
+  const tickets = [
+    // A: Mon 3 March 09:00, critical, resolved 10:00: 60 business minutes, met in March.
+    ticket('2025-03-03T09:00:00Z', 'critical', '2025-03-03T10:00:00Z'),
+    // B: Tue 4 March 09:00, critical, never resolved: 240 minutes run out at 13:00 the same day: breached in March.
+    ticket('2025-03-04T09:00:00Z', 'critical', null),
+    // C: Fri 7 March 16:00, normal, open: 30 minutes counted by Friday's 16:30 close.
+    ticket('2025-03-07T16:00:00Z', 'normal', null),
+    // D: Thu 6 March 10:00, normal, resolved only on Tue 11th, after the forecast: open then, with
+    // Thu 10:00–17:00 (420) + Fri 08:40–16:30 (470) = 890 minutes counted.
+    ticket('2025-03-06T10:00:00Z', 'normal', '2025-03-11T10:00:00Z'),
+    // E: opened after the forecast instant: not known yet.
+    ticket('2025-03-12T10:00:00Z', 'critical', null),
+  ];
+  const asOf = at('2025-03-10T00:00:00Z'); // Mon 10 March 00:00 GMT
+  const input = forecastInputAsOf(
+    tickets.map((t) => ({ ...t, ticket: ticketAsOf(t.ticket, asOf) })),
+    { asOf, periodStart: at('2025-03-01T00:00:00Z'), periodEnd: at('2025-03-31T23:00:00Z') /* 1 April 00:00 BST */, rules },
+  );
+
+  it('counts what has an outcome and the open clocks as they stood', () => {
+    expect([input.met, input.breached]).toEqual([1, 1]);
+    // Business minutes from Mon 10 to the end of Mon 31 March: three weeks of 4 × 500 + 470 =
+    // 2,470 each, plus Monday 31st's 500 = 7,910 (no bank holiday in March 2025).
+    expect(input.open).toEqual([
+      { elapsedMinutes: 30, targetMinutes: 1260, minutesToPeriodEnd: 7910, group: 'normal' },
+      { elapsedMinutes: 890, targetMinutes: 1260, minutesToPeriodEnd: 7910, group: 'normal' },
+    ]);
+    // Only A was resolved by then: 60 minutes, in its group and in the pool.
+    expect(input.resolveMinutes.get('critical')).toEqual([60]);
+    expect(input.resolveMinutes.get('*')).toEqual([60]);
+  });
+
+  it('expects arrivals at the rate of the same weekdays', () => {
+    // Seen: Mon 3 – Sun 9 March, one arrival each on Mon (A), Tue (B), Thu (D), Fri (C).
+    // Left: Mondays 10, 17, 24, 31; Tuesdays 11, 18, 25; Thursdays 13, 20, 27; Fridays 14, 21, 28 = 13.
+    expect(input.arrivals.expected).toBeCloseTo(13, 12);
+    // Of the last week's tickets judged by the 10th, A met and B breached: 1 of 2.
+    expect(input.arrivals.metShare).toBe(0.5);
+    expect(input.arrivals.judged).toBe(2);
+    // No ticket is older than half the time left (11 days), so no share was measured: the even default.
+    expect(input.arrivals.outcomeShare).toBe(0.5);
   });
 });
