@@ -70,10 +70,10 @@ function expectedByDay() {
 describe.skipIf(!data.available).each(backends.filter((b) => b.available))('Anonymous Bank, August 1999, on $name', (backend) => {
   let handle: DbHandle;
   let app: ReturnType<typeof createApp>;
-  let expected: ReturnType<typeof expectedByDay>;
+  // A skipped suite's body still runs to collect its tests: read the file only when it is there.
+  const expected = data.available ? expectedByDay() : new Map<string, never>();
 
   beforeAll(async () => {
-    expected = expectedByDay();
     handle = await backend.open();
     const run = await ingestCallFile(handle.db, file, 'anonymous-bank', { source: 'bank', zone: 'Asia/Jerusalem' });
     // 23,668 rows: 199 PHANTOM and 1,835 VRU-only hang-ups are not visits (said in the warnings).
