@@ -6,7 +6,7 @@ import { jobCatalog } from '../jobs/registry.ts';
 import { createBullProducer, startBullWorker } from '../jobs/runners/bullmq.ts';
 import { createInlineRunner } from '../jobs/runners/inline.ts';
 import type { Runner } from '../jobs/runners/runner.ts';
-import { startSchedule } from '../jobs/schedule.ts';
+import { enqueueMissedKpiFeed, startSchedule } from '../jobs/schedule.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
@@ -117,6 +117,13 @@ async function commandStart() {
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
   await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
   await runner.enqueue('ingest-calls-drop', `ingest-calls-drop-start-${boot}`, {});
+  // A KPI feed that came due while nothing ran is built once the start-up ingests and computes
+  // are done (inline; BullMQ's drain does not wait), so it reads their figures.
+  void runner
+    .drain()
+    .then(() => enqueueMissedKpiFeed(rt.handle.db, rt.config, new Date(), runner.enqueue))
+    .then((month) => month && console.log(`kpi-feed: ${month}'s feed was due and missing; building it`))
+    .catch((e: Error) => console.error(`kpi-feed catch-up: ${e.message}`));
   const server = listen(rt, runner.enqueue);
   onShutdown(async () => {
     server.close();

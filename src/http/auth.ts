@@ -36,9 +36,16 @@ export function apiKeyAuth(db: Db, opts: AuthOptions): MiddlewareHandler {
     const needed = requiredRole(c.req.method, c.req.path);
     if (opts.mode === 'off' || needed === null || (needed === 'viewer' && opts.publicRead)) return next();
     const secret = presentedKey((n) => c.req.header(n));
-    if (!secret) throw new ApiError('unauthorized', 'an API key is required: send "Authorization: Bearer <key>" (create one with `attain keys create NAME --role viewer`)');
+    // Every 401 says how to authenticate (RFC 9110 §11.6.1; the Bearer scheme of RFC 6750 §3).
+    if (!secret) {
+      c.header('WWW-Authenticate', 'Bearer realm="attain"');
+      throw new ApiError('unauthorized', `an API key with the ${needed} role is required: send "Authorization: Bearer <key>" (create one with \`attain keys create NAME --role ${needed}\`)`, { needed });
+    }
     const key = await findApiKey(db, secret);
-    if (!key) throw new ApiError('unauthorized', 'the API key is not valid or has been revoked');
+    if (!key) {
+      c.header('WWW-Authenticate', 'Bearer realm="attain", error="invalid_token"');
+      throw new ApiError('unauthorized', `the API key is not valid or has been revoked (this needs the ${needed} role: \`attain keys create NAME --role ${needed}\`)`, { needed });
+    }
     if (rank[key.role] < rank[needed]) {
       throw new ApiError('forbidden', `this needs the ${needed} role; the key "${key.name}" has ${key.role}`, { needed, role: key.role });
     }

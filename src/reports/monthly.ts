@@ -279,7 +279,7 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     generatedAt: generatedAt.toISOString(),
     basis: 'outcome' as const,
     basisNote:
-      'SLA attainment is on the outcome basis (METRICS.md §2): met / (met + breached), a ticket counted in the month it was resolved within target or first exceeded it, resolved or not. SD-ONTIME is the classic resolved basis.',
+      'SLA attainment is on the outcome basis (attain docs/metrics.md §2, where every figure is defined): met / (met + breached), a ticket counted in the month it was resolved within target or first exceeded it, resolved or not. SD-ONTIME is the classic resolved basis.',
     goal,
     tickets: { kinds, months: trend },
     backlog: {

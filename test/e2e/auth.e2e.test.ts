@@ -58,6 +58,27 @@ describe.each(backends.filter((b) => b.available))('API keys on $name', (backend
     expect((await call(app, 'POST', '/api/v1/outages', keys.admin)).status).not.toBe(403);
   });
 
+  it('every 401 says how to authenticate and suggests the role the route needs', async () => {
+    const app = appWith(false);
+    // requiredRole: GET → viewer, POST → ingest, /api/v1/admin → admin (tested above).
+    const cases = [
+      ['GET', '/api/v1/sla/attainment', 'viewer'],
+      ['POST', '/api/v1/outages', 'ingest'],
+      ['POST', '/api/v1/feeds/tickets', 'ingest'],
+      ['GET', '/api/v1/admin/keys', 'admin'],
+    ] as const;
+    for (const [method, path, role] of cases) {
+      for (const key of [undefined, keys.revoked, 'attain_nonsense']) {
+        const res = await app.request(path, { method, headers: key ? { authorization: `Bearer ${key}` } : {}, body: method === 'GET' ? undefined : '{}' });
+        expect(res.status, `${method} ${path}`).toBe(401);
+        expect(res.headers.get('www-authenticate'), `${method} ${path}`).toMatch(/^Bearer realm="attain"/);
+        const body = (await res.json()) as any;
+        expect(body.error).toMatchObject({ code: 'unauthorized', details: { needed: role } });
+        expect(body.error.message).toContain(`attain keys create NAME --role ${role}`);
+      }
+    }
+  });
+
   it('with public read on, reads need no key and writes still do', async () => {
     const app = appWith(true);
     expect((await call(app, 'GET', '/api/v1/sla/attainment')).status).toBe(200);
