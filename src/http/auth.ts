@@ -11,7 +11,8 @@ export type AuthOptions = {
   publicRead: boolean;
 } & SignInOptions;
 
-const open = new Set(['/health']);
+/** Open to all: health, and the pages' static files (the sign-in page needs them before anyone is signed in). */
+const open = new Set(['/health', '/favicon.ico', '/assets/pages.js', '/assets/chart.umd.min.js']);
 const everyone: readonly Role[] = ['viewer', 'editor', 'ingest', 'admin'];
 /** Writes people make (outage records, commentary): editors, and tools with ingest keys. */
 const peopleWrites = [/^\/api\/v1\/outages(\/|$)/, /^\/api\/v1\/measures\/[^/]+\/commentary(\/|$)/];
@@ -19,7 +20,7 @@ const peopleWrites = [/^\/api\/v1\/outages(\/|$)/, /^\/api\/v1\/measures\/[^/]+\
 /**
  * The roles that may make a request (docs/roles.md): reading is everyone's, people's writes
  * (outages, commentary) editor's and ingest's, other writes (feeds) ingest's, `/api/v1/admin`
- * admin's; admin may do everything. `/health` and sign-in (`/auth/…`) are open.
+ * admin's; admin may do everything. `/health`, the static assets and sign-in (`/auth/…`) are open.
  */
 export function allowedRoles(method: string, path: string): readonly Role[] | null {
   if (open.has(path) || path.startsWith('/auth/')) return null;
