@@ -82,7 +82,7 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
     dbKind: rt.handle.kind,
     config: rt.config,
     now: () => new Date(),
-    auth: { mode: 'keys', publicRead: rt.env.publicRead },
+    auth: { mode: 'keys', publicRead: rt.env.publicRead, ...rt.env.auth },
     // Uploads queue the compute on the runner; under `serve` (no runner) they compute inline.
     enqueue,
     dataDir: rt.env.dataDir,

@@ -1,4 +1,5 @@
 import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Role } from '../../src/store/api-keys.ts';
 
 /** API keys, stored as SHA-256 hashes of the secret; the secret is shown once, at creation. */
 export const apiKeys = pgTable(
@@ -6,7 +7,7 @@ export const apiKeys = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     name: text('name').notNull(),
-    role: text('role').notNull().$type<'viewer' | 'ingest' | 'admin'>(),
+    role: text('role').notNull().$type<Role>(),
     /** First characters of the key, to tell keys apart in listings. */
     prefix: text('prefix').notNull(),
     hash: text('hash').notNull().unique(),

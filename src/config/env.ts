@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseAuthEnv, type AuthEnv } from './auth-env.ts';
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
@@ -25,6 +26,8 @@ export type Env = {
   /** Where the monthly KPI feed is POSTed (signed with the secret), when set. */
   kpiWebhookUrl?: string;
   kpiWebhookSecret?: string;
+  /** Sign-in: OpenID Connect, sessions (src/config/auth-env.ts). */
+  auth?: AuthEnv;
 };
 
 /** Parsed once at start-up; a bad value stops the process with the variable named. */
@@ -46,5 +49,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     publicRead: e.ATTAIN_PUBLIC_READ === undefined ? e.DATABASE_URL === undefined : e.ATTAIN_PUBLIC_READ === 'true',
     kpiWebhookUrl: e.KPI_WEBHOOK_URL,
     kpiWebhookSecret: e.KPI_WEBHOOK_SECRET,
+    auth: parseAuthEnv(source),
   };
 }

@@ -1,7 +1,12 @@
 import { Hono } from 'hono';
+import { contextStorage } from 'hono/context-storage';
 import type { Db } from '../../db/client.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { apiKeyAuth, type AuthOptions } from './auth.ts';
+import { SIGN_IN_AVAILABLE } from './pages/signed-in.tsx';
+import { authOperations, authRoutes } from './routes/auth.tsx';
+import { securityHeaders } from './security-headers.ts';
+import { sessionLoader } from './session.ts';
 import { errorBody, renderError } from './errors.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthOperations, healthRoutes } from './routes/health.ts';
@@ -19,7 +24,7 @@ import type { Operation } from './openapi.ts';
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations];
+  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations, ...authOperations];
 
 export type AppDeps = {
   db: Db;
@@ -42,7 +47,15 @@ export type AppDeps = {
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((m: string) => console.error(m));
   const app = new Hono();
+  app.use('*', securityHeaders());
+  // Lets the layout show who is signed in without every page passing the request down.
+  app.use('*', contextStorage());
+  if (deps.auth?.mode === 'keys') {
+    app.use('*', async (c, next) => (c.set(SIGN_IN_AVAILABLE as never, true as never), next()));
+    app.use('*', sessionLoader(deps.db, deps.auth, deps.now));
+  }
   app.use('*', apiKeyAuth(deps.db, deps.auth ?? { mode: 'off', publicRead: true }));
+  app.route('/', authRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', slaRoutes(deps));
   app.route('/', callsRoutes(deps));

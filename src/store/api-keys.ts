@@ -3,7 +3,8 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
 
-export const roles = ['viewer', 'ingest', 'admin'] as const;
+/** What each role may do: docs/roles.md (the matrix) and `allowedRoles` in src/http/auth.ts. */
+export const roles = ['viewer', 'editor', 'ingest', 'admin'] as const;
 export type Role = (typeof roles)[number];
 
 export const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');

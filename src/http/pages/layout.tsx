@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import { SignedIn } from './signed-in.tsx';
 
 /** The pages, in the order of the navigation. */
 export const pageLinks = [
@@ -50,6 +51,7 @@ form.inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; marg
 label { font-weight: 600; display: block; margin-bottom: .2rem; }
 select, button, input { font: inherit; padding: .35rem .6rem; border: 2px solid #4a4f55; border-radius: .25rem; background: #fff; color: var(--ink); }
 button { background: #1d2b3a; color: #fff; border-color: #1d2b3a; cursor: pointer; }
+header.site .signed-in { margin-left: auto; display: flex; gap: .5rem; align-items: center; } header.site .signed-in button { border-color: #fff; padding: .15rem .5rem; } header.site .sign-in { margin-left: auto; }
 .timeline svg { width: 100%; height: auto; display: block; }
 .legend { display: flex; gap: 1.25rem; flex-wrap: wrap; font-size: .9rem; margin: .25rem 0; }
 .swatch { display: inline-block; width: 1rem; height: .8rem; vertical-align: middle; margin-right: .3rem; border: 1px solid #1b1b1b; }
@@ -145,6 +147,7 @@ export function Layout(props: { title: string; current?: string; reportMonth: st
               </li>
             </ul>
           </nav>
+          <SignedIn />
         </header>
         <main id="main" tabindex={-1}>
           {props.children}

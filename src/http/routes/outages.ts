@@ -16,6 +16,7 @@ import {
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
+import { audit } from '../audit.ts';
 
 const instantText = z.string().refine((s) => parseTimestamp(s, 'UTC') !== null, 'expected an ISO 8601 timestamp, e.g. 2025-03-14T09:30:00Z');
 const text = z.string().trim().max(2000);
@@ -127,9 +128,11 @@ export function outageRoutes(deps: AppDeps) {
       const found = await findOutage(deps.db, key);
       if (found) {
         const updated = await updateOutage(deps.db, found.id, { endAt, reason: b.reason ?? found.reason, ref: b.ref ?? found.ref });
+        await audit(c, deps, { action: 'outage.update', target: `outage:${found.id}`, details: b });
         return c.json({ outage: outageOut(updated!, byId), created: false }, 200);
       }
       const row = await insertOutage(deps.db, { ...key, endAt, reason: b.reason ?? null, ref: b.ref ?? null });
+      await audit(c, deps, { action: 'outage.create', target: `outage:${row.id}`, details: b });
       return c.json({ outage: outageOut(row, byId), created: true }, 201);
     })
     .patch('/api/v1/outages/:id', async (c) => {
@@ -143,6 +146,7 @@ export function outageRoutes(deps: AppDeps) {
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
         ...(b.ref !== undefined ? { ref: b.ref } : {}),
       });
+      await audit(c, deps, { action: 'outage.update', target: `outage:${o.id}`, details: b });
       return c.json({ outage: outageOut(updated!, systems) });
     })
     .post('/api/v1/outages/:id/close', async (c) => {
@@ -151,6 +155,7 @@ export function outageRoutes(deps: AppDeps) {
       const endAt = b.end ? instant(system, b.end) : deps.now();
       if (endAt <= o.startAt) throw new ApiError('invalid_body', 'end: end is not after start', { field: 'end' });
       const updated = await updateOutage(deps.db, o.id, { endAt });
+      await audit(c, deps, { action: 'outage.close', target: `outage:${o.id}`, details: { end: endAt.toISOString() } });
       return c.json({ outage: outageOut(updated!, systems) });
     });
 }

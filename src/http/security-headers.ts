@@ -1,0 +1,52 @@
+import type { MiddlewareHandler } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+
+/**
+ * Security headers on every answer (hono's secureHeaders): a CSP that runs only scripts served
+ * from this site (no inline script: the pages' script is /assets/pages.js), no framing,
+ * `Referrer-Policy: same-origin`, `nosniff`. Styles may be inline (the layout's stylesheet,
+ * Chart.js's canvas sizes).
+ */
+const strict = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: 'same-origin',
+  xFrameOptions: 'DENY',
+  // HSTS belongs to the proxy that terminates TLS (the app itself may be reached over http on loopback).
+  strictTransportSecurity: false,
+});
+
+/**
+ * The monthly report's HTML is also a standalone file (`attain report MONTH --format html`) that
+ * must draw offline, so it inlines Chart.js and its own script (src/reports/render-html.ts):
+ * it keeps inline script, but loads nothing from elsewhere and cannot be framed either.
+ */
+const report = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'unsafe-inline'"],
+    styleSrc: ["'unsafe-inline'"],
+    imgSrc: ['data:'],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  referrerPolicy: 'same-origin',
+  xFrameOptions: 'DENY',
+  strictTransportSecurity: false,
+});
+const reportHtml = /^\/api\/v1\/reports\/monthly\/[^/]+\.html$/;
+
+export function securityHeaders(): MiddlewareHandler {
+  return async function securityHeaders(c, next) {
+    return (reportHtml.test(c.req.path) ? report : strict)(c, next);
+  };
+}
