@@ -28,12 +28,12 @@ class RecordTokens {
   stray: number | null = null;
   constructor(private readonly delim: string) {}
 
-  /** Reads one line of the record; true when the record is complete (no quoted field left open). */
-  line(text: string): boolean {
+  /** Reads one line of the record (`brk`: the break before it, kept inside a quoted field); true when the record is complete. */
+  line(text: string, brk = '\n'): boolean {
     const d = this.delim;
     let i = 0;
     const n = text.length;
-    if (this.state === 'quoted') this.cur += '\n';
+    if (this.state === 'quoted') this.cur += brk;
     while (i < n) {
       if (this.state === 'quoted') {
         const q = text.indexOf('"', i);
@@ -167,9 +167,10 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
       return;
     }
     if (pending) {
+      const brk = pending.lines[pending.lines.length - 1]!.crlf ? '\r\n' : '\n';
       pending.lines.push(tl);
       pending.chars += tl.text.length + 1;
-      const done = pending.tokens.line(tl.text);
+      const done = pending.tokens.line(tl.text, brk);
       if (!done) {
         if (pending.chars > limits.maxLineChars || pending.lines.length > limits.maxRecordLines) yield giveUp('a quoted field opened here is not closed within the record limits (a stray quote?)');
         return;
@@ -181,7 +182,8 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
         return;
       }
       pending = null;
-      const r = recordOf(p.lines[0]!.line, fields, p.lines.map((l) => l.text).join('\n'), null);
+      const raw = p.lines.map((l, i) => (i === 0 ? '' : p.lines[i - 1]!.crlf ? '\r\n' : '\n') + l.text).join('');
+      const r = recordOf(p.lines[0]!.line, fields, raw, null);
       if (r) yield r;
       return;
     }

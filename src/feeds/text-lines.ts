@@ -18,7 +18,9 @@ export class FeedFileError extends Error {
 }
 
 /** One physical line (its break removed, `\r\n` or `\n`), or the place of a line too long to keep. */
-export type TextLine = { line: number; text: string; overlong?: undefined } | { line: number; overlong: number; head: string; text?: undefined };
+export type TextLine =
+  | { line: number; text: string; /** The line ended in `\r\n` (kept inside a quoted field). */ crlf?: boolean; overlong?: undefined }
+  | { line: number; overlong: number; head: string; text?: undefined; crlf?: undefined };
 
 export type TextReadOptions = {
   limits?: Partial<FeedLimits>;
@@ -53,12 +55,17 @@ async function* decode(bytes: AsyncIterable<Buffer>, name: string, opts: TextRea
         opts.onWarning?.(`${name} is UTF-16 (${buf[0] === 0xff ? 'little' : 'big'}-endian, with a byte-order mark): read as such`);
       } else {
         if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
-        // Many NULs in the first chunk: a binary file or UTF-16 without its mark, not text with a stray NUL.
+        // Many control bytes at the start: a binary file (a zip, an .xlsx) or UTF-16 without its
+        // mark, not text with a stray NUL in a row (which the row's quarantine takes).
         const sample = buf.subarray(0, 65_536);
-        let nuls = 0;
-        for (const b of sample) if (b === 0) nuls += 1;
-        if (nuls > 16 && nuls > sample.length / 100) {
-          throw new FeedFileError(name, `looks binary (${nuls} NUL bytes in its first ${sample.length} bytes); expected ${opts.expected ?? 'a text file'} in UTF-8 (optionally .gz)`);
+        let controls = 0;
+        for (const b of sample) if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) controls += 1;
+        if (controls >= 4 && controls * 100 > sample.length) {
+          const nul = sample.indexOf(0);
+          throw new FeedFileError(
+            name,
+            `looks binary (${nul >= 0 ? `NUL byte at offset ${nul}` : 'control bytes'}): ${controls} control bytes in the first ${sample.length}; expected ${opts.expected ?? 'a text file'} (UTF-8, optionally .gz)`,
+          );
         }
       }
     }
@@ -164,9 +171,10 @@ export async function* readTextLines(file: string, opts: TextReadOptions = {}): 
           yield { line, overlong: dropped, head };
           dropped = 0;
         } else {
-          const t = buf.endsWith('\r') ? buf.slice(0, -1) : buf;
+          const crlf = buf.endsWith('\r');
+          const t = crlf ? buf.slice(0, -1) : buf;
           buf = '';
-          yield { line, text: t };
+          yield crlf ? { line, text: t, crlf } : { line, text: t };
         }
       }
     }
@@ -176,7 +184,7 @@ export async function* readTextLines(file: string, opts: TextReadOptions = {}): 
     if (e instanceof FeedFileError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) {
-      throw new FeedFileError(name, `the gzip stream ends early after line ${line}: the file is truncated; copy or export it again`);
+      throw new FeedFileError(name, 'the gzip stream ends early: the file is truncated; copy or export it again');
     }
     if (err.code?.startsWith('Z_')) throw new FeedFileError(name, `not a readable gzip file (${err.message}); copy or export it again`);
     throw new FeedFileError(name, `could not be read after line ${line} (${err.code ?? err.message})`);
