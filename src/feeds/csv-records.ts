@@ -106,7 +106,7 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
   /** Lines waiting to be read again after a record that spanned them was given up. */
   const queue: TextLine[] = [];
   /** A record whose quoted field runs on past its first line. */
-  let pending: { lines: TextLine[]; tokens: RecordTokens; chars: number } | null = null;
+  let pending: { lines: TextLine[]; tokens: RecordTokens; chars: number; field: number } | null = null;
 
   const fieldName = (i: number) => header?.[i] || `field ${i + 1}`;
 
@@ -151,7 +151,7 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
       line: first.line,
       values: {},
       raw: quarantineText(first.text ?? ''),
-      problem: { field: null, reason: `${why}; the line is quarantined and reading goes on at line ${first.line + 1}` },
+      problem: { field: fieldName(p.field), reason: `${fieldName(p.field)}: ${why}; the line is quarantined and reading goes on at line ${first.line + 1}` },
     };
   };
 
@@ -202,7 +202,8 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
       if (r) yield r;
       return;
     }
-    pending = { lines: [tl], tokens, chars: tl.text.length };
+    // The field whose quote runs on past this line: named if the record is given up.
+    pending = { lines: [tl], tokens, chars: tl.text.length, field: tokens.fields.length };
   }
 
   const lines = readTextLines(file, { limits: opts.limits, onWarning: opts.onWarning, expected: 'a CSV text file' });

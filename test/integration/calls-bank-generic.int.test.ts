@@ -9,6 +9,7 @@ import { computeCalls } from '../../jobs/compute-calls.ts';
 import { callsRules } from '../../src/calls/rules.ts';
 import { appConfigSchema } from '../../src/config/app-config.ts';
 import { ingestCallFile } from '../../src/feeds/calls/ingest-file.ts';
+import { listRejectedRows } from '../../src/store/ingest-runs.ts';
 import { createApp } from '../../src/http/app.ts';
 import { backends } from '../support/services.ts';
 
@@ -118,6 +119,10 @@ describe.each(backends.filter((b) => b.available))('the bank as a generic calls 
     const strict = await ingestCallFile(viaGeneric.db, g.file, 'csv', { source: 'bank', zone: 'Asia/Jerusalem' });
     expect(strict).toMatchObject({ status: 'succeeded', rowsRead: 21_634, inserted: 21_630, rejected: 4 });
     expect(strict.warnings.filter((w) => /answered up to/.test(w))).toEqual([skewWarning(2_833, 5)]);
+    const refused = await listRejectedRows(viaGeneric.db, strict.runId);
+    expect(refused.map((r) => [r.field, r.reason.replace(/\d s before/, 'N s before')])).toEqual(
+      Array(4).fill(['answered_at', 'answered_at: answered_at is N s before arrived_at (more than the 5 s allowed for clock skew)']),
+    );
 
     // With the tolerance the bank's VRU needs (configuration: calls.clockSkewSeconds = 10), the
     // same file again: the 4 go in, the 21,630 already there are unchanged.
