@@ -178,7 +178,8 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
       const p = pending;
       const fields = p.tokens.fields;
       if (p.tokens.stray !== null || (header && fields.length !== header.length)) {
-        yield giveUp(`a quote opened here closes on line ${tl.line} into ${fields.length} fields where the header has ${header?.length ?? '?'} (a stray quote?)`);
+        const how = p.tokens.stray !== null ? 'with a stray quote in the record' : `into ${fields.length} fields where the header has ${header?.length ?? '?'}`;
+        yield giveUp(`a quote opened here closes on line ${tl.line} ${how} (a stray quote?)`);
         return;
       }
       pending = null;
