@@ -18,6 +18,11 @@ export const callsConfigSchema = z.object({
   /** Source name of email-contact feeds. */
   emailSource: z.string().min(1).default('email'),
   shortAbandonSeconds: z.number().int().min(0).default(5),
+  /**
+   * A generic calls CSV row answered up to this many seconds before it arrived is two systems'
+   * clocks (as the queue_log reader allows 5 s of clock jump): read, and counted in a warning.
+   */
+  clockSkewSeconds: z.number().min(0).max(3600).default(5),
   serviceLevelSeconds: z.number().int().min(0).default(120),
   serviceLevelVariant: z
     .enum(Object.keys(serviceLevelVariants) as [ServiceLevelVariant, ...ServiceLevelVariant[]])

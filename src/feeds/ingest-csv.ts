@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { NewRejectedRow } from '../../db/schema.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../store/ingest-runs.ts';
 import { readCsvRecords, type CsvOptions } from './csv-records.ts';
+import { instantProblem, quarantineText, safeMessage, shortCause, textProblem, type FeedLimits } from './limits.ts';
 
 export type FieldProblem = { field: string; reason: string };
 
@@ -28,11 +29,51 @@ export type IngestOptions = {
   onProgress?: (p: RunProgress) => void;
   /** Called after each committed batch; a test uses it to fail a run half-way. */
   afterBatch?: (batchNo: number) => void | Promise<void>;
+  /** Overrides of the streaming bounds (README, "Feed limits"). */
+  limits?: Partial<FeedLimits>;
 };
 
 export type IngestResult = RunProgress & { runId: number; file: string; status: 'succeeded' | 'failed'; error?: string };
 
 const MAX_WARNINGS = 100;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The last check before the database, whatever the feed's normaliser already checked: every
+ * instant in the stored range, every text without NUL and within the field limit, every number
+ * finite. Names the item's field (snake_case, as the generic feeds' columns are named).
+ */
+export function storableProblem(item: unknown, maxText: number, at = ''): FieldProblem | null {
+  if (item === null || item === undefined || typeof item === 'boolean') return null;
+  if (item instanceof Date) {
+    const p = instantProblem(item.getTime());
+    return p ? { field: at || 'row', reason: p } : null;
+  }
+  if (typeof item === 'string') {
+    const p = textProblem(item, maxText);
+    return p ? { field: at || 'row', reason: p } : null;
+  }
+  if (typeof item === 'number') return Number.isFinite(item) ? null : { field: at || 'row', reason: 'not a finite number' };
+  if (Array.isArray(item)) {
+    for (const x of item) {
+      const p = storableProblem(x, maxText, at);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (typeof item === 'object') {
+    for (const [k, v] of Object.entries(item)) {
+      // Keys of `extra` are the file's own column names: checked as text too.
+      const kp = textProblem(k, maxText);
+      if (kp) return { field: at || 'row', reason: `a column name ${kp}` };
+      const name = at === 'ticket' || at === '' ? snake(k) : at === 'extra' ? k : `${at}.${snake(k)}`;
+      const p = storableProblem(v, maxText, name);
+      if (p) return p;
+    }
+  }
+  return null;
+}
 
 /**
  * Streams a CSV feed file into the store in batches (ARCHITECTURE.md, "Decisions already made"):
@@ -52,6 +93,10 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
   let batchNo = 0;
   let warningCount = 0;
   const skipped = new Map<string, number>();
+  const maxText = opts.limits?.maxFieldChars ?? 1 << 16;
+  const notes: string[] = [];
+  const reject = (line: number, field: string | null, reason: string, raw: string) =>
+    rejected.push({ runId, file: name, line, field: field === null ? null : safeMessage(field), reason: safeMessage(reason), raw: quarantineText(raw) });
 
   const flush = async () => {
     const counts = await db.transaction(async (tx) => {
@@ -73,30 +118,26 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
   };
 
   try {
-    for await (const rec of readCsvRecords(file, feed.csv)) {
+    for await (const rec of readCsvRecords(file, { ...feed.csv, limits: opts.limits, onWarning: (w) => notes.push(safeMessage(w)) })) {
       p.rowsRead += 1;
-      if (rec.fieldCountError) {
-        rejected.push({ runId, file: name, line: rec.line, field: null, reason: rec.fieldCountError, raw: rec.raw });
-      } else {
+      if (rec.problem) reject(rec.line, rec.problem.field, rec.problem.reason, rec.raw);
+      else if (rec.fieldCountError) reject(rec.line, null, rec.fieldCountError, rec.raw);
+      else {
         const r = feed.normalise(rec.values);
+        const last = r.ok ? storableProblem(r.item, maxText) : null;
         if (!r.ok && r.skipped) {
           skipped.set(r.skipped, (skipped.get(r.skipped) ?? 0) + 1);
+        } else if (r.ok && last) {
+          reject(rec.line, last.field, `${last.field}: ${last.reason}`, rec.raw);
         } else if (r.ok) {
           batch.push(r.item);
           for (const d of r.days ?? []) days.add(d);
           for (const w of r.warnings ?? []) {
             warningCount += 1;
-            if (p.warnings.length < MAX_WARNINGS) p.warnings.push(`line ${rec.line}: ${w}`);
+            if (p.warnings.length < MAX_WARNINGS) p.warnings.push(safeMessage(`line ${rec.line}: ${w}`));
           }
         } else {
-          rejected.push({
-            runId,
-            file: name,
-            line: rec.line,
-            field: r.problems[0]!.field,
-            reason: r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '),
-            raw: rec.raw,
-          });
+          reject(rec.line, r.problems[0]!.field, r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '), rec.raw);
         }
       }
       if (batch.length + rejected.length >= batchSize) await flush();
@@ -104,10 +145,13 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
     if (batch.length + rejected.length > 0 || batchNo === 0) await flush();
     if (warningCount > MAX_WARNINGS) p.warnings.push(`… ${warningCount - MAX_WARNINGS} more warnings`);
     for (const [why, n] of skipped) p.warnings.push(`${n} row${n === 1 ? '' : 's'} skipped: ${why}`);
+    p.warnings.push(...notes);
     await finishIngestRun(db, runId, p);
     return { ...p, runId, file: name, status: 'succeeded' };
   } catch (e) {
-    const error = (e as Error).message;
+    // Never the statement or the batch's rows: a short cause naming the file.
+    const error = shortCause(name, e);
+    p.warnings.push(...notes);
     await finishIngestRun(db, runId, p, error);
     return { ...p, runId, file: name, status: 'failed', error };
   }

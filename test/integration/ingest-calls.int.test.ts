@@ -127,7 +127,7 @@ describe.each(backends.filter((b) => b.available))('ingest calls ($name)', (back
     const r = await ingestCallFile(db, fixture('generic-calls.csv'), 'csv', { source: 'csv', zone });
     expect(r).toMatchObject({ status: 'succeeded', rowsRead: 11, inserted: 6, rejected: 5 });
     expect((await rejectsOf(db, r.runId)).map((x) => [x.line, x.field, x.reason])).toEqual([
-      [7, 'answered_at', 'answered_at: answered_at is before arrived_at'],
+      [7, 'answered_at', 'answered_at: answered_at is 60 s before arrived_at (more than the 5 s allowed for clock skew)'],
       [8, 'channel', expect.stringContaining('unknown channel "fax"')],
       [9, 'call_id', 'call_id: missing call_id'],
       [10, 'arrived_at', expect.stringContaining('unreadable date "02/06/2025 10:00"')],

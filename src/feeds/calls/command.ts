@@ -30,6 +30,7 @@ export async function ingestCallsCommand(rt: Runtime, feed: 'calls' | 'emails', 
   const opts = {
     source,
     zone,
+    clockSkewSeconds: rules.config.clockSkewSeconds,
     onProgress: (p: { rowsRead: number }) => {
       if (p.rowsRead - last >= 100_000) {
         last = p.rowsRead;

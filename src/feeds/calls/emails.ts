@@ -1,4 +1,4 @@
-import { blank, rowFields } from '../row-fields.ts';
+import { rowFields } from '../row-fields.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import type { FieldProblem } from './generic-csv.ts';
 
@@ -17,11 +17,9 @@ export type EmailRowResult =
   | { ok: false; problems: FieldProblem[] };
 
 export function normaliseEmailContact(values: Record<string, string>, opts: { source: string; zone: string }): EmailRowResult {
-  const { problems, warnings, instant } = rowFields(values, opts.zone);
-  const id = blank(values.id);
-  if (!id) problems.push({ field: 'id', reason: 'missing id' });
-  const mailbox = blank(values.mailbox);
-  if (!mailbox) problems.push({ field: 'mailbox', reason: 'missing mailbox' });
+  const { problems, warnings, instant, name } = rowFields(values, opts.zone);
+  const id = name('id', true);
+  const mailbox = name('mailbox', true);
   const receivedAt = instant('received_at', true);
   const processedAt = instant('processed_at', false);
   if (receivedAt !== null && processedAt !== null && processedAt < receivedAt) problems.push({ field: 'processed_at', reason: 'processed_at is before received_at' });

@@ -1,3 +1,4 @@
+import { secondsProblem } from '../limits.ts';
 import { blank, rowFields } from '../row-fields.ts';
 import { callChannels, callVisitSchema, visitOutcomes, type CallChannel, type CallVisit, type VisitOutcome } from '../../calls/visit.ts';
 
@@ -15,7 +16,8 @@ const known = new Set<string>(genericCallColumns);
 
 export type FieldProblem = { field: string; reason: string };
 export type NormalisedCall = CallVisit & { extra: Record<string, string> | null };
-export type CallRowResult = { ok: true; visit: NormalisedCall; warnings: string[] } | { ok: false; problems: FieldProblem[] };
+/** `skewed`: answered before it arrived, within the tolerance (the run counts these in one warning). */
+export type CallRowResult = { ok: true; visit: NormalisedCall; warnings: string[]; skewed?: boolean } | { ok: false; problems: FieldProblem[] };
 
 const outcomeAliases: Record<string, VisitOutcome> = {
   answered: 'answered', handled: 'answered', abandoned: 'abandoned', abandon: 'abandoned', timeout: 'timeout', exit_key: 'exit_key',
@@ -35,13 +37,18 @@ function parseFlag(text: string | null): boolean | null {
   return null;
 }
 
-/** One generic calls CSV row to a visit, or every problem found with its field. */
-export function normaliseGenericCall(values: Record<string, string>, opts: { source: string; zone: string }): CallRowResult {
-  const { problems, warnings, instant } = rowFields(values, opts.zone);
-  const callId = blank(values.call_id);
-  if (!callId) problems.push({ field: 'call_id', reason: 'missing call_id' });
-  const queue = blank(values.queue);
-  if (!queue) problems.push({ field: 'queue', reason: 'missing queue' });
+/**
+ * One generic calls CSV row to a visit, or every problem found with its field. An `answered_at`
+ * up to `clockSkewSeconds` (default 5) before `arrived_at` is two systems' clocks, not a bad
+ * row: the call is read as answered on arrival plus `wait_seconds` (or 0) and marked `skewed`.
+ */
+export function normaliseGenericCall(values: Record<string, string>, opts: { source: string; zone: string; clockSkewSeconds?: number }): CallRowResult {
+  const { problems, warnings, instant, name } = rowFields(values, opts.zone);
+  const callId = name('call_id', true);
+  const queue = name('queue', true);
+  const agent = name('agent', false);
+  const skewMs = (opts.clockSkewSeconds ?? 5) * 1000;
+  let skewed = false;
   const channelText = blank(values.channel)?.toLowerCase() ?? 'voice';
   if (!(callChannels as readonly string[]).includes(channelText)) problems.push({ field: 'channel', reason: `unknown channel "${channelText}" (expected ${callChannels.join(', ')})` });
   const outcomeText = blank(values.outcome);
@@ -53,8 +60,9 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
     const text = blank(values[field]);
     if (text === null) return null;
     const n = Number(text);
-    if (!Number.isFinite(n) || n < 0) {
-      problems.push({ field, reason: `${field} "${text}" is not a number of seconds ≥ 0` });
+    const p = secondsProblem(n);
+    if (p) {
+      problems.push({ field, reason: `${field} "${text.length > 40 ? `${text.slice(0, 40)}…` : text}": ${p}` });
       return null;
     }
     return n;
@@ -85,7 +93,16 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
       if (endedAt === null && waitSeconds !== null) endedAt = arrivedAt + Math.round(waitSeconds * 1000);
       if (waitSeconds === null) problems.push({ field: 'wait_seconds', reason: `a call with outcome ${outcome} needs wait_seconds or ended_at` });
     }
-    if (answeredAt !== null && answeredAt < arrivedAt) problems.push({ field: 'answered_at', reason: 'answered_at is before arrived_at' });
+    if (answeredAt !== null && answeredAt < arrivedAt) {
+      if (outcome === 'answered' && arrivedAt - answeredAt <= skewMs) {
+        skewed = true;
+        if (blank(values.wait_seconds) === null) waitSeconds = 0;
+        answeredAt = arrivedAt + Math.round((waitSeconds ?? 0) * 1000);
+        if (endedAt !== null && endedAt < answeredAt) endedAt = answeredAt;
+      } else {
+        problems.push({ field: 'answered_at', reason: `answered_at is ${(arrivedAt - answeredAt) / 1000} s before arrived_at (more than the ${skewMs / 1000} s allowed for clock skew)` });
+      }
+    }
     if (endedAt !== null && endedAt < arrivedAt) problems.push({ field: 'ended_at', reason: 'ended_at is before arrived_at' });
   }
   if (problems.length > 0 || !callId || !queue || !outcome || arrivedAt === null) return { ok: false, problems };
@@ -105,10 +122,10 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
     talkSeconds: outcome === 'answered' ? talkSeconds : null,
     holdSeconds: outcome === 'answered' ? holdSeconds : null,
     wrapSeconds: outcome === 'answered' ? wrapSeconds : null,
-    agent: blank(values.agent),
+    agent,
     transferred: transferred ?? false,
   };
   const checked = callVisitSchema.safeParse(visit);
   if (!checked.success) return { ok: false, problems: checked.error.issues.map((i) => ({ field: String(i.path[0] ?? 'row'), reason: i.message })) };
-  return { ok: true, visit: { ...visit, extra }, warnings };
+  return { ok: true, visit: { ...visit, extra }, warnings, ...(skewed ? { skewed } : {}) };
 }

@@ -1,16 +1,13 @@
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import type { Db } from '../../../db/client.ts';
 import type { NewRejectedRow } from '../../../db/schema.ts';
 import { localDayNumber, dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
 import { insertAgentEvents, openVisitsOf, upsertEmailContacts, upsertVisits, type StoredVisit } from '../../store/calls.ts';
 import type { EmailContact } from '../../calls/visit.ts';
-import { FeedFileError, readCsvRecords } from '../csv-records.ts';
+import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
+import { feedLimits, instantProblem, MAX_NAME_CHARS, quarantineText, safeMessage, secondsProblem, shortCause, textProblem, type FeedLimits } from '../limits.ts';
+import { readTextLines } from '../text-lines.ts';
 import { normaliseAnonymousBankCall } from './anonymous-bank.ts';
 import { normaliseEmailContact } from './emails.ts';
 import { normaliseGenericCall } from './generic-csv.ts';
@@ -33,6 +30,13 @@ export type CallIngestOptions = {
   onProgress?: (p: RunProgress) => void;
   /** Called after each committed batch (tests fail a run half-way with it). */
   afterBatch?: (batchNo: number) => void | Promise<void>;
+  /** Overrides of the streaming bounds (README, "Feed limits"). */
+  limits?: Partial<FeedLimits>;
+  /**
+   * How far a generic CSV row's `answered_at` may come before its `arrived_at` (two systems'
+   * clocks) and still be read, with a counted warning: `calls.clockSkewSeconds`, default 5 s.
+   */
+  clockSkewSeconds?: number;
 };
 
 export type CallIngestResult = RunProgress & {
@@ -46,6 +50,36 @@ export type CallIngestResult = RunProgress & {
 };
 
 const MAX_WARNINGS = 100;
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * The last check of a visit before the database, whatever its feed: instants in the stored
+ * range, durations within MAX_SECONDS, names without NUL and within MAX_NAME_CHARS, `extra`
+ * values within the field limit. Names the field (as the generic calls CSV names it).
+ */
+export function visitProblem(v: StoredVisit, maxText: number): { field: string; reason: string } | null {
+  for (const k of ['arrivedAt', 'answeredAt', 'endedAt'] as const) {
+    const ms = v[k];
+    const p = ms === null ? null : instantProblem(ms);
+    if (p) return { field: snake(k), reason: p };
+  }
+  for (const k of ['waitSeconds', 'talkSeconds', 'holdSeconds', 'wrapSeconds'] as const) {
+    const n = v[k];
+    const p = n === null || n === undefined ? null : secondsProblem(n);
+    if (p) return { field: snake(k), reason: p };
+  }
+  for (const k of ['callId', 'queue', 'agent'] as const) {
+    const t = v[k];
+    const p = t === null || t === undefined ? null : textProblem(t, MAX_NAME_CHARS);
+    if (p) return { field: snake(k), reason: p };
+  }
+  for (const [k, t] of Object.entries(v.extra ?? {})) {
+    const p = textProblem(k, MAX_NAME_CHARS) ?? textProblem(t, maxText);
+    if (p) return { field: k, reason: p };
+  }
+  return null;
+}
 
 /**
  * One ingest run of call or email records: batches of visits, agent events and quarantined
@@ -64,12 +98,15 @@ export class CallIngestRun {
   private warningCount = 0;
   private batchNo = 0;
   agentEventCount = 0;
+  readonly limits: FeedLimits;
 
   constructor(
     private readonly db: Db,
     private readonly meta: { feed: string; source: string; file: string },
-    private readonly opts: Pick<CallIngestOptions, 'zone' | 'batchSize' | 'onProgress' | 'afterBatch'>,
-  ) {}
+    private readonly opts: Pick<CallIngestOptions, 'zone' | 'batchSize' | 'onProgress' | 'afterBatch' | 'limits'>,
+  ) {
+    this.limits = feedLimits(opts.limits);
+  }
 
   async start() {
     this.runId = await startIngestRun(this.db, this.meta);
@@ -87,12 +124,27 @@ export class CallIngestRun {
     this.days.add(d);
   }
 
-  visit(v: StoredVisit) {
+  /** Adds a visit, or quarantines its line (`raw`) when a value cannot be stored. */
+  visit(v: StoredVisit, line?: number, raw?: string) {
+    const bad = visitProblem(v, this.limits.maxFieldChars);
+    if (bad) {
+      if (line !== undefined) this.reject(line, bad.field, `${bad.field}: ${bad.reason}`, raw ?? '');
+      else this.note(`a visit of call ${safeMessage(v.callId.slice(0, 100))} was not stored: ${bad.field}: ${bad.reason}`);
+      return;
+    }
     this.visits.push(v);
     this.touch(v.arrivedAt);
   }
 
-  email(e: EmailContact & { extra?: Record<string, string> | null }) {
+  email(e: EmailContact & { extra?: Record<string, string> | null }, line: number, raw: string) {
+    for (const [field, ms] of [['received_at', e.receivedAt], ['processed_at', e.processedAt]] as const) {
+      const p = ms === null ? null : instantProblem(ms);
+      if (p) return this.reject(line, field, `${field}: ${p}`, raw);
+    }
+    for (const [k, t] of Object.entries(e.extra ?? {})) {
+      const p = textProblem(k, MAX_NAME_CHARS) ?? textProblem(t, this.limits.maxFieldChars);
+      if (p) return this.reject(line, k, `${k}: ${p}`, raw);
+    }
     this.emails.push(e);
     this.touch(e.receivedAt);
     if (e.processedAt !== null) this.touch(e.processedAt);
@@ -103,17 +155,17 @@ export class CallIngestRun {
   }
 
   reject(line: number, field: string | null, reason: string, raw: string) {
-    this.rejected.push({ runId: this.runId, file: this.meta.file, line, field, reason, raw });
+    this.rejected.push({ runId: this.runId, file: this.meta.file, line, field: field === null ? null : safeMessage(field), reason: safeMessage(reason), raw: quarantineText(raw) });
   }
 
   warn(line: number | null, message: string) {
     this.warningCount += 1;
-    if (this.p.warnings.length < MAX_WARNINGS) this.p.warnings.push(line === null ? message : `line ${line}: ${message}`);
+    if (this.p.warnings.length < MAX_WARNINGS) this.p.warnings.push(safeMessage(line === null ? message : `line ${line}: ${message}`));
   }
 
   /** A summary warning that is always kept (counts of skipped rows and the like). */
   note(message: string) {
-    this.p.warnings.push(message);
+    this.p.warnings.push(safeMessage(message));
   }
 
   get pending() {
@@ -171,38 +223,13 @@ export class CallIngestRun {
       if (this.pending > 0 || this.batchNo === 0) await this.flush();
     }
     if (this.warningCount > MAX_WARNINGS) this.p.warnings.push(`… ${this.warningCount - MAX_WARNINGS} more warnings`);
-    await finishIngestRun(this.db, this.runId, this.p, error);
+    await finishIngestRun(this.db, this.runId, this.p, error === undefined ? undefined : safeMessage(error));
   }
 }
 
-/** Text lines of a file (gzip when it starts with the gzip magic), with 1-based line numbers. */
-export async function* readLines(file: string): AsyncGenerator<{ line: number; text: string }> {
-  const name = path.basename(file);
-  const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new FeedFileError(name, e.code === 'ENOENT' ? 'no such file' : `cannot be opened (${e.code ?? e.message})`);
-  });
-  const head = Buffer.alloc(4096);
-  const { bytesRead } = await handle.read(head, 0, head.length, 0);
-  await handle.close();
-  const gzip = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-  if (!gzip && head.subarray(0, bytesRead).includes(0)) throw new FeedFileError(name, 'looks binary (a NUL byte near the start); expected a text queue_log (optionally .gz)');
-  let input: Readable = createReadStream(file, { highWaterMark: 1 << 20 });
-  if (gzip) input = input.pipe(createGunzip());
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (const text of rl) {
-      line += 1;
-      yield { line, text };
-    }
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(err.message)) throw new FeedFileError(name, 'the gzip stream ends early: the file is truncated; copy it again');
-    throw e;
-  } finally {
-    rl.close();
-    input.destroy();
-  }
+/** Text lines of a file (gzip when it starts with the gzip magic), with 1-based line numbers; bounded (see readTextLines). */
+export function readLines(file: string, opts: { limits?: Partial<FeedLimits>; onWarning?: (m: string) => void } = {}) {
+  return readTextLines(file, { ...opts, expected: 'a text queue_log' });
 }
 
 /**
@@ -212,27 +239,44 @@ export async function* readLines(file: string): AsyncGenerator<{ line: number; t
  */
 export async function ingestQueueLogLines(
   run: CallIngestRun,
-  lines: AsyncIterable<{ line: number; text: string }> | Iterable<{ line: number; text: string }>,
+  lines: AsyncIterable<{ line: number; text?: string; overlong?: number; head?: string }> | Iterable<{ line: number; text?: string; overlong?: number; head?: string }>,
   opts: { source: string; zone: string; open: OpenVisit[] },
 ): Promise<OpenVisit[]> {
+  let current = '';
   const asm = createQueueLogAssembler(
     { source: opts.source, zone: opts.zone, open: opts.open },
     {
-      visit: (v) => run.visit(v),
+      visit: (v, line) => run.visit(v, line, current),
       agentEvent: (e) => run.agentEvent(e),
       problem: (line, raw, p) => run.reject(line, p.field, p.reason, raw),
       warning: (line, message) => run.warn(line, message),
     },
   );
-  for await (const { line, text } of lines) {
-    if (text.trim() === '') continue;
-    run.p.rowsRead += 1;
-    asm.push(text, line);
+  const max = run.limits.maxLineChars;
+  for await (const { line, text, overlong, head } of lines) {
+    if (text === undefined || text.length > max) {
+      run.p.rowsRead += 1;
+      const length = overlong ?? text?.length ?? 0;
+      run.reject(line, null, `${length} characters, over the line limit of ${max}`, `${head ?? text?.slice(0, 200) ?? ''}… (${length} characters in all, not kept)`);
+    } else {
+      if (text.trim() === '') continue;
+      run.p.rowsRead += 1;
+      current = text;
+      asm.push(text, line);
+    }
     if (run.full) await run.maybeFlush();
   }
   const still = asm.finish();
   if (still.length > 0) run.note(`${still.length} visits still open at the end of the log (stored as waiting, or answered and still talking, until their end is read)`);
   return still;
+}
+
+/** Quarantines a record the CSV reader could not use as it stands; true when it did. */
+function unusable(run: CallIngestRun, rec: CsvRecord): boolean {
+  if (rec.problem) run.reject(rec.line, rec.problem.field, rec.problem.reason, rec.raw);
+  else if (rec.fieldCountError) run.reject(rec.line, null, rec.fieldCountError, rec.raw);
+  else return false;
+  return true;
 }
 
 /**
@@ -246,27 +290,38 @@ export async function ingestCallFile(db: Db, file: string, format: CallFeedForma
   let stillOpen = 0;
   try {
     if (format === 'queue_log') {
-      const still = await ingestQueueLogLines(run, readLines(file), { source: opts.source, zone: opts.zone, open: await openVisitsOf(db, opts.source) });
+      const still = await ingestQueueLogLines(run, readLines(file, { limits: opts.limits, onWarning: (w) => run.note(w) }), { source: opts.source, zone: opts.zone, open: await openVisitsOf(db, opts.source) });
       stillOpen = still.length;
     } else {
       const skipped = { phantom: 0, vru_only: 0 };
-      for await (const rec of readCsvRecords(file)) {
+      const skewTolerance = opts.clockSkewSeconds ?? 5;
+      const skew = { count: 0, first: 0 };
+      for await (const rec of readCsvRecords(file, { limits: opts.limits, onWarning: (w) => run.note(w) })) {
         run.p.rowsRead += 1;
-        if (rec.fieldCountError) run.reject(rec.line, null, rec.fieldCountError, rec.raw);
-        else if (format === 'csv') {
-          const r = normaliseGenericCall(rec.values, { source: opts.source, zone: opts.zone });
+        if (unusable(run, rec)) continue;
+        if (format === 'csv') {
+          const r = normaliseGenericCall(rec.values, { source: opts.source, zone: opts.zone, clockSkewSeconds: skewTolerance });
           if (r.ok) {
-            run.visit(r.visit);
+            run.visit(r.visit, rec.line, rec.raw);
             if (r.visit.outcome === 'waiting' || r.visit.endedAt === null) stillOpen += 1;
             for (const w of r.warnings) run.warn(rec.line, w);
+            if (r.skewed) {
+              skew.count += 1;
+              skew.first ||= rec.line;
+            }
           } else run.reject(rec.line, r.problems[0]!.field, r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '), rec.raw);
         } else {
           const r = normaliseAnonymousBankCall(rec.values, { source: opts.source, zone: opts.zone });
-          if (r.kind === 'visit') run.visit(r.visit);
+          if (r.kind === 'visit') run.visit(r.visit, rec.line, rec.raw);
           else if (r.kind === 'skip') skipped[r.reason] += 1;
           else run.reject(rec.line, r.problems[0]!.field, r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '), rec.raw);
         }
         if (run.full) await run.maybeFlush();
+      }
+      if (skew.count > 0) {
+        run.note(
+          `${skew.count} call${skew.count === 1 ? '' : 's'} answered up to ${skewTolerance} s before ${skew.count === 1 ? 'it' : 'they'} arrived (the clocks of two systems; first on line ${skew.first}): read as answered on arrival, the wait from wait_seconds or 0`,
+        );
       }
       if (skipped.phantom > 0) run.note(`${skipped.phantom} PHANTOM calls are not customer calls: not visits`);
       if (skipped.vru_only > 0) run.note(`${skipped.vru_only} calls hung up in the voice-response unit before reaching a queue: not visits`);
@@ -274,7 +329,7 @@ export async function ingestCallFile(db: Db, file: string, format: CallFeedForma
     await run.finish();
     return { ...run.p, runId: run.runId, file: name, status: 'succeeded', stillOpen, agentEvents: run.agentEventCount };
   } catch (e) {
-    const error = (e as Error).message;
+    const error = shortCause(name, e);
     await run.finish(error);
     return { ...run.p, runId: run.runId, file: name, status: 'failed', error, stillOpen, agentEvents: run.agentEventCount };
   }
@@ -285,13 +340,12 @@ export async function ingestEmailFile(db: Db, file: string, opts: CallIngestOpti
   const name = path.basename(file);
   const run = await new CallIngestRun(db, { feed: 'emails', source: opts.source, file: name }, opts).start();
   try {
-    for await (const rec of readCsvRecords(file)) {
+    for await (const rec of readCsvRecords(file, { limits: opts.limits, onWarning: (w) => run.note(w) })) {
       run.p.rowsRead += 1;
-      if (rec.fieldCountError) run.reject(rec.line, null, rec.fieldCountError, rec.raw);
-      else {
+      if (!unusable(run, rec)) {
         const r = normaliseEmailContact(rec.values, { source: opts.source, zone: opts.zone });
         if (r.ok) {
-          run.email(r.email);
+          run.email(r.email, rec.line, rec.raw);
           for (const w of r.warnings) run.warn(rec.line, w);
         } else run.reject(rec.line, r.problems[0]!.field, r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '), rec.raw);
       }
@@ -300,7 +354,7 @@ export async function ingestEmailFile(db: Db, file: string, opts: CallIngestOpti
     await run.finish();
     return { ...run.p, runId: run.runId, file: name, status: 'succeeded', stillOpen: 0, agentEvents: 0 };
   } catch (e) {
-    const error = (e as Error).message;
+    const error = shortCause(name, e);
     await run.finish(error);
     return { ...run.p, runId: run.runId, file: name, status: 'failed', error, stillOpen: 0, agentEvents: 0 };
   }

@@ -26,6 +26,7 @@
  */
 import { parseTimestamp } from '../../calendar/zone.ts';
 import type { CallVisit } from '../../calls/visit.ts';
+import { instantProblem, MAX_NAME_CHARS, textProblem } from '../limits.ts';
 
 export type QueueLogLine = {
   /** Instant of the line, UTC ms. */
@@ -69,6 +70,14 @@ export function parseQueueLogLine(text: string, zone: string): { ok: true; line:
     const p = parseTimestamp(timeText, zone);
     if (!p) return { ok: false, problem: { field: 'time', reason: `unreadable time "${timeText}" (expected epoch seconds or an ISO date-time)` } };
     time = p.ms;
+  }
+  const range = instantProblem(time);
+  if (range) return { ok: false, problem: { field: 'time', reason: `time "${timeText}": ${range}` } };
+  // Fields stored as text: no NUL (a text column refuses it), names within the stored bound.
+  const names = ['time', 'callid', 'queue', 'agent', 'event'];
+  for (let i = 1; i < f.length; i += 1) {
+    const p = textProblem(f[i]!, i < 5 ? MAX_NAME_CHARS : 65_536);
+    if (p) return { ok: false, problem: { field: names[i] ?? `data${i - 4}`, reason: p } };
   }
   const event = f[4]!.trim().toUpperCase();
   if (event === '') return { ok: false, problem: { field: 'event', reason: 'missing event' } };

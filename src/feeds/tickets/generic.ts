@@ -63,8 +63,7 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
   const row = rowFields(values, opts.zone);
   const { problems, warnings } = row;
 
-  const id = blank(values.id);
-  if (!id) problems.push({ field: 'id', reason: 'missing id' });
+  const id = row.name('id', true);
 
   const kindText = blank(values.kind);
   const kind = kindText?.toLowerCase().replace(/[\s-]+/g, '_') ?? null;
@@ -95,11 +94,11 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
     problems.push({ field: 'resolved_at', reason: 'resolved_at is before opened_at' });
   }
 
-  const satText = blank(values.satisfaction);
-  const satisfaction = satText === null ? null : Number(satText);
-  if (satisfaction !== null && !Number.isFinite(satisfaction)) {
-    problems.push({ field: 'satisfaction', reason: `satisfaction "${satText}" is not a number` });
-  }
+  const satisfaction = row.integer('satisfaction');
+  const team = row.name('team', false);
+  const channel = row.name('channel', false);
+  const category = row.name('category', false);
+  const status = row.name('status', false);
 
   if (problems.length > 0 || !id || !kind || !priority || !openedAt || vip === null) {
     return { ok: false, problems };
@@ -116,15 +115,15 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
       kind,
       priority,
       vip,
-      team: blank(values.team),
-      channel: blank(values.channel),
-      category: blank(values.category),
-      status: blank(values.status),
+      team,
+      channel,
+      category,
+      status,
       openedAt,
       firstResponseAt,
       resolvedAt,
       closedAt,
-      satisfaction: satisfaction === null ? null : Math.round(satisfaction),
+      satisfaction,
       extra,
     },
   };

@@ -3,6 +3,7 @@ import { isValidZone, localDayKey } from '../../calendar/zone.ts';
 import { priorities, type Priority } from '../../sla/policy.ts';
 import type { HistoryRow } from '../../store/ticket-history.ts';
 import type { FieldProblem, RowResult } from '../ingest-csv.ts';
+import { instantProblem, integerProblem, MAX_NAME_CHARS, textProblem } from '../limits.ts';
 import { compileDateFormat, dateParserFor } from './date-format.ts';
 import { parseFlag, parsePriority, type NormalisedTicket } from './generic.ts';
 
@@ -131,12 +132,23 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
         problems.push({ field: g.col, reason: `unreadable date "${g.value}" (expected ${formats})` });
         return null;
       }
+      const range = instantProblem(p.ms);
+      if (range) {
+        problems.push({ field: g.col, reason: `${g.col} "${g.value}": ${range}` });
+        return null;
+      }
       if (p.ambiguous) warnings.push(`${g.col} "${g.value}" falls in the repeated hour of the clock change; read as the first occurrence`);
       return p.ms;
     };
     const priorityOf = (text: string): Priority | null => priorityMap.get(text.toLowerCase()) ?? parsePriority(text);
 
     const id = required(cols.id, 'ticket id');
+    // Names stored in indexed columns: bounded, and never a NUL (a text column refuses it).
+    for (const ref of [cols.id, cols.team, cols.channel, cols.category, cols.status, cols.kind]) {
+      const g = get(ref);
+      const bad = g?.value ? textProblem(g.value, MAX_NAME_CHARS) : null;
+      if (bad) problems.push({ field: g!.col, reason: bad });
+    }
 
     let kind: string | null = null;
     const k = get(cols.kind);
@@ -173,7 +185,9 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
     if (s?.value) {
       // Exports from continental tools write a decimal comma.
       const n = Number(/^-?\d+,\d+$/.test(s.value) ? s.value.replace(',', '.') : s.value);
+      const range = Number.isFinite(n) ? integerProblem(Math.round(n)) : null;
       if (!Number.isFinite(n)) problems.push({ field: s.col, reason: `satisfaction "${s.value}" is not a number` });
+      else if (range) problems.push({ field: s.col, reason: `satisfaction ${range}` });
       else satisfaction = Math.round(n);
     }
 
