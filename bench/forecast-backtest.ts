@@ -7,13 +7,12 @@
  * final figure (every event seen), beside the naive forecast (attainment so far) in the same run.
  * Errors are in percentage points; "in 80%" says whether the final figure fell in the interval.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
 import { localToUtc } from '../src/calendar/zone.ts';
 import { loadAppConfig } from '../src/config/app-config.ts';
+import { readCsvRecords } from '../src/feeds/csv-records.ts';
 import { mappingNamed } from '../src/feeds/tickets/mapped-feed.ts';
 import { compileMapping, type MappedRow } from '../src/feeds/tickets/mapping.ts';
 import { evaluateTicket, type SlaTicket } from '../src/sla/evaluate.ts';
@@ -38,10 +37,9 @@ const normalise = compileMapping(mapping, { zone: rules.zone, kinds: config.kind
 type Known = { row: MappedRow; history: MappedRow['history'] };
 const latest = new Map<string, Known>();
 let rows = 0;
-const parser = createReadStream(file).pipe(createGunzip()).pipe(parse({ columns: true, skip_empty_lines: true, relax_column_count: true }));
-for await (const values of parser as AsyncIterable<Record<string, string>>) {
+for await (const record of readCsvRecords(file, { delimiter: mapping.delimiter })) {
   rows++;
-  const r = normalise(values);
+  const r = normalise(record.values);
   if (!r.ok) continue;
   const id = r.item.ticket.externalId;
   const known = latest.get(id);
