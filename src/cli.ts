@@ -10,6 +10,7 @@ import { startSchedule } from '../jobs/schedule.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
+import { ingestCasesCommand } from './feeds/cases/command.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
@@ -40,6 +41,8 @@ Usage: attain <command> [options]
   rejected RUN               list the rejected rows of an ingest run (line, field, reason, raw)
   ingest ticket-history FILE ingest status/priority history (id, at, field, value)
   ingest outages FILE        ingest outage records (system, start, end, kind, reason, ref)
+  ingest cases FILE [--preset NAME] [--source NAME]
+                             ingest casework (complaints, FOI/EIR/FOISA, SAR, member enquiries)
   ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
@@ -137,8 +140,12 @@ async function commandIngest(args: string[]) {
     const rt = await openRuntime();
     return ingestOutagesCommand(rt, file).finally(() => rt.handle.close());
   }
+  if (feed === 'cases' && file) {
+    const rt = await openRuntime();
+    return ingestCasesCommand(rt, file, { preset: option(args, '--preset'), source: option(args, '--source') }).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|cases FILE');
   }
   const rt = await openRuntime();
   try {
