@@ -11,6 +11,8 @@ import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
 import { ingestCasesCommand } from './feeds/cases/command.ts';
+import { writeDemoCasesIfEmpty } from './demo/cases.ts';
+import { caseRulesOf } from './services/cases.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
@@ -112,6 +114,8 @@ async function commandStart() {
   await syncConfiguredSystems(rt.handle.db, rt.config.systems);
   const demoOutages = await writeDemoAvailabilityIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date());
   if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
+  const demoCases = await writeDemoCasesIfEmpty(rt.env.dataDir, caseRulesOf(rt.config).zone, new Date());
+  if (demoCases) console.log(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
   const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
@@ -120,6 +124,7 @@ async function commandStart() {
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
   await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
   await runner.enqueue('ingest-calls-drop', `ingest-calls-drop-start-${boot}`, {});
+  await runner.enqueue('ingest-cases-drop', `ingest-cases-drop-start-${boot}`, {});
   const server = listen(rt, runner.enqueue);
   onShutdown(async () => {
     server.close();
