@@ -115,6 +115,25 @@ describe.each(backends.filter((b) => b.available))('casework figures on $name', 
     expect(body.events[3].note).toContain('site visit needed');
   });
 
+  it('feeds the casework measures and the casework section of the monthly report', async () => {
+    const { status, body } = await get('/api/v1/reports/monthly/2025-10.json');
+    expect(status).toBe(200);
+    const m = Object.fromEntries(body.measures.map((x: any) => [x.code, x]));
+    // October: FOI met 1, late 1 → 50% (target 90%, red); stage 1 met 1, late 1 → 50%;
+    // SAR met 1 (SAR-2), late 0 → 100% (target 85%, green); no member enquiries → no data.
+    expect(m['CW-FOI']).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, target: 0.9, status: 'red' });
+    expect(m['CW-COMPLAINTS-S1']).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, target: 0.8 });
+    expect(m['CW-SAR']).toMatchObject({ value: 1, numerator: 1, denominator: 1, status: 'green' });
+    expect(m['CW-MEMBER']).toMatchObject({ value: null, status: 'no_data' });
+    // September for the trend column: SAR-1 late, nothing met → 0%.
+    expect(m['CW-SAR'].previous).toMatchObject({ month: '2025-09', value: 0 });
+    const kinds = Object.fromEntries(body.casework.kinds.map((k: any) => [k.kind, k]));
+    expect(kinds['complaint-stage-1']).toMatchObject({ received: 2, met: 1, late: 1, extended: 2, meanWorkingDaysToRespond: 10 });
+    const html = await (await app.request('/api/v1/reports/monthly/2025-10.html')).text();
+    expect(html).toContain('<section id="casework">');
+    expect(html).toContain('Casework within timescale, October 2025');
+  });
+
   it('answers bad questions with a 4xx naming the field', async () => {
     expect((await get('/api/v1/cases/attainment?kind=parking')).body.error.details.field).toBe('kind');
     expect((await get('/api/v1/cases/attainment?grain=fortnight')).status).toBe(400);
