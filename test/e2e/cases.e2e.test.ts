@@ -134,6 +134,20 @@ describe.each(backends.filter((b) => b.available))('casework figures on $name', 
     expect(html).toContain('Casework within timescale, October 2025');
   });
 
+  it("shows the cases due this week on the team leader's page", async () => {
+    // On Wed 29 Oct 2025 the week is Mon 27 Oct – Sun 2 Nov: FOI-4 (due 29 Oct, unanswered) is
+    // the only unanswered case due in it; at noon it is still open (due by the end of the day).
+    const wednesday = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => new Date('2025-10-29T12:00:00Z') });
+    const res = await wednesday.request('/pages/team-leader');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const table = html.slice(html.indexOf('<table id="cases-due"'), html.indexOf('</table>', html.indexOf('<table id="cases-due"')));
+    expect(table).toContain('data-total="1"');
+    expect(table).toContain('Cases due 2025-10-27 to 2025-11-02, not yet answered: 1');
+    expect(table).toContain('data-case="FOI-4"');
+    expect(table).toContain('<td>open</td>');
+  });
+
   it('answers bad questions with a 4xx naming the field', async () => {
     expect((await get('/api/v1/cases/attainment?kind=parking')).body.error.details.field).toBe('kind');
     expect((await get('/api/v1/cases/attainment?grain=fortnight')).status).toBe(400);
