@@ -10,6 +10,9 @@ import { enqueueMissedKpiFeed, startSchedule } from '../jobs/schedule.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
+import { ingestCasesCommand } from './feeds/cases/command.ts';
+import { writeDemoCasesIfEmpty } from './demo/cases.ts';
+import { caseRulesOf } from './services/cases.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
@@ -40,6 +43,8 @@ Usage: attain <command> [options]
   rejected RUN               list the rejected rows of an ingest run (line, field, reason, raw)
   ingest ticket-history FILE ingest status/priority history (id, at, field, value)
   ingest outages FILE        ingest outage records (system, start, end, kind, reason, ref)
+  ingest cases FILE [--preset NAME] [--source NAME]
+                             ingest casework (complaints, FOI/EIR/FOISA, SAR, member enquiries)
   ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
@@ -109,6 +114,8 @@ async function commandStart() {
   await syncConfiguredSystems(rt.handle.db, rt.config.systems);
   const demoOutages = await writeDemoAvailabilityIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date());
   if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
+  const demoCases = await writeDemoCasesIfEmpty(rt.env.dataDir, caseRulesOf(rt.config).zone, new Date());
+  if (demoCases) console.log(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
   const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
@@ -117,6 +124,7 @@ async function commandStart() {
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
   await runner.enqueue('compute-sla', `compute-sla-start-${boot}`, {});
   await runner.enqueue('ingest-calls-drop', `ingest-calls-drop-start-${boot}`, {});
+  await runner.enqueue('ingest-cases-drop', `ingest-cases-drop-start-${boot}`, {});
   // A KPI feed that came due while nothing ran is built once the start-up ingests and computes
   // are done (inline; BullMQ's drain does not wait), so it reads their figures.
   void runner
@@ -144,8 +152,12 @@ async function commandIngest(args: string[]) {
     const rt = await openRuntime();
     return ingestOutagesCommand(rt, file).finally(() => rt.handle.close());
   }
+  if (feed === 'cases' && file) {
+    const rt = await openRuntime();
+    return ingestCasesCommand(rt, file, { preset: option(args, '--preset'), source: option(args, '--source') }).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|cases FILE');
   }
   const rt = await openRuntime();
   try {

@@ -7,6 +7,8 @@ import { ticketFeedsConfigSchema } from '../feeds/tickets/feed-config.ts';
 import { availabilityTargetSchema, defaultAvailabilityTargets, systemsConfigSchema } from '../availability/config.ts';
 import { callsConfigSchema, defaultCallsConfig } from '../calls/config.ts';
 import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
+import { caseworkConfigSchema } from '../casework/policy.ts';
+import { caseFeedsConfigSchema } from '../feeds/cases/feed-config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -29,6 +31,10 @@ export const appConfigSchema = z.object({
   calls: callsConfigSchema.default(defaultCallsConfig),
   /** The measure catalogue of the monthly report and KPI feed (METRICS.md §5); the list replaces the default. */
   measures: z.array(measureSchema).min(1).default(defaultMeasures),
+  /** Casework kinds, their day-based policies and working-day calendars (METRICS.md §6). */
+  casework: caseworkConfigSchema.default(() => caseworkConfigSchema.parse({})),
+  /** Casework feed mappings and the drop folder's preset. */
+  caseFeeds: caseFeedsConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -17,6 +17,7 @@ import { outageOperations, outageRoutes } from './routes/outages.ts';
 import { reportOperations, reportRoutes } from './routes/reports.ts';
 import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
 import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
+import { casesOperations, casesRoutes } from './routes/cases.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
 import type { Operation } from './openapi.ts';
 
@@ -24,7 +25,7 @@ import type { Operation } from './openapi.ts';
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations, ...authOperations];
+  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations];
 
 export type AppDeps = {
   db: Db;
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', kpiFeedRoutes(deps));
   app.route('/', feedsRoutes(deps));
+  app.route('/', casesRoutes(deps));
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));

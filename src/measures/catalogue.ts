@@ -20,6 +20,11 @@ export const figureNames = [
   'calls.max_daily_abandon_rate',
   'calls.max_answer_wait_minutes',
   'calls.emails_per_day',
+  // Casework within timescale (METRICS.md §6): met ÷ (met + late) of one kind in the month.
+  'casework.complaint-stage-1.within',
+  'casework.foi.within',
+  'casework.sar.within',
+  'casework.member-enquiry.within',
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
@@ -59,6 +64,10 @@ export const defaultMeasures: Measure[] = [
   m('CC-MAX-ABANDON', 'Maximum % abandoned calls', 'percent', 'down', 0.1, 'calls.max_daily_abandon_rate'),
   m('CC-MAX-ANSWER', 'Maximum call answering time', 'minutes', 'down', 2, 'calls.max_answer_wait_minutes'),
   m('CC-EMAILS', 'Daily emails to the contact mailbox processed', 'count', 'up', 59, 'calls.emails_per_day'),
+  m('CW-COMPLAINTS-S1', '% Stage 1 complaint responses issued within timescale', 'percent', 'up', 0.8, 'casework.complaint-stage-1.within'),
+  m('CW-FOI', '% FOI requests responded to within 20 working days', 'percent', 'up', 0.9, 'casework.foi.within'),
+  m('CW-SAR', '% subject access requests completed within one month', 'percent', 'up', 0.85, 'casework.sar.within'),
+  m('CW-MEMBER', '% member enquiries answered within agreed timescales', 'percent', 'up', 0.85, 'casework.member-enquiry.within'),
 ];
 
 export type MeasureStatus = 'green' | 'amber' | 'red' | 'data_only' | 'no_data';

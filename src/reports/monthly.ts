@@ -19,6 +19,7 @@ import { queryMetric } from '../store/metrics.ts';
 import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
 import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
 import { availabilityReport } from './availability.ts';
+import { caseAttainment } from '../services/cases.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -93,7 +94,9 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     const perQueue = m === month ? (await Promise.all(queues.map((q) => callMonth(db, config, m, q, callsToday)))).filter((x): x is CallMonthInput => x !== null) : [];
     calls[m] = { all, queues: perQueue };
   }
-  return { month, previous: prev, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability };
+  // Casework per kind for the month and the one before (METRICS.md §6).
+  const casework = await caseAttainment(db, config, { fromDay: `${prev}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd);
+  return { month, previous: prev, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -120,7 +123,14 @@ const scaled = (r: Ratio | null | undefined, factor: number, note?: string): Fig
   !r || r.value === null ? none(note) : { value: r.value * factor, numerator: r.numerator * factor, denominator: r.denominator, ...(note ? { note } : {}) };
 
 /** One month's inputs to the catalogue's figures. */
-type MonthInputs = { sla: { byKind: Record<string, Counts>; all: Counts }; satisfaction: { total: number; n: number }; calls: CallFigures | null; availability: { up: number; eligible: number } | null };
+type MonthInputs = {
+  sla: { byKind: Record<string, Counts>; all: Counts };
+  satisfaction: { total: number; n: number };
+  calls: CallFigures | null;
+  availability: { up: number; eligible: number } | null;
+  /** Casework met and late per kind in the month. */
+  casework?: Record<string, { met: number; late: number }>;
+};
 
 /**
  * The figure each catalogue measure reads (METRICS.md §5), in one place. Percentages are
@@ -156,6 +166,13 @@ export function figureValue(name: FigureName, m: MonthInputs): FigureValue {
       return scaled(c?.maxAnswerWait, 1 / 60);
     case 'calls.emails_per_day':
       return scaled(c?.emailsPerDay, 1);
+    case 'casework.complaint-stage-1.within':
+    case 'casework.foi.within':
+    case 'casework.sar.within':
+    case 'casework.member-enquiry.within': {
+      const k = m.casework?.[name.slice('casework.'.length, -'.within'.length)];
+      return k ? ratio(k.met, k.met + k.late) : none('no cases');
+    }
   }
 }
 
@@ -243,7 +260,8 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
   };
   const inputsOf = (month: string): MonthInputs => {
     const s = f.satisfaction.find((r) => r.month === month);
-    return { sla: slaOf(month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month) };
+    const casework = Object.fromEntries(f.casework.rows.filter((r) => r.period === month).map((r) => [r.kind as string, { met: r.met, late: r.late }]));
+    return { sla: slaOf(month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month), casework };
   };
   const now = inputsOf(f.month);
   const before = inputsOf(f.previous);
@@ -304,6 +322,10 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
       })(),
     },
     measures: measureRows,
+    casework: {
+      rule: 'within timescale = met ÷ (met + late): met in the month of the response, late in the month its deadline passed, answered or not (METRICS.md §6)',
+      kinds: f.casework.rows.filter((r) => r.period === f.month).map(({ period: _p, ...r }) => r),
+    },
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;

@@ -139,6 +139,13 @@ export function renderReportHtml(r: MonthlyReport): string {
         'cc',
       ) + (r.contactCentre.all?.emailsPerDay ? `<p>Emails processed: ${num(r.contactCentre.emailsProcessed)} (${num(r.contactCentre.all.emailsPerDay.value, 1)} a day) ${status(r.contactCentre.all.emailsPerDay.status)}</p>` : '')
     : '<p>No calls recorded for the month.</p>';
+  const casework = r.casework.kinds.length
+    ? table(
+        `Casework within timescale, ${monthName(r.month)}`,
+        ['Kind', 'Received', 'Responded', 'Met', 'Late', 'Within timescale', 'Goal', 'Status', 'Extended', 'Mean working days'],
+        r.casework.kinds.map((k) => [esc(String(k.kind)), num(k.received), num(k.responded), num(k.met), num(k.late), pct(k.attainment), pct(k.goal, 0), status(k.status), num(k.extended), k.meanWorkingDaysToRespond === null ? '–' : num(k.meanWorkingDaysToRespond, 1)]),
+      ) + `<p class="meta">${esc(r.casework.rule)}</p>`
+    : '<p>No casework recorded for the month.</p>';
   const avail = r.availability.systems.length
     ? table(
         `Availability in core hours, ${monthName(r.month)}`,
@@ -188,6 +195,7 @@ export function renderReportHtml(r: MonthlyReport): string {
 <section id="backlog"><h2>Outstanding incidents and service requests per team</h2><div class="pair">${chart('chart-backlog', 'Outstanding tickets per team at month end')}${backlog}</div></section>
 <section id="not-actioned"><h2>Calls assigned but not actioned per team</h2>${notActioned}</section>
 <section id="contact-centre"><h2>Contact-centre measures</h2>${cc}</section>
+<section id="casework"><h2>Casework: complaints, FOI, SAR, member enquiries</h2>${casework}</section>
 <section id="availability"><h2>Availability per system</h2><div class="pair">${chart('chart-availability', 'Availability per system in core hours (%)')}${avail}</div></section>
 </main>
 <script>${chartJsSource()}</script>

@@ -64,7 +64,7 @@ export function measureOf(m: Measure): { day: AnyPgColumn; where?: SQL } {
   }
 }
 
-function periodExpr(grain: Grain, day: AnyPgColumn): SQL<string> {
+export function periodExpr(grain: Grain, day: AnyPgColumn): SQL<string> {
   const format = { day: 'YYYY-MM-DD', week: 'IYYY-"W"IW', month: 'YYYY-MM', quarter: 'YYYY-"Q"Q', year: 'YYYY' }[grain];
   return sql<string>`to_char(${day}, ${sql.raw(`'${format}'`)})`;
 }

@@ -229,7 +229,7 @@ describe.each(backends.filter((b) => b.available))('monthly report and KPI feed 
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     const validate = ajv.compile(schema);
     expect(validate(r1.body), JSON.stringify(validate.errors)).toBe(true);
-    expect(r1.body.rows).toHaveLength(13);
+    expect(r1.body.rows).toHaveLength(17); // one row per catalogue measure: 13 (§5) + 4 casework (§6)
     const row = (doc: any, code: string) => doc.rows.find((x: any) => x.code === code);
     expect(row(r1.body, 'SD-INC-SLA')).toEqual({
       code: 'SD-INC-SLA', period: '2025-11', value: 1 / 3, unit: 'percent', numerator: 1, denominator: 3, target: 0.95, status: 'red', direction: 'up', note: null, revision: 1, generated_at: now.toISOString(),

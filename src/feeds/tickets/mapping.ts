@@ -8,7 +8,7 @@ import { compileDateFormat, dateParserFor } from './date-format.ts';
 import { parseFlag, parsePriority, type NormalisedTicket } from './generic.ts';
 
 /** A column of the tool's export, or several names of which the first present in the row is used. */
-const columnRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+export const columnRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const valueMap = <T extends z.ZodType>(v: T) => z.record(z.string(), v).default({});
 
 /**

@@ -3,6 +3,7 @@ import { hc } from 'hono/client';
 import type { AppDeps } from '../app.ts';
 import { availabilityRoutes } from '../routes/availability.ts';
 import { callsRoutes } from '../routes/calls.ts';
+import { casesRoutes } from '../routes/cases.ts';
 import { outageRoutes } from '../routes/outages.ts';
 import { slaRoutes } from '../routes/sla.ts';
 
@@ -16,7 +17,8 @@ export function inProcessApi(deps: AppDeps) {
   const calls = callsRoutes(deps);
   const availability = availabilityRoutes(deps);
   const outages = outageRoutes(deps);
-  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages);
+  const cases = casesRoutes(deps);
+  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages).route('/', cases);
   // An ApiError (e.g. a bad query parameter) reaches the page's own handler and the app's
   // error handler, so the caller gets the same 4xx JSON the API would give.
   api.onError((err) => {
@@ -29,6 +31,7 @@ export function inProcessApi(deps: AppDeps) {
     calls: hc<typeof calls>(base, { fetch }),
     availability: hc<typeof availability>(base, { fetch }),
     outages: hc<typeof outages>(base, { fetch }),
+    cases: hc<typeof cases>(base, { fetch }),
   };
 }
 

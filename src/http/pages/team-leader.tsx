@@ -1,4 +1,4 @@
-import { addDays } from '../../calendar/zone.ts';
+import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
 
@@ -10,14 +10,18 @@ const PAGE_SIZE = '50';
 export async function teamLeaderData(api: Api) {
   const today = await body(await api.sla.api.v1.sla.today.$get({ query: {} }));
   const yesterdayDay = addDays(today.day, -1);
-  const [yesterday, trend, atRisk, breached] = await Promise.all([
+  // Casework not yet answered that is due this week (Monday to Sunday), overdue ones included.
+  const weekStart = addDays(today.day, -weekdayOf(today.day));
+  const weekEnd = addDays(weekStart, 6);
+  const [yesterday, trend, atRisk, breached, casesDue] = await Promise.all([
     api.sla.api.v1.sla.attainment.$get({ query: { grain: 'day', from: yesterdayDay, to: yesterdayDay, by: 'team' } }).then(body),
     api.sla.api.v1.sla.attainment.$get({ query: {} }).then(body),
     // The same predicate as the day's `atRisk` count: open, in progress, due within riskMinutes.
     api.sla.api.v1.sla.tickets.$get({ query: { dueWithinMinutes: String(today.riskMinutes), pageSize: PAGE_SIZE } }).then(body),
     api.sla.api.v1.sla.tickets.$get({ query: { open: 'true', outcome: 'breached', pageSize: PAGE_SIZE } }).then(body),
+    api.cases.api.v1.cases.$get({ query: { dueFrom: weekStart, dueTo: weekEnd, pageSize: PAGE_SIZE } }).then(body),
   ]);
-  return { today, yesterdayDay, yesterday, trend, atRisk, breached };
+  return { today, yesterdayDay, yesterday, trend, atRisk, breached, casesDue: { weekStart, weekEnd, ...casesDue } };
 }
 type Data = Awaited<ReturnType<typeof teamLeaderData>>;
 type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
@@ -85,6 +89,54 @@ function TicketTable(props: { caption: string; id: string; list: Data['atRisk'];
       </table>
       <p>
         <a href={props.drill}>All of them as JSON (the drill-down)</a>
+      </p>
+    </>
+  );
+}
+
+/** Casework due this week and not yet answered, each linked to its timeline. */
+function CasesDueTable(props: { list: Data['casesDue'] }) {
+  const { list } = props;
+  const drill = `/api/v1/cases?dueFrom=${list.weekStart}&dueTo=${list.weekEnd}`;
+  return (
+    <>
+      <table id="cases-due" data-total={list.total}>
+        <caption>
+          Cases due {list.weekStart} to {list.weekEnd}, not yet answered: {list.total} {list.total > list.cases.length ? `(the first ${list.cases.length} shown)` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Case</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Department</th>
+            <th scope="col">Due (end of day)</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.cases.length === 0 ? (
+            <tr>
+              <td colspan={5}>None.</td>
+            </tr>
+          ) : (
+            list.cases.map((c) => (
+              <tr data-case={c.id}>
+                <th scope="row">
+                  <a href={`/api/v1/cases/${encodeURIComponent(c.id)}/timeline?source=${encodeURIComponent(c.source)}`} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
+                    {c.id}
+                  </a>
+                </th>
+                <td>{c.kind}</td>
+                <td>{c.department ?? '(none)'}</td>
+                <td>{c.dueDay ?? '–'}</td>
+                <td>{c.outcome}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <p>
+        <a href={drill}>All of them as JSON (the drill-down)</a>
       </p>
     </>
   );
@@ -188,6 +240,11 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
         <h2 id="risk-h">Tickets at risk and breached</h2>
         <TicketTable caption={`At risk: open, due within ${today.riskMinutes} business minutes`} id="at-risk" list={atRisk} zone={zone} drill={`/api/v1/sla/tickets?dueWithinMinutes=${today.riskMinutes}`} due="due" />
         <TicketTable caption="Breached and still open" id="breached" list={breached} zone={zone} drill="/api/v1/sla/tickets?open=true&outcome=breached" due="breached" />
+      </section>
+
+      <section aria-labelledby="cases-h">
+        <h2 id="cases-h">Casework due this week</h2>
+        <CasesDueTable list={props.data.casesDue} />
       </section>
 
       <section aria-labelledby="trend-h">

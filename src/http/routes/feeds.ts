@@ -15,6 +15,8 @@ import { callsRules } from '../../calls/rules.ts';
 import { anonymousBankZone } from '../../feeds/calls/anonymous-bank.ts';
 import { callFeedFormats, formatFromName, ingestCallFile } from '../../feeds/calls/ingest-file.ts';
 import { ingestOutageFile } from '../../feeds/outages/ingest-file.ts';
+import { caseFeedNames, caseMappingNamed } from '../../feeds/cases/ingest-file.ts';
+import { ingestCases } from '../../services/cases.ts';
 import { calendarOf } from '../../reports/availability.ts';
 import { syncConfiguredSystems } from '../../store/availability.ts';
 import { ingestTicketHistoryFile } from '../../feeds/tickets/history.ts';
@@ -46,6 +48,7 @@ const callsUploadQuery = z.object({
   filename: fileName,
 });
 const outagesUploadQuery = z.object({ filename: fileName });
+const casesUploadQuery = z.object({ preset: z.string().min(1).optional(), source: z.string().min(1).max(200).optional(), filename: fileName });
 
 const runsQuery = z.object({
   feed: z.string().min(1).optional(),
@@ -66,6 +69,7 @@ export const feedsOperations: Operation[] = [
   { method: 'post', path: '/api/v1/feeds/ticket-history', tag: 'Feeds', summary: 'Upload a ticket history file (id, at, field, value; text/csv or application/gzip); returns the ingest run', query: historyUploadQuery, bodyMediaType: 'text/csv' },
   { method: 'post', path: '/api/v1/feeds/calls', tag: 'Feeds', summary: 'Upload a call feed (Asterisk queue_log, the calls CSV or the Anonymous Bank export); returns the ingest run and recomputes the call figures', query: callsUploadQuery, bodyMediaType: 'text/csv' },
   { method: 'post', path: '/api/v1/feeds/outages', tag: 'Feeds', summary: 'Upload outage records (system, start, end, kind, reason, ref); returns the ingest run', query: outagesUploadQuery, bodyMediaType: 'text/csv' },
+  { method: 'post', path: '/api/v1/feeds/cases', tag: 'Feeds', summary: 'Upload a casework file (the casework CSV, or a tool\'s export with a preset); returns the ingest run', query: casesUploadQuery, bodyMediaType: 'text/csv' },
   { method: 'get', path: '/api/v1/feeds/runs', tag: 'Feeds', summary: 'Ingest runs, newest first', query: runsQuery },
   { method: 'get', path: '/api/v1/feeds/runs/:id/rejected', tag: 'Feeds', summary: "A run's rejected rows: line, field, reason and the raw text", query: rejectedQuery },
 ];
@@ -216,6 +220,21 @@ export function feedsRoutes(deps: AppDeps) {
         await syncConfiguredSystems(deps.db, deps.config.systems);
         const result = await ingestOutageFile(deps.db, file, { zoneOf: (id) => calendarOf(deps.config, id)?.zone ?? 'Europe/London' });
         // Availability is computed on request: nothing to queue.
+        return await answer(c, result, async () => ({ queued: false }));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    })
+    .post('/api/v1/feeds/cases', async (c) => {
+      const q = parseQuery(casesUploadQuery, c.req.query());
+      const preset = q.preset ?? 'generic';
+      if (!caseMappingNamed(deps.config, preset)) {
+        throw new ApiError('invalid_parameter', `preset: unknown casework preset "${preset}" (known: ${caseFeedNames(deps.config).join(', ')})`, { field: 'preset' });
+      }
+      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
+      try {
+        const result = await ingestCases(deps.db, file, deps.config, { preset, source: q.source });
+        // Case clocks are computed at ingest and figures on request: nothing to queue.
         return await answer(c, result, async () => ({ queued: false }));
       } finally {
         await rm(dir, { recursive: true, force: true });

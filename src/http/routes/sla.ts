@@ -23,7 +23,7 @@ import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 
-const period = z
+export const period = z
   .string()
   .regex(/^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-W\d{2})?$/, 'expected a period: YYYY-MM-DD, YYYY-MM, YYYY-Www, YYYY-Qn or YYYY')
   .refine((p) => {

@@ -1,0 +1,197 @@
+/**
+ * The casework feed row (METRICS.md §6, "A case"): the generic casework CSV and any
+ * case-management tool's export, read through a mapping of the same shape as the ticket feeds'
+ * (columns, value maps, date formats, zone of naive times). Pure: text in, a case with its
+ * clock, or every problem with the column it is in, out.
+ */
+import { z } from 'zod';
+import { isValidZone, localDayKey } from '../../calendar/zone.ts';
+import { caseClock, CaseClockError, type CaseClock, type CaseFacts } from '../../casework/clock.ts';
+import type { CaseRules } from '../../casework/policy.ts';
+import type { FieldProblem, RowResult } from '../ingest-csv.ts';
+import { compileDateFormat, dateParserFor } from '../tickets/date-format.ts';
+import { columnRef } from '../tickets/mapping.ts';
+
+const caseColumns = {
+  id: columnRef,
+  kind: columnRef.optional(),
+  receivedAt: columnRef,
+  respondedAt: columnRef.optional(),
+  department: columnRef.optional(),
+  extendedTo: columnRef.optional(),
+  extensionReason: columnRef.optional(),
+  clarificationRequestedAt: columnRef.optional(),
+  clarificationReceivedAt: columnRef.optional(),
+  feeRequestedAt: columnRef.optional(),
+  feeReceivedAt: columnRef.optional(),
+  idRequestedAt: columnRef.optional(),
+  idReceivedAt: columnRef.optional(),
+  stage: columnRef.optional(),
+  parentId: columnRef.optional(),
+  outcome: columnRef.optional(),
+};
+
+/** How one tool's casework export becomes a case; `caseFeeds.mappings` in ATTAIN_CONFIG names more. */
+export const caseMappingSchema = z.object({
+  source: z.string().min(1).optional(),
+  delimiter: z.string().length(1).default(','),
+  /** Tried in order, then ISO 8601, e.g. `dd/MM/yyyy HH:mm`; dates alone (`dd/MM/yyyy`) are local midnight. */
+  dateFormats: z
+    .array(z.string().min(1))
+    .default([])
+    .refine((fs) => fs.every((f) => { try { compileDateFormat(f); return true; } catch { return false; } }), 'a date format needs yyyy, MM and dd'),
+  zone: z.string().refine(isValidZone, 'unknown time zone (expected an IANA name such as Europe/London)').optional(),
+  missingValues: z.array(z.string()).default([]),
+  columns: z.object(caseColumns),
+  /** Tool value → kind (case-insensitive); `default` when the row has none. */
+  kind: z.object({ default: z.string().optional(), map: z.record(z.string(), z.string()).default({}) }).default({ map: {} }),
+});
+export type CaseMapping = z.infer<typeof caseMappingSchema>;
+
+/** The generic casework CSV: the issue's column names, ISO 8601 times. */
+export const genericCaseMapping: CaseMapping = caseMappingSchema.parse({
+  columns: {
+    id: 'id', kind: 'kind', receivedAt: 'received_at', respondedAt: 'responded_at', department: 'department',
+    extendedTo: 'extended_to', extensionReason: 'extension_reason',
+    clarificationRequestedAt: 'clarification_requested_at', clarificationReceivedAt: 'clarification_received_at',
+    feeRequestedAt: 'fee_requested_at', feeReceivedAt: 'fee_received_at', idRequestedAt: 'id_requested_at', idReceivedAt: 'id_received_at',
+    stage: 'stage', parentId: 'parent_id', outcome: 'outcome',
+  },
+});
+
+export type NormalisedCase = CaseFacts & {
+  externalId: string;
+  kind: string;
+  department: string | null;
+  stage: number | null;
+  parentId: string | null;
+  /** The case's own result (the feed's `outcome`: upheld, information provided…), data only. */
+  decision: string | null;
+  extra: Record<string, string> | null;
+  clock: CaseClock;
+};
+
+const lowerKeys = <T>(m: Record<string, T>) => new Map(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v]));
+
+/** Compiles a mapping into a row normaliser; each case's clock is computed with the policy in force at receipt. */
+export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
+  const zone = mapping.zone ?? rules.zone;
+  const parseDate = dateParserFor(mapping.dateFormats);
+  const missing = new Set(mapping.missingValues.map((v) => v.trim()));
+  const kindMap = lowerKeys(mapping.kind.map);
+  const cols = mapping.columns;
+  const used = new Set<string>();
+  for (const r of Object.values(cols)) for (const c of r === undefined ? [] : Array.isArray(r) ? r : [r]) used.add(c);
+  const formats = mapping.dateFormats.length > 0 ? `${mapping.dateFormats.join(' or ')} or ISO 8601` : 'ISO 8601, e.g. 2025-03-14T09:30:00Z or 2025-03-14 09:30';
+
+  return (values: Record<string, string>): RowResult<NormalisedCase> => {
+    if (Object.values(values).every((v) => v.trim() === '')) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
+    const problems: FieldProblem[] = [];
+    const warnings: string[] = [];
+    const get = (ref: string | string[] | undefined): { col: string; value: string | null } | null => {
+      if (ref === undefined) return null;
+      const names = Array.isArray(ref) ? ref : [ref];
+      const col = names.find((n) => n in values) ?? names[0]!;
+      const v = (values[col] ?? '').trim();
+      return { col, value: v === '' || missing.has(v) ? null : v };
+    };
+    const instant = (key: keyof typeof caseColumns, required: boolean): number | null => {
+      const g = get(cols[key]);
+      if (!g || g.value === null) {
+        if (required) problems.push({ field: g?.col ?? String(key), reason: `missing ${g?.col ?? String(key)}` });
+        return null;
+      }
+      const p = parseDate(g.value, zone);
+      if (!p) {
+        problems.push({ field: g.col, reason: `unreadable date "${g.value}" (expected ${formats})` });
+        return null;
+      }
+      if (p.ambiguous) warnings.push(`${g.col} "${g.value}" falls in the repeated hour of the clock change; read as the first occurrence`);
+      return p.ms;
+    };
+    const colName = (key: keyof typeof caseColumns) => get(cols[key])?.col ?? String(key);
+
+    const id = get(cols.id)!;
+    if (id.value === null) problems.push({ field: id.col, reason: 'missing case id' });
+    const k = get(cols.kind);
+    const kind = k?.value ? (kindMap.get(k.value.toLowerCase()) ?? k.value.toLowerCase()) : (mapping.kind.default ?? null);
+    if (!kind) problems.push({ field: k?.col ?? 'kind', reason: 'missing kind (and the mapping has no default kind)' });
+    else if (!rules.kinds.includes(kind)) problems.push({ field: k?.col ?? 'kind', reason: `unknown kind "${k?.value ?? kind}" (expected ${rules.kinds.join(', ')}, or a kind map entry)` });
+
+    const receivedAt = instant('receivedAt', true);
+    const respondedAt = instant('respondedAt', false);
+    const facts = {
+      clarificationRequestedAt: instant('clarificationRequestedAt', false),
+      clarificationReceivedAt: instant('clarificationReceivedAt', false),
+      feeRequestedAt: instant('feeRequestedAt', false),
+      feeReceivedAt: instant('feeReceivedAt', false),
+      idRequestedAt: instant('idRequestedAt', false),
+      idReceivedAt: instant('idReceivedAt', false),
+    };
+    if (receivedAt !== null && respondedAt !== null && respondedAt < receivedAt) problems.push({ field: colName('respondedAt'), reason: 'responded before it was received' });
+    for (const [asked, got] of [['clarificationRequestedAt', 'clarificationReceivedAt'], ['feeRequestedAt', 'feeReceivedAt'], ['idRequestedAt', 'idReceivedAt']] as const) {
+      const a = facts[asked];
+      const b = facts[got];
+      if (b !== null && a === null) problems.push({ field: colName(got), reason: `${colName(got)} without ${colName(asked)}` });
+      else if (a !== null && b !== null && b < a) problems.push({ field: colName(got), reason: `${colName(got)} is before ${colName(asked)}` });
+      else if (a !== null && receivedAt !== null && a < receivedAt) problems.push({ field: colName(asked), reason: `${colName(asked)} is before the case was received` });
+    }
+
+    // extended_to is a local date; a tool may write it with a time (read in the zone, date kept).
+    let extendedTo: string | null = null;
+    const ext = get(cols.extendedTo);
+    if (ext?.value) {
+      const p = /^\d{4}-\d{2}-\d{2}$/.test(ext.value) ? parseDate(`${ext.value}T00:00`, zone) : parseDate(ext.value, zone);
+      if (!p) problems.push({ field: ext.col, reason: `unreadable date "${ext.value}" (expected a local date YYYY-MM-DD or ${formats})` });
+      else extendedTo = localDayKey(zone, p.ms);
+    }
+
+    let stage: number | null = null;
+    const st = get(cols.stage);
+    if (st?.value) {
+      const n = Number(st.value.replace(/^stage\s*/i, ''));
+      if (!Number.isInteger(n) || n < 1 || n > 9) problems.push({ field: st.col, reason: `stage "${st.value}" is not a whole number 1–9` });
+      else stage = n;
+    }
+
+    if (problems.length > 0 || id.value === null || !kind || receivedAt === null) return { ok: false, problems };
+
+    const extensionReason = get(cols.extensionReason)?.value ?? null;
+    const caseFacts: CaseFacts = { receivedAt, respondedAt, extendedTo, extensionReason, ...facts };
+    const local = localDayKey(zone, receivedAt);
+    const found = rules.policyFor(kind, local);
+    if (!found) return { ok: false, problems: [{ field: colName('receivedAt'), reason: `no ${kind} policy in force on ${local} (the earliest starts later)` }] };
+    let clock: CaseClock;
+    try {
+      clock = caseClock(caseFacts, found.policy, found.calendar, rules.coveredYears(found.calendar.id));
+    } catch (e) {
+      if (e instanceof CaseClockError) return { ok: false, problems: [{ field: colName('receivedAt'), reason: e.message }] };
+      throw e;
+    }
+
+    let extra: Record<string, string> | null = null;
+    for (const [col, val] of Object.entries(values)) {
+      const t = val.trim();
+      if (!used.has(col) && col !== '' && t !== '' && !missing.has(t)) (extra ??= {})[col] = val;
+    }
+    const days = [clock.receivedDay];
+    if (clock.respondedDay) days.push(clock.respondedDay);
+    if (clock.dueDay) days.push(clock.dueDay);
+    return {
+      ok: true,
+      item: {
+        ...caseFacts,
+        externalId: id.value,
+        kind,
+        department: get(cols.department)?.value ?? null,
+        stage,
+        parentId: get(cols.parentId)?.value ?? null,
+        decision: get(cols.outcome)?.value ?? null,
+        extra,
+        clock,
+      },
+      warnings,
+      days,
+    };
+  };
+}
