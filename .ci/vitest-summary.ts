@@ -24,7 +24,7 @@ export function vitestSummary(r: VitestJsonReport, root = process.cwd()): { fail
   const failed = r.numFailedTests + unexplained.length;
   return {
     failedFiles: failedFiles.map((f) => {
-      const why = (f.message ?? '').split('\n')[0]!.slice(0, 200);
+      const why = (f.message ?? '').split('\n')[0]!.slice(0, 300);
       return `${path.relative(root, f.name)}${why ? ` (${why})` : ''}`;
     }),
     line: `vitest: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
