@@ -92,14 +92,16 @@ function Timeline(props: { data: Data; now: Date }) {
   );
 }
 
-/** Each system's month so far and its outages (README "Pages"). */
-export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[] }) {
+/** Each system's month (so far, when `soFar`: the current, unfinished month) and its outages (README "Pages"). */
+export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[]; soFar: boolean }) {
   const { figures, outages, month } = props.data;
   const all = figures.allSystems[0];
   return (
     <Layout title="Availability" current="availability" reportMonth={props.reportMonth}>
       <h1>Availability: {monthName(month)}</h1>
-      <p class="meta">Core business hours of each system's calendar, counted up to now; planned maintenance is not counted against a system. Times in {AVAILABILITY_ZONE}.</p>
+      <p class="meta">
+        Core business hours of each system's calendar{props.soFar ? ', counted up to now' : ', the whole month'}; planned maintenance is not counted against a system. Times in {AVAILABILITY_ZONE}.
+      </p>
       <form class="inline" method="get" action="/pages/availability">
         <div>
           <label for="month">Month</label>
@@ -114,7 +116,7 @@ export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: st
         <button type="submit">Show</button>
       </form>
       <section aria-labelledby="systems-h">
-        <h2 id="systems-h">Each system, month so far</h2>
+        <h2 id="systems-h">{props.soFar ? 'Each system, month so far' : 'Each system, whole month'}</h2>
         <div class="scroll">
           <table id="systems">
             <caption>Availability per system in {monthName(month)} against its target</caption>
