@@ -60,7 +60,8 @@ function realPeriodYear(s: string, accepts: readonly Kind[]): number | null {
   if (/^\d{4}-Q[1-4]$/.test(s) && accepts.includes('quarter')) return Number(s.slice(0, 4));
   const w = /^(\d{4})-W(\d{2})$/.exec(s);
   // A real ISO week is one whose Monday is labelled with it again (no W00; W53 only in long years).
-  if (w && accepts.includes('week')) return isoWeekLabel(periodStartDay(s)) === s ? Number(w[1]) : null;
+  // (Out-of-range years are answered as such before any week arithmetic.)
+  if (w && accepts.includes('week')) return !inRange(Number(w[1])) || isoWeekLabel(periodStartDay(s)) === s ? Number(w[1]) : null;
   return null;
 }
 type Kind = 'day' | 'month' | 'week' | 'quarter' | 'year';
