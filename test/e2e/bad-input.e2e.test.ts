@@ -187,6 +187,9 @@ describe.each(backends.filter((b) => b.available))('bad input over HTTP on $name
     expect((await get('/pages/supervisor/live?queue=nope')).status).toBe(404);
     expect((await get('/pages/supervisor?queue=benefits')).status).toBe(200);
     expect((await get('/pages/supervisor?queue=')).status).toBe(200); // "All queues"
+    // The first and last months of the accepted range show.
+    expect((await get('/pages/availability?month=1900-01')).status).toBe(200);
+    expect((await get('/pages/availability?month=2199-12')).status).toBe(200);
   });
 
   it('availability page: on the 1st it opens on last month, whole; mid-month on this month, so far', async () => {

@@ -8,11 +8,13 @@ export const AVAILABILITY_ZONE = 'Europe/London';
 
 /** The month's figures per system (so far) and the outages that touch the month. */
 export async function availabilityData(api: Api, month: string) {
-  const next = month.endsWith('-12') ? `${Number(month.slice(0, 4)) + 1}-01` : `${month.slice(0, 5)}${String(Number(month.slice(5)) + 1).padStart(2, '0')}`;
+  const [y, m] = month.split('-').map(Number) as [number, number];
   const [figures, outages] = await Promise.all([
     api.availability.api.v1.availability.$get({ query: { grain: 'month', from: month, to: month } }).then(body),
-    // Naive times: the API reads them in Europe/London, so this is the local month.
-    api.outages.api.v1.outages.$get({ query: { from: `${month}-01T00:00:00`, to: `${next}-01T00:00:00` } }).then(body),
+    // Naive times: the API reads them in Europe/London, so this is the local month. It ends at the
+    // month's last millisecond rather than the next month's start, so that December 2199 (the last
+    // month the API accepts) does not ask for a time in 2200.
+    api.outages.api.v1.outages.$get({ query: { from: `${month}-01T00:00:00`, to: `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}T23:59:59.999` } }).then(body),
   ]);
   return { month, figures, outages: outages.outages };
 }
