@@ -81,7 +81,9 @@ const text = fc.oneof(
   prototypeNames,
   fc.constantFrom('', ' ', '\u0000', '%', '%00', '..', '/', 'é', '😀', '\ud800', 'x'.repeat(5000), 'Ä'.repeat(300), 'benefits', 'Library', 'incident', 'high', 'true', 'servicenow-incident'),
 );
-const nasty = fc.oneof(dateLike, numberLike, text);
+/** The edges of the accepted years (1900–2199) and just past them. */
+const edgeDate = fc.constantFrom('1900-01', '1900-01-01', '1900-W01', '1900-Q1', '1900', '2199-12', '2199-12-31', '2199-W52', '2199-Q4', '2199', '1899-12', '1899-12-31', '2200-01', '2200-01-01', '1900-01-01T00:00:00+01:00', '2199-12-31T23:59:59-12:00', '2200-01-01T00:00:00Z');
+const nasty = fc.oneof(dateLike, edgeDate, numberLike, text);
 
 /** A value for a parameter: one of its enum values, a plausible value, or anything. */
 const valueFor = (p: Param) =>
@@ -104,7 +106,7 @@ function queryFor(op: Op) {
 
 const pathValue = (name: string) =>
   name === 'month'
-    ? fc.tuple(fc.oneof(goodDate, dateLike, text), fc.constantFrom('', '.json', '.csv', '.html', '.pdf', '.JSON', '.')).map(([m, s]) => `${m}${s}`)
+    ? fc.tuple(fc.oneof(goodDate, dateLike, edgeDate, text), fc.constantFrom('', '.json', '.csv', '.html', '.pdf', '.JSON', '.')).map(([m, s]) => `${m}${s}`)
     : fc.oneof(fc.constantFrom('1', '2', '0', '-1', '2147483647', '2147483648', '99999999999', 'INC1', '1.5', '1e3'), text);
 // Raw percent-escapes that are not UTF-8 (%FF) or not escapes at all (%zz) go into paths as they are.
 const rawPathValue = fc.constantFrom('%FF', '%zz', '%', '%C0%AF', '%E0%A4%A');
@@ -124,8 +126,8 @@ const jsonBodies = fc.oneof(
     .record(
       {
         system: fc.oneof(fc.constantFrom('Library', 'Email'), text),
-        start: fc.oneof(goodDate, dateLike, text),
-        end: fc.oneof(fc.constant(null), goodDate, dateLike, text),
+        start: fc.oneof(goodDate, dateLike, edgeDate, text),
+        end: fc.oneof(fc.constant(null), goodDate, dateLike, edgeDate, text),
         kind: fc.oneof(fc.constantFrom('planned', 'unplanned'), text),
         reason: fc.oneof(fc.constant(null), text),
         ref: fc.oneof(fc.constant(null), text),
