@@ -66,14 +66,33 @@ export type Staffing = {
 };
 
 /**
+ * The most agents one interval is staffed for (10,000): the search and each Erlang B recurrence
+ * take at most this many steps, so no input can keep a caller busy for long.
+ */
+export const MAX_AGENTS = 10_000;
+
+/** The goal needs more than {@link MAX_AGENTS} agents; `field` names the input that drove it there. */
+export class StaffingLimitError extends RangeError {
+  constructor(
+    readonly field: 'arrivals' | 'maxOccupancy',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * The fewest agents that reach the service-level goal for an interval's arrivals and AHT, with
  * the predicted service level, occupancy (A / N), probability of waiting and ASA.
+ * Erlang B is carried forward one agent at a time (B(n) from B(n−1)), so the whole search is one
+ * pass of at most {@link MAX_AGENTS} steps; beyond that it throws {@link StaffingLimitError}.
  */
 export function staffingFor(input: StaffingInput): Staffing {
   const { arrivals, ahtSeconds, intervalMinutes, slTarget, slSeconds } = input;
   if (!(arrivals >= 0) || !(ahtSeconds > 0) || !(intervalMinutes > 0) || !(slTarget >= 0 && slTarget < 1) || !(slSeconds >= 0)) {
     throw new RangeError('staffing: arrivals ≥ 0, AHT > 0, interval > 0, 0 ≤ slTarget < 1 and slSeconds ≥ 0 are required');
   }
+  if (input.maxOccupancy !== undefined && !(input.maxOccupancy > 0 && input.maxOccupancy <= 1)) throw new RangeError('staffing: 0 < maxOccupancy ≤ 1 is required');
   const a = trafficErlangs(arrivals, ahtSeconds, intervalMinutes * 60);
   const describe = (n: number, forSl: number): Staffing => ({
     trafficErlangs: a,
@@ -85,10 +104,26 @@ export function staffingFor(input: StaffingInput): Staffing {
     agentsForServiceLevel: forSl,
   });
   if (a === 0) return describe(0, 0);
+  const tooMany = (field: 'arrivals' | 'maxOccupancy', why: string) =>
+    new StaffingLimitError(field, `${why} needs more than ${MAX_AGENTS} agents (${a.toPrecision(6)} erlangs); at most ${MAX_AGENTS} agents are modelled per interval`);
   // Start at the first N that can keep up (N > A); the service level rises with N.
   let n = Math.floor(a) + 1;
-  while (predictedServiceLevel(n, a, ahtSeconds, slSeconds) < slTarget) n += 1;
+  if (n > MAX_AGENTS) throw tooMany('arrivals', 'the traffic alone');
+  let b = erlangB(n, a);
+  const sl = (agents: number, blocking: number) => {
+    const c = (agents * blocking) / (agents - a * (1 - blocking));
+    return 1 - c * Math.exp((-(agents - a) * slSeconds) / ahtSeconds);
+  };
+  while (sl(n, b) < slTarget) {
+    if (n >= MAX_AGENTS) throw tooMany('arrivals', 'the service-level goal');
+    n += 1;
+    b = (a * b) / (n + a * b);
+  }
   const forSl = n;
-  if (input.maxOccupancy !== undefined && input.maxOccupancy > 0) n = Math.max(n, Math.ceil(a / input.maxOccupancy - 1e-9));
+  if (input.maxOccupancy !== undefined) {
+    const needed = Math.ceil(a / input.maxOccupancy - 1e-9);
+    if (needed > MAX_AGENTS) throw tooMany('maxOccupancy', `an occupancy ceiling of ${input.maxOccupancy}`);
+    n = Math.max(n, needed);
+  }
   return describe(n, forSl);
 }

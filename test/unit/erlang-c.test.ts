@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { erlangC, predictedAsa, predictedServiceLevel, staffingFor, trafficErlangs } from '../../src/calls/erlang-c.ts';
+import { erlangC, MAX_AGENTS, predictedAsa, predictedServiceLevel, StaffingLimitError, staffingFor, trafficErlangs } from '../../src/calls/erlang-c.ts';
 
 /**
  * An independent Erlang C, written straight from the textbook formula with factorials and
@@ -72,5 +72,32 @@ describe('Erlang C against published worked examples', () => {
     expect(capped.agentsForServiceLevel).toBe(12); // SL(12) = 64% ≥ 50%
     expect(capped.agents).toBe(15); // 10 / 0.7 = 14.3 → 15
     expect(() => staffingFor({ arrivals: 10, ahtSeconds: 0, intervalMinutes: 30, slTarget: 0.8, slSeconds: 20 })).toThrow(RangeError);
+  });
+
+  it('the one-pass search finds the same agents as trying each N afresh, and stops at MAX_AGENTS', () => {
+    // Brute force: for each N from ⌊A⌋ + 1, the service level computed from scratch (Erlang B rerun).
+    const bruteForce = (a: number, aht: number, t: number, goal: number) => {
+      let n = Math.floor(a) + 1;
+      while (predictedServiceLevel(n, a, aht, t) < goal) n++;
+      return n;
+    };
+    for (const [arrivals, aht, minutes, goal, t] of [[100, 180, 30, 0.8, 20], [7, 300, 15, 0.95, 10], [2500, 240, 60, 0.9, 30], [333, 47, 30, 0.5, 0]] as const) {
+      const s = staffingFor({ arrivals, ahtSeconds: aht, intervalMinutes: minutes, slTarget: goal, slSeconds: t });
+      expect(s.agentsForServiceLevel).toBe(bruteForce(s.trafficErlangs, aht, t, goal));
+    }
+    // 10 erlangs with occupancy ≤ 1e-9 would need 10^10 agents; 4.8 × 10^7 erlangs cannot be served at all.
+    const capped = () => staffingFor({ arrivals: 100, ahtSeconds: 180, intervalMinutes: 30, slTarget: 0.8, slSeconds: 20, maxOccupancy: 1e-9 });
+    expect(capped).toThrow(StaffingLimitError);
+    expect(capped).toThrow(/maxOccupancy|occupancy ceiling/);
+    try {
+      staffingFor({ arrivals: 1_000_000, ahtSeconds: 86_400, intervalMinutes: 30, slTarget: 0.8, slSeconds: 20 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(StaffingLimitError);
+      expect((e as StaffingLimitError).field).toBe('arrivals');
+    }
+    // 9,990 erlangs (999,000 calls × 36 s / 3,600 s) at 99% in 0 s needs more than 10,000 agents.
+    expect(() => staffingFor({ arrivals: 999_000, ahtSeconds: 36, intervalMinutes: 60, slTarget: 0.99, slSeconds: 0 })).toThrow(StaffingLimitError);
+    expect(MAX_AGENTS).toBe(10_000);
   });
 });

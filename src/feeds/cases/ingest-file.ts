@@ -14,7 +14,9 @@ export function caseFeedNames(config: AppConfig): string[] {
 
 /** The mapping of a preset or configured mapping name, or undefined. */
 export function caseMappingNamed(config: AppConfig, name: string): CaseMapping | undefined {
-  return name === 'generic' ? genericCaseMapping : config.caseFeeds.mappings[name];
+  // Own names only: `__proto__` or `valueOf` must be unknown presets, not Object's.
+  const mappings = config.caseFeeds.mappings;
+  return name === 'generic' ? genericCaseMapping : Object.hasOwn(mappings, name) ? mappings[name] : undefined;
 }
 
 /** The casework CSV feed read through a mapping, upserted on (source, id). */

@@ -20,7 +20,9 @@ export function feedNames(config: AppConfig): string[] {
 
 /** A configured mapping of that name, else the built-in preset; undefined for `generic` or unknown. */
 export function mappingNamed(config: AppConfig, name: string): TicketMapping | undefined {
-  return ticketFeedsOf(config).mappings[name] ?? ticketPresets.get(name);
+  // Own names only: `__proto__` or `constructor` must be unknown presets, not Object's.
+  const mappings = ticketFeedsOf(config).mappings;
+  return (Object.hasOwn(mappings, name) ? mappings[name] : undefined) ?? ticketPresets.get(name);
 }
 
 export class UnknownPresetError extends Error {}

@@ -8,11 +8,13 @@ export const AVAILABILITY_ZONE = 'Europe/London';
 
 /** The month's figures per system (so far) and the outages that touch the month. */
 export async function availabilityData(api: Api, month: string) {
-  const next = month.endsWith('-12') ? `${Number(month.slice(0, 4)) + 1}-01` : `${month.slice(0, 5)}${String(Number(month.slice(5)) + 1).padStart(2, '0')}`;
+  const [y, m] = month.split('-').map(Number) as [number, number];
   const [figures, outages] = await Promise.all([
     api.availability.api.v1.availability.$get({ query: { grain: 'month', from: month, to: month } }).then(body),
-    // Naive times: the API reads them in Europe/London, so this is the local month.
-    api.outages.api.v1.outages.$get({ query: { from: `${month}-01T00:00:00`, to: `${next}-01T00:00:00` } }).then(body),
+    // Naive times: the API reads them in Europe/London, so this is the local month. It ends at the
+    // month's last millisecond rather than the next month's start, so that December 2199 (the last
+    // month the API accepts) does not ask for a time in 2200.
+    api.outages.api.v1.outages.$get({ query: { from: `${month}-01T00:00:00`, to: `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}T23:59:59.999` } }).then(body),
   ]);
   return { month, figures, outages: outages.outages };
 }
@@ -92,14 +94,16 @@ function Timeline(props: { data: Data; now: Date }) {
   );
 }
 
-/** Each system's month so far and its outages (README "Pages"). */
-export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[] }) {
+/** Each system's month (so far, when `soFar`: the current, unfinished month) and its outages (README "Pages"). */
+export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[]; soFar: boolean }) {
   const { figures, outages, month } = props.data;
   const all = figures.allSystems[0];
   return (
     <Layout title="Availability" current="availability" reportMonth={props.reportMonth}>
       <h1>Availability: {monthName(month)}</h1>
-      <p class="meta">Core business hours of each system's calendar, counted up to now; planned maintenance is not counted against a system. Times in {AVAILABILITY_ZONE}.</p>
+      <p class="meta">
+        Core business hours of each system's calendar{props.soFar ? ', counted up to now' : ', the whole month'}; planned maintenance is not counted against a system. Times in {AVAILABILITY_ZONE}.
+      </p>
       <form class="inline" method="get" action="/pages/availability">
         <div>
           <label for="month">Month</label>
@@ -114,7 +118,7 @@ export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: st
         <button type="submit">Show</button>
       </form>
       <section aria-labelledby="systems-h">
-        <h2 id="systems-h">Each system, month so far</h2>
+        <h2 id="systems-h">{props.soFar ? 'Each system, month so far' : 'Each system, whole month'}</h2>
         <div class="scroll">
           <table id="systems">
             <caption>Availability per system in {monthName(month)} against its target</caption>

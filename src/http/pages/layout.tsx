@@ -164,3 +164,23 @@ export function Layout(props: { title: string; current?: string; reportMonth: st
     </html>
   );
 }
+
+/**
+ * A page's error (a bad query parameter, an unknown queue): an HTML page with the same status,
+ * code and message the API would give in JSON, so a person sees what to change.
+ */
+export function ErrorPage(props: { status: number; code: string; message: string; field?: string; reportMonth: string; children?: Child }) {
+  const title = props.status === 404 ? 'Not found' : props.status >= 500 ? 'Something went wrong' : 'Cannot show this page';
+  return (
+    <Layout title={title} reportMonth={props.reportMonth}>
+      <h1>{title}</h1>
+      <p role="alert" id="error-message" data-code={props.code} data-field={props.field ?? ''}>
+        {props.message}
+      </p>
+      {props.children ?? ''}
+      <p>
+        <a href="/">Back to the start page</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,23 +1,22 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, daysInMonth, isDayKey, localDayKey } from '../../calendar/zone.ts';
+import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { availabilityReport } from '../../reports/availability.ts';
 import { listSystems, systemsByName } from '../../store/availability.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseQuery, quote } from '../errors.ts';
+import { dayOrMonthParam, nameParam } from '../params.ts';
+import { periodEndDay, periodStartDay } from '../../sla/periods.ts';
 
-const periodText = z
-  .string()
-  .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM-DD or YYYY-MM')
-  .refine((s) => (s.length === 7 ? isDayKey(`${s}-01`) : isDayKey(s)), 'not a real date');
+const periodText = dayOrMonthParam;
 
 const availabilityQuery = z.object({
   from: periodText.optional(),
   to: periodText.optional(),
   grain: z.enum(['day', 'month']).default('month'),
-  system: z.string().min(1).optional(),
-  group: z.string().min(1).optional(),
+  system: nameParam().optional(),
+  group: nameParam().optional(),
 });
 
 const MAX_PERIODS = { day: 400, month: 60 } as const;
@@ -27,11 +26,7 @@ export const availabilityOperations: Operation[] = [
 ];
 
 /** First or last day of a period text. */
-function dayOf(text: string, end: boolean): string {
-  if (text.length === 10) return text;
-  const [y, m] = text.split('-').map(Number) as [number, number];
-  return end ? `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` : `${text}-01`;
-}
+const dayOf = (text: string, end: boolean) => (end ? periodEndDay(text) : periodStartDay(text));
 
 /**
  * Availability in core hours per system and for all systems, per local day or month, with
@@ -44,7 +39,7 @@ export function availabilityRoutes(deps: AppDeps) {
     const defaultFrom = q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
     const from = dayOf(q.from ?? defaultFrom, false);
     const to = dayOf(q.to ?? today, true);
-    if (from > to) throw new ApiError('invalid_parameter', `from: ${q.from ?? from} is after to ${q.to ?? to}`, { field: 'from' });
+    if (from > to) throw new ApiError('invalid_parameter', `from: ${q.from ?? from} is after ${q.to === undefined ? `today (${to})` : `to ${q.to}`}`, { field: 'from' });
     const periods = q.grain === 'day' ? Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1 : (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7)) + 1;
     if (periods > MAX_PERIODS[q.grain]) {
       throw new ApiError('invalid_parameter', `to: a ${q.grain} query covers at most ${MAX_PERIODS[q.grain]} periods; narrow from/to`, { field: 'to' });
@@ -52,7 +47,7 @@ export function availabilityRoutes(deps: AppDeps) {
     let systems = await listSystems(deps.db);
     if (q.system) {
       const s = systemsByName(systems).get(q.system.toLowerCase());
-      if (!s) throw new ApiError('invalid_parameter', `system: unknown system "${q.system}" (known: ${systems.map((x) => x.name).join(', ') || 'none'})`, { field: 'system' });
+      if (!s) throw new ApiError('invalid_parameter', `system: unknown system ${quote(q.system)} (known: ${systems.map((x) => x.name).join(', ') || 'none'})`, { field: 'system' });
       systems = [s];
     }
     if (q.group) systems = systems.filter((s) => s.group.toLowerCase() === q.group!.toLowerCase());

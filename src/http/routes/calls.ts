@@ -1,19 +1,21 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, daysInMonth, localDayKey } from '../../calendar/zone.ts';
-import { staffingFor } from '../../calls/erlang-c.ts';
+import { addDays, localDayKey } from '../../calendar/zone.ts';
+import { MAX_AGENTS, StaffingLimitError, staffingFor } from '../../calls/erlang-c.ts';
 import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../../calls/rules.ts';
 import { callFigures, targetsInForce } from '../../calls/targets.ts';
+import { periodEndDay, periodStartDay } from '../../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../../store/metrics.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 import type { Operation } from '../openapi.ts';
+import { dayOrMonthParam, intParam, nameParam, numberParam } from '../params.ts';
 
-const periodText = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'expected YYYY-MM-DD or YYYY-MM');
-const intText = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const periodText = dayOrMonthParam;
+const intText = intParam;
 const variants = Object.keys(serviceLevelVariants) as [ServiceLevelVariant, ...ServiceLevelVariant[]];
 
 const kpisQuery = z.object({
@@ -21,41 +23,39 @@ const kpisQuery = z.object({
   to: periodText.optional(),
   grain: z.enum(['interval', 'day', 'month']).default('day'),
   interval: z.enum(['15', '30', '60']).default('15').transform(Number),
-  queue: z.string().min(1).optional(),
+  queue: nameParam().optional(),
   /** Thresholds other than the configured ones: the figures are then computed from the visits. */
   slSeconds: intText(0, 86_400).optional(),
   shortAbandonSeconds: intText(0, 3_600).optional(),
   variant: z.enum(variants).optional(),
 });
 
-const fraction = z.coerce.number().gt(0, 'expected a fraction between 0 and 1, e.g. 0.8').lt(1, 'expected a fraction between 0 and 1, e.g. 0.8');
+const fractionMessage = 'expected a fraction between 0 and 1 (exclusive), e.g. 0.8';
+// Sane ranges (issue 17): a day's calls of a large centre, a day's handling at most, an interval of
+// a day at most; the agents the goal needs are bounded separately (MAX_AGENTS in src/calls/erlang-c.ts).
 const staffingQuery = z.object({
-  arrivals: z.coerce.number().min(0).max(1_000_000),
-  aht: z.coerce.number().gt(0).max(86_400),
-  intervalMinutes: z.coerce.number().gt(0).max(1440).default(30),
-  slTarget: fraction.default(0.8),
-  slSeconds: z.coerce.number().min(0).max(86_400).default(20),
-  maxOccupancy: z.coerce.number().gt(0).max(1).optional(),
+  arrivals: numberParam(0, 1_000_000),
+  aht: numberParam(0, 86_400, { gt: true }),
+  intervalMinutes: numberParam(0, 1440, { gt: true }).default(30),
+  slTarget: numberParam(0, 1, { gt: true, message: fractionMessage }).pipe(z.number().lt(1, fractionMessage)).default(0.8),
+  slSeconds: numberParam(0, 86_400).default(20),
+  maxOccupancy: numberParam(0, 1, { gt: true, message: 'expected a fraction above 0 and at most 1, e.g. 0.85' }).optional(),
 });
 
-const nowQuery = z.object({ queue: z.string().min(1).optional() });
+const nowQuery = z.object({ queue: nameParam().optional() });
 
 /** The documented operations (src/http/openapi.ts), with the schemas the handlers validate with. */
 export const callsOperations: Operation[] = [
   { method: 'get', path: '/api/v1/calls/kpis', tag: 'Calls', summary: 'Contact-centre KPIs per interval, day or month, per queue or all queues, with targets and status', query: kpisQuery },
   { method: 'get', path: '/api/v1/calls/now', tag: 'Calls', summary: 'Calls waiting now, the longest current wait, and today so far', query: nowQuery },
-  { method: 'get', path: '/api/v1/calls/staffing', tag: 'Calls', summary: 'Erlang C: agents needed for an interval, predicted service level and occupancy', query: staffingQuery },
+  { method: 'get', path: '/api/v1/calls/staffing', tag: 'Calls', summary: `Erlang C: agents needed for an interval (at most ${MAX_AGENTS}), predicted service level and occupancy`, query: staffingQuery },
 ];
 
 const MAX_INTERVAL_DAYS = 31;
 const MAX_DAYS = 731;
 const MAX_MONTHS = 120;
 
-function asDay(text: string, end: boolean): string {
-  if (text.length === 10) return text;
-  const [y, m] = text.split('-').map(Number) as [number, number];
-  return end ? `${text}-${String(daysInMonth(y, m)).padStart(2, '0')}` : `${text}-01`;
-}
+const asDay = (text: string, end: boolean) => (end ? periodEndDay(text) : periodStartDay(text));
 
 function daysBetween(from: string, to: string, max: number): string[] {
   const out: string[] = [];
@@ -244,7 +244,13 @@ export function callsRoutes(deps: AppDeps) {
     })
     .get('/api/v1/calls/staffing', (c) => {
       const q = parseQuery(staffingQuery, c.req.query());
-      const s = staffingFor({ arrivals: q.arrivals, ahtSeconds: q.aht, intervalMinutes: q.intervalMinutes, slTarget: q.slTarget, slSeconds: q.slSeconds, maxOccupancy: q.maxOccupancy });
+      let s;
+      try {
+        s = staffingFor({ arrivals: q.arrivals, ahtSeconds: q.aht, intervalMinutes: q.intervalMinutes, slTarget: q.slTarget, slSeconds: q.slSeconds, maxOccupancy: q.maxOccupancy });
+      } catch (e) {
+        if (e instanceof StaffingLimitError) throw new ApiError('invalid_parameter', `${e.field}: ${e.message}`, { field: e.field, maxAgents: MAX_AGENTS });
+        throw e;
+      }
       return c.json({
         model: 'Erlang C (M/M/N: Poisson arrivals, exponential handling, no abandonment)',
         input: { arrivals: q.arrivals, ahtSeconds: q.aht, intervalMinutes: q.intervalMinutes, slTarget: q.slTarget, slSeconds: q.slSeconds, maxOccupancy: q.maxOccupancy ?? null },

@@ -7,10 +7,10 @@ import { grains, periodEndDay, periodsBetween, periodStartDay } from '../../sla/
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
-import { period } from './sla.ts';
+import { dayParam, intParam, nameParam, periodParam as period } from '../params.ts';
 
-const sliceQuery = { kind: z.string().min(1).optional(), department: z.string().min(1).optional() };
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine((d) => { try { periodStartDay(d); return true; } catch { return false; } }, 'not a real date');
+const sliceQuery = { kind: nameParam().optional(), department: nameParam().optional() };
+const day = dayParam;
 
 const attainmentQuery = z.object({
   from: period.optional(),
@@ -33,15 +33,15 @@ const casesQuery = z.object({
   /** Unanswered cases due on these local days. */
   dueFrom: day.optional(),
   dueTo: day.optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  page: intParam(1, 100_000).default(1),
+  pageSize: intParam(1, 500).default(50),
   ...sliceQuery,
 });
 
 export const casesOperations: Operation[] = [
   { method: 'get', path: '/api/v1/cases/attainment', tag: 'Casework', summary: 'Casework within timescale per period, kind and department: received, responded, met, late, attainment, goal, status, extended', query: attainmentQuery },
   { method: 'get', path: '/api/v1/cases', tag: 'Casework', summary: 'The cases behind a casework figure (drill-down), each with dueAt, respondedAt and outcome; or open, overdue and stopped cases', query: casesQuery },
-  { method: 'get', path: '/api/v1/cases/:id/timeline', tag: 'Casework', summary: 'Why was this case late? Received, clock start, pauses, restarts, extension, due date, response', query: z.object({ source: z.string().optional() }) },
+  { method: 'get', path: '/api/v1/cases/:id/timeline', tag: 'Casework', summary: 'Why was this case late? Received, clock start, pauses, restarts, extension, due date, response', query: z.object({ source: nameParam().optional() }) },
 ];
 
 export function casesRoutes(deps: AppDeps) {
@@ -98,7 +98,7 @@ export function casesRoutes(deps: AppDeps) {
     })
     .get('/api/v1/cases/:id/timeline', async (c) => {
       const id = c.req.param('id');
-      const q = parseQuery(z.object({ source: z.string().min(1).optional() }), c.req.query());
+      const q = parseQuery(z.object({ source: nameParam().optional() }), c.req.query());
       try {
         const t = await caseTimeline(deps.db, deps.config, id, q.source, deps.now());
         if (!t) throw new ApiError('not_found', `case ${id}${q.source ? ` (source ${q.source})` : ''} does not exist`, { field: 'id' });

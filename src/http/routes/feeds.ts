@@ -26,7 +26,8 @@ import { getIngestRun } from '../../store/ingest-runs.ts';
 import { listRuns, rejectedRowsPage } from '../../store/ticket-feeds.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseQuery, quote } from '../errors.ts';
+import { INT32_MAX, intParam, nameParam } from '../params.ts';
 
 const fileName = z
   .string()
@@ -34,31 +35,31 @@ const fileName = z
   .optional();
 
 const ticketsUploadQuery = z.object({
-  preset: z.string().min(1).optional(),
-  source: z.string().min(1).max(200).optional(),
+  preset: nameParam().optional(),
+  source: nameParam(200).optional(),
   /** Recorded as the run's file name (default upload-<time>.csv). */
   filename: fileName,
 });
-const historyUploadQuery = z.object({ source: z.string().min(1).max(200).optional(), filename: fileName });
+const historyUploadQuery = z.object({ source: nameParam(200).optional(), filename: fileName });
 
 const callsUploadQuery = z.object({
   /** Default: from the file name (`queue_log…` → queue_log), else the generic calls CSV. */
   format: z.enum(callFeedFormats).optional(),
-  source: z.string().min(1).max(200).optional(),
+  source: nameParam(200).optional(),
   filename: fileName,
 });
 const outagesUploadQuery = z.object({ filename: fileName });
-const casesUploadQuery = z.object({ preset: z.string().min(1).optional(), source: z.string().min(1).max(200).optional(), filename: fileName });
+const casesUploadQuery = z.object({ preset: nameParam().optional(), source: nameParam(200).optional(), filename: fileName });
 
 const runsQuery = z.object({
-  feed: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  feed: nameParam().optional(),
+  limit: intParam(1, 500).default(50),
   /** Runs with a smaller id (the next page: the last id of this one). */
-  before: z.coerce.number().int().min(1).optional(),
+  before: intParam(1, INT32_MAX).optional(),
 });
 const rejectedQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: intParam(1, 5000).default(500),
+  offset: intParam(0, INT32_MAX).default(0),
 });
 
 const csvTypes = ['text/csv', 'text/plain', 'application/csv'];
@@ -178,8 +179,9 @@ export function feedsRoutes(deps: AppDeps) {
     .post('/api/v1/feeds/tickets', async (c) => {
       const q = parseQuery(ticketsUploadQuery, c.req.query());
       const preset = q.preset ?? 'generic';
-      if (preset !== 'generic' && !mappingNamed(deps.config, preset)) {
-        throw new ApiError('invalid_parameter', `preset: unknown preset "${preset}" (known: ${feedNames(deps.config).join(', ')})`, { field: 'preset' });
+      // Known names only (own properties): `__proto__` or `constructor` must not find an inherited member.
+      if (preset !== 'generic' && !(feedNames(deps.config).includes(preset) && mappingNamed(deps.config, preset))) {
+        throw new ApiError('invalid_parameter', `preset: unknown preset ${quote(preset)} (known: ${feedNames(deps.config).join(', ')})`, { field: 'preset' });
       }
       const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
       try {
@@ -247,8 +249,8 @@ export function feedsRoutes(deps: AppDeps) {
     })
     .get('/api/v1/feeds/runs/:id/rejected', async (c) => {
       const text = c.req.param('id');
-      const id = /^\d{1,15}$/.test(text) ? Number(text) : NaN;
-      if (!(id >= 1)) throw new ApiError('invalid_parameter', `id: expected a run id (a whole number ≥ 1), got "${text}"`, { field: 'id' });
+      const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
+      if (!(id >= 1 && id <= INT32_MAX)) throw new ApiError('invalid_parameter', `id: expected a run id (a whole number from 1 to ${INT32_MAX}), got ${quote(text)}`, { field: 'id' });
       const q = parseQuery(rejectedQuery, c.req.query());
       const run = await getIngestRun(deps.db, id);
       if (!run) throw new ApiError('not_found', `ingest run ${id} does not exist`, { field: 'id' });

@@ -5,11 +5,10 @@ import { readKpiFeed } from '../../reports/kpi-feed.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
+import { INT32_MAX, intParam } from '../params.ts';
 import { parseMonthFile } from './reports.ts';
 
-const feedQuery = z.object({
-  revision: z.coerce.number().int('expected a whole number').min(1, 'expected 1 or more').optional(),
-});
+const feedQuery = z.object({ revision: intParam(1, INT32_MAX).optional() });
 
 export const kpiFeedOperations: Operation[] = [
   {

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { parseTimestamp } from '../../calendar/zone.ts';
 import { calendarOf } from '../../reports/availability.ts';
@@ -15,49 +16,36 @@ import {
 } from '../../store/availability.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseJsonBody as parseBody, parseQuery, quote } from '../errors.ts';
+import { INT32_MAX, instantParam, nameParam, noteParam } from '../params.ts';
 import { audit } from '../audit.ts';
 
-const instantText = z.string().refine((s) => parseTimestamp(s, 'UTC') !== null, 'expected an ISO 8601 timestamp, e.g. 2025-03-14T09:30:00Z');
-const text = z.string().trim().max(2000);
+const instantText = instantParam;
+const text = noteParam(2000).transform((s) => s.trim());
+
+/** JSON bodies here are a few hundred bytes; anything past this is refused (413) before it is read whole. */
+export const JSON_BODY_MAX_BYTES = 64 * 1024;
 
 const createBody = z.strictObject({
-  system: z.string().trim().min(1, 'missing system'),
+  system: z.string().trim().pipe(nameParam()),
   start: instantText,
   end: instantText.nullable().optional(),
   kind: z.enum(['planned', 'unplanned']).default('unplanned'),
   reason: text.optional(),
-  ref: text.max(200).optional(),
+  ref: noteParam(200).transform((s) => s.trim()).optional(),
 });
 
 const patchBody = z
-  .strictObject({ end: instantText.nullable().optional(), kind: z.enum(['planned', 'unplanned']).optional(), reason: text.nullable().optional(), ref: text.max(200).nullable().optional() })
+  .strictObject({ end: instantText.nullable().optional(), kind: z.enum(['planned', 'unplanned']).optional(), reason: text.nullable().optional(), ref: noteParam(200).transform((s) => s.trim()).nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, 'nothing to change: send end, kind, reason or ref');
 
 const closeBody = z.strictObject({ end: instantText.optional() });
 
 const listQuery = z.object({
-  system: z.string().min(1).optional(),
+  system: nameParam().optional(),
   from: instantText.optional(),
   to: instantText.optional(),
 });
-
-/** A JSON body validated by zod; the first problem becomes a 400 naming its field. */
-async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let json: unknown;
-  try {
-    const raw = await c.req.text();
-    json = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch {
-    throw new ApiError('invalid_body', 'body: not valid JSON', { field: 'body' });
-  }
-  const r = schema.safeParse(json);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
-  const field = keys?.[0] ?? (issue.path.join('.') || 'body');
-  throw new ApiError('invalid_body', `${field}: ${issue.message}`, { field });
-}
 
 function outageOut(o: OutageRow, systems: Map<number, SystemRow>) {
   return {
@@ -89,13 +77,22 @@ export function outageRoutes(deps: AppDeps) {
   const systemsById = async () => new Map((await listSystems(deps.db)).map((s) => [s.id, s]));
   const existing = async (id: string) => {
     const n = Number(id);
-    const o = Number.isSafeInteger(n) && n > 0 ? await getOutage(deps.db, n) : undefined;
-    if (!o) throw new ApiError('not_found', `outage ${id} does not exist`);
+    const o = /^\d{1,10}$/.test(id) && n > 0 && n <= INT32_MAX ? await getOutage(deps.db, n) : undefined;
+    if (!o) throw new ApiError('not_found', `outage ${quote(id)} does not exist`, { field: 'id' });
     const systems = await systemsById();
     return { o, system: systems.get(o.systemId)!, systems };
   };
 
+  const limit = bodyLimit({
+    maxSize: JSON_BODY_MAX_BYTES,
+    onError: () => {
+      throw new ApiError('payload_too_large', `body: larger than ${JSON_BODY_MAX_BYTES} bytes`, { field: 'body', limitBytes: JSON_BODY_MAX_BYTES });
+    },
+  });
+
   return new Hono()
+    .use('/api/v1/outages', limit)
+    .use('/api/v1/outages/*', limit)
     .get('/api/v1/outages', async (c) => {
       const q = parseQuery(listQuery, c.req.query());
       const all = await listSystems(deps.db);
@@ -117,7 +114,7 @@ export function outageRoutes(deps: AppDeps) {
       const all = await listSystems(deps.db);
       const system = systemsByName(all).get(b.system.toLowerCase());
       if (!system) {
-        throw new ApiError('invalid_body', `system: unknown system "${b.system}" (known: ${all.map((s) => s.name).join(', ') || 'none'})`, { field: 'system' });
+        throw new ApiError('invalid_body', `system: unknown system ${quote(b.system)} (known: ${all.map((s) => s.name).join(', ') || 'none'})`, { field: 'system' });
       }
       const startAt = instant(system, b.start);
       const endAt = b.end ? instant(system, b.end) : null;

@@ -8,32 +8,34 @@ import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { slaRules } from '../../sla/rules.ts';
 import { callQueues } from '../../store/calls.ts';
 import type { AppDeps } from '../app.ts';
-import { parseQuery } from '../errors.ts';
+import { ApiError, describeError, parseQuery, quote } from '../errors.ts';
 import type { Operation } from '../openapi.ts';
 import { inProcessApi } from '../pages/api.ts';
 import { AVAILABILITY_ZONE, availabilityData, AvailabilityPage } from '../pages/availability.tsx';
-import { Layout, monthName, pageLinks, reportHref } from '../pages/layout.tsx';
+import { intParam, monthParam, nameParam } from '../params.ts';
+import { ErrorPage, Layout, monthName, pageLinks, reportHref } from '../pages/layout.tsx';
 import { supervisorData, SupervisorLive, SupervisorPage } from '../pages/supervisor.tsx';
 import { teamLeaderData, TeamLeaderPage } from '../pages/team-leader.tsx';
 
 const supervisorQuery = z.object({
   // The queue selector's "All queues" sends an empty value.
   queue: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v : undefined)),
+    .literal('')
+    .transform(() => undefined)
+    .or(nameParam())
+    .optional(),
   interval: z.enum(['15', '30', '60']).default('30'),
   /** Seconds between refreshes (15–30 s in use; shorter only for tests and wallboards that ask). */
-  refresh: z.coerce.number().int().min(2).max(300).default(15),
+  refresh: intParam(2, 300).default(15),
 });
 
-const monthQuery = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional() });
+const monthQuery = z.object({ month: monthParam.optional() });
 
 export const pagesOperations: Operation[] = [
   { method: 'get', path: '/pages/team-leader', tag: 'Pages', summary: "Page: the team leader's morning (attainment per team today, yesterday, month to date; backlog; at-risk and breached tickets; 12-month trend)", produces: ['text/html'] },
   { method: 'get', path: '/pages/supervisor', tag: 'Pages', summary: "Page: the supervisor's day for a queue or all queues (intervals, tiles against targets, waiting now), refreshed in place", query: supervisorQuery, produces: ['text/html'] },
   { method: 'get', path: '/pages/supervisor/live', tag: 'Pages', summary: "The supervisor page's live part as an HTML fragment (what the page polls)", query: supervisorQuery, produces: ['text/html'] },
-  { method: 'get', path: '/pages/availability', tag: 'Pages', summary: "Page: each system's availability for a month (default this month, so far) and its outages on a timeline", query: monthQuery, produces: ['text/html'] },
+  { method: 'get', path: '/pages/availability', tag: 'Pages', summary: "Page: each system's availability for a month (default this month so far; on the 1st, last month) and its outages on a timeline", query: monthQuery, produces: ['text/html'] },
   { method: 'get', path: '/assets/chart.umd.min.js', tag: 'Pages', summary: 'Chart.js (UMD build) from the installed dependency, for the pages (no CDN)', produces: ['text/javascript'] },
   { method: 'get', path: '/favicon.ico', tag: 'Pages', summary: 'No icon (204), so browsers do not log a 404 on every page' },
   { method: 'get', path: '/assets/pages.js', tag: 'Pages', summary: "The pages' script: draws the charts and refreshes the supervisor page", produces: ['text/javascript'] },
@@ -56,12 +58,45 @@ const previousMonth = (month: string) => addDays(`${month}-01`, -1).slice(0, 7);
 /** The pages for people (README "Pages"), server-rendered from the API's own answers. */
 export function pagesRoutes(deps: AppDeps) {
   const api = inProcessApi(deps);
+  const log = deps.log ?? ((m: string) => console.error(m));
   const zone = slaRules(deps.config).zone;
   const thisMonth = () => localDayKey(zone, deps.now().getTime()).slice(0, 7);
   /** The last complete month: the one the monthly report is for. */
   const reportMonth = () => previousMonth(thisMonth());
 
+  /** The queues with calls; an unknown `queue=` is a 404 page listing them, not a page of zeros. */
+  async function knownQueue(queue: string | undefined): Promise<string[]> {
+    const queues = await callQueues(deps.db);
+    if (queue !== undefined && !queues.includes(queue)) {
+      const known = queues.length ? queues.map((n) => quote(n)).join(', ') : 'none yet (no calls have been loaded)';
+      throw new ApiError('not_found', `queue: no calls are recorded for queue ${quote(queue)}; known queues: ${known}`, { field: 'queue', known: queues });
+    }
+    return queues;
+  }
+
   return new Hono()
+    .onError((err, c) => {
+      // Pages answer in HTML, with the status the API would give and its message.
+      const e = describeError(err, log, `${c.req.method} ${c.req.path}`);
+      const known = Array.isArray(e.details?.known) ? (e.details.known as string[]) : undefined;
+      const field = typeof e.details?.field === 'string' ? e.details.field : undefined;
+      const page = (
+        <ErrorPage status={e.status} code={e.code} message={e.message} field={field} reportMonth={reportMonth()}>
+          {known && known.length ? (
+            <ul id="known-queues">
+              {known.map((name) => (
+                <li>
+                  <a href={`/pages/supervisor?${new URLSearchParams({ queue: name }).toString()}`}>{name}</a>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            ''
+          )}
+        </ErrorPage>
+      );
+      return c.html(`<!doctype html>${String(page)}`, e.status);
+    })
     .get('/', (c) => {
       const links = {
         health: '/health',
@@ -119,23 +154,28 @@ export function pagesRoutes(deps: AppDeps) {
     .get('/pages/team-leader', async (c) => html(c, <TeamLeaderPage data={await teamLeaderData(api)} reportMonth={reportMonth()} />))
     .get('/pages/supervisor', async (c) => {
       const q = parseQuery(supervisorQuery, c.req.query());
-      const [data, queues] = await Promise.all([supervisorData(api, q), callQueues(deps.db)]);
+      const queues = await knownQueue(q.queue);
+      const data = await supervisorData(api, q);
       return html(c, <SupervisorPage data={data} q={q} queues={queues} reportMonth={reportMonth()} />);
     })
     .get('/pages/supervisor/live', async (c) => {
       const q = parseQuery(supervisorQuery, c.req.query());
+      await knownQueue(q.queue);
       c.header('cache-control', 'no-store');
       return c.html(String(<SupervisorLive data={await supervisorData(api, q)} />));
     })
     .get('/pages/availability', async (c) => {
       const q = parseQuery(monthQuery, c.req.query());
-      const current = localDayKey(AVAILABILITY_ZONE, deps.now().getTime()).slice(0, 7);
+      const today = localDayKey(AVAILABILITY_ZONE, deps.now().getTime());
+      const current = today.slice(0, 7);
+      // On the 1st the month has barely begun: open on the last complete one.
+      const opening = today.endsWith('-01') ? previousMonth(current) : current;
       const months = [current];
       while (months.length < 13) months.push(previousMonth(months[months.length - 1]!));
-      const month = q.month ?? current;
+      const month = q.month ?? opening;
       if (!months.includes(month)) months.push(month);
       const data = await availabilityData(api, month);
-      return html(c, <AvailabilityPage data={data} now={deps.now()} reportMonth={reportMonth()} months={months} />);
+      return html(c, <AvailabilityPage data={data} now={deps.now()} reportMonth={reportMonth()} months={months} soFar={month === current} />);
     })
     .get('/assets/chart.umd.min.js', (c) =>
       c.body(asset('chart', chartFile), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' }),

@@ -1,18 +1,21 @@
 import { Hono } from 'hono';
-import { monthPattern, monthlyReport } from '../../reports/monthly.ts';
+import { monthlyReport } from '../../reports/monthly.ts';
 import { renderReportCsv } from '../../reports/render-csv.ts';
 import { renderReportHtml } from '../../reports/render-html.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, quote } from '../errors.ts';
+import { monthInRange, YEAR_MAX, YEAR_MIN } from '../params.ts';
 
 /** `YYYY-MM` with an optional `.json`, `.csv` or `.html` suffix (the path's last segment). */
 export function parseMonthFile<F extends string>(text: string, formats: readonly F[], fallback: F): { month: string; format: F } {
-  const m = /^(.*?)(?:\.([a-z]+))?$/.exec(text)!;
+  const m = /^([^]*?)(?:\.([a-z]+))?$/.exec(text)!;
   const [, month = '', suffix] = m;
-  if (!monthPattern.test(month)) throw new ApiError('invalid_parameter', `month: expected YYYY-MM (e.g. 2025-12), got "${month}"`, { field: 'month' });
+  if (!monthInRange(month)) {
+    throw new ApiError('invalid_parameter', `month: expected a real month YYYY-MM (e.g. 2025-12) between ${YEAR_MIN} and ${YEAR_MAX}, got ${quote(month)}`, { field: 'month' });
+  }
   if (suffix !== undefined && !(formats as readonly string[]).includes(suffix)) {
-    throw new ApiError('invalid_parameter', `format: expected ${formats.map((f) => `.${f}`).join(', ')} or none, got ".${suffix}"`, { field: 'format' });
+    throw new ApiError('invalid_parameter', `format: expected ${formats.map((f) => `.${f}`).join(', ')} or none, got ${quote(`.${suffix}`)}`, { field: 'format' });
   }
   return { month, format: (suffix as F | undefined) ?? fallback };
 }

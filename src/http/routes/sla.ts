@@ -4,7 +4,7 @@ import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { parsePriority } from '../../feeds/tickets/generic.ts';
 import { attainmentOf, statusOf, type AttainmentCounts } from '../../sla/attainment.ts';
 import { grains, periodEndDay, periodOf, periodsBetween, periodStartDay } from '../../sla/periods.ts';
-import { goalFor } from '../../sla/policy.ts';
+import { goalFor, priorities } from '../../sla/policy.ts';
 import { slaRules } from '../../sla/rules.ts';
 import { explainTicket } from '../../sla/timeline.ts';
 import { historyOf, toSlaTicket } from '../../store/sla.ts';
@@ -22,25 +22,16 @@ import {
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
+import { intParam, nameParam, periodParam } from '../params.ts';
 
-export const period = z
-  .string()
-  .regex(/^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-W\d{2})?$/, 'expected a period: YYYY-MM-DD, YYYY-MM, YYYY-Www, YYYY-Qn or YYYY')
-  .refine((p) => {
-    try {
-      periodStartDay(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a real date');
+const period = periodParam;
 
 const sliceQuery = {
-  kind: z.string().min(1).optional(),
-  team: z.string().min(1).optional(),
-  priority: z.string().min(1).optional(),
+  kind: nameParam().optional(),
+  team: nameParam().optional(),
+  priority: nameParam().optional(),
   vip: z.enum(['true', 'false']).optional(),
-  channel: z.string().min(1).optional(),
+  channel: nameParam().optional(),
 };
 
 const attainmentQuery = z.object({
@@ -63,19 +54,20 @@ const ticketsQuery = z.object({
   from: period.optional(),
   to: period.optional(),
   open: z.enum(['true', 'false']).optional(),
-  dueWithinMinutes: z.coerce.number().int().min(0).max(100_000).optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+  dueWithinMinutes: intParam(0, 100_000).optional(),
+  page: intParam(1, 100_000).default(1),
+  pageSize: intParam(1, 500).default(50),
   ...sliceQuery,
 });
 
-const todayQuery = z.object({ riskMinutes: z.coerce.number().int().min(0).max(10_000).default(60) });
+const todayQuery = z.object({ riskMinutes: intParam(0, 10_000).default(60) });
+const timelineParams = z.object({ id: nameParam(), source: nameParam().optional() });
 
 export const slaOperations: Operation[] = [
   { method: 'get', path: '/api/v1/sla/attainment', tag: 'SLA', summary: 'SLA attainment per period and slice, with goal and status', query: attainmentQuery },
   { method: 'get', path: '/api/v1/sla/tickets', tag: 'SLA', summary: 'The tickets behind a figure (drill-down), or open, at-risk and breached tickets', query: ticketsQuery },
   { method: 'get', path: '/api/v1/sla/today', tag: 'SLA', summary: "The team leader's day per team", query: todayQuery },
-  { method: 'get', path: '/api/v1/sla/tickets/:id/timeline', tag: 'SLA', summary: 'Why did this breach? The ticket\'s counted, paused and out-of-hours segments', query: z.object({ source: z.string().optional() }) },
+  { method: 'get', path: '/api/v1/sla/tickets/:id/timeline', tag: 'SLA', summary: 'Why did this breach? The ticket\'s counted, paused and out-of-hours segments', query: timelineParams.pick({ source: true }) },
 ];
 
 export function slaRoutes(deps: AppDeps) {
@@ -93,7 +85,8 @@ export function slaRoutes(deps: AppDeps) {
     }
     if (q.priority) {
       const p = parsePriority(q.priority);
-      if (!p) throw new ApiError('invalid_parameter', `priority: unknown priority "${q.priority}"`, { field: 'priority' });
+      // Own values only: an alias lookup must not hand back an inherited member (`constructor`).
+      if (!p || !(priorities as readonly string[]).includes(p)) throw new ApiError('invalid_parameter', `priority: unknown priority "${q.priority}"`, { field: 'priority' });
       s.priority = p;
     }
     if (q.team) s.team = q.team;
@@ -105,7 +98,10 @@ export function slaRoutes(deps: AppDeps) {
   function range(q: { from?: string; to?: string }, defaultFrom: string) {
     const fromDay = periodStartDay(q.from ?? defaultFrom);
     const toDay = periodEndDay(q.to ?? today());
-    if (fromDay > toDay) throw new ApiError('invalid_parameter', `from: ${q.from} is after to ${q.to}`, { field: 'from' });
+    if (fromDay > toDay) {
+      const to = q.to === undefined ? `today (${toDay})` : `to ${q.to}`;
+      throw new ApiError('invalid_parameter', `from: ${q.from ?? fromDay} is after ${to}`, { field: 'from' });
+    }
     return { fromDay, toDay };
   }
 
@@ -199,8 +195,9 @@ export function slaRoutes(deps: AppDeps) {
       return c.json({ day, month: periodOf('month', day), now: now.toISOString(), riskMinutes: q.riskMinutes, riskBy: riskBy.toISOString(), teams: rows });
     })
     .get('/api/v1/sla/tickets/:id/timeline', async (c) => {
-      const source = c.req.query('source') ?? deps.config.ticketSource;
-      const id = c.req.param('id');
+      const p = parseQuery(timelineParams, { id: c.req.param('id'), source: c.req.query('source') });
+      const source = p.source ?? deps.config.ticketSource;
+      const id = p.id;
       const t = await slaTicket(deps.db, source, id);
       if (!t) throw new ApiError('not_found', `no ticket "${id}" from source "${source}"`);
       const history = (await historyOf(deps.db, source, [id])).get(id) ?? [];
