@@ -7,6 +7,7 @@ import { ticketFeedsConfigSchema } from '../feeds/tickets/feed-config.ts';
 import { availabilityTargetSchema, defaultAvailabilityTargets, systemsConfigSchema } from '../availability/config.ts';
 import { callsConfigSchema, defaultCallsConfig } from '../calls/config.ts';
 import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
+import { jobsConfigSchema } from './jobs-config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -29,6 +30,8 @@ export const appConfigSchema = z.object({
   calls: callsConfigSchema.default(defaultCallsConfig),
   /** The measure catalogue of the monthly report and KPI feed (METRICS.md §5); the list replaces the default. */
   measures: z.array(measureSchema).min(1).default(defaultMeasures),
+  /** Drop-folder completeness, heartbeats and database-outage backoff (README "Faults"). */
+  jobs: jobsConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 
