@@ -22,7 +22,7 @@ import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
-import { listRejectedRows } from './store/ingest-runs.ts';
+import { listRejectedRows, markAbandoned } from './store/ingest-runs.ts';
 
 const usage = `attain: service-desk and contact-centre metrics monitor
 
@@ -64,6 +64,16 @@ function makeRunner(rt: Runtime): Runner {
   return createInlineRunner((enqueue) => jobContext(rt, enqueue));
 }
 
+/**
+ * What a killed process left `running` becomes `interrupted`: on the embedded database (one
+ * process holds it) everything, on PostgreSQL what stopped beating `jobs.staleAfterSeconds` ago.
+ */
+async function markAbandonedAtStart(rt: Runtime) {
+  const n = await markAbandoned(rt.handle.db, rt.handle.kind === 'pglite' ? 0 : rt.config.jobs.staleAfterSeconds);
+  const total = n.ingestRuns + n.jobSlots + n.jobRuns + n.dropClaims;
+  if (total > 0) console.log(`interrupted by an earlier stop: ${n.ingestRuns} ingest runs, ${n.jobRuns} job attempts, ${n.dropClaims} drop-folder files (retried once)`);
+}
+
 function onShutdown(fn: () => Promise<void>) {
   let stopping = false;
   const stop = async () => {
@@ -102,6 +112,7 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
 
 async function commandStart() {
   const rt = await openRuntime();
+  await markAbandonedAtStart(rt);
   const zone = slaRules(rt.config).zone;
   const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
   if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
@@ -254,6 +265,7 @@ async function main(argv: string[]) {
     case 'worker': {
       const rt = await openRuntime();
       if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+      await markAbandonedAtStart(rt);
       const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
       const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
       console.log('worker: consuming the attain queue');

@@ -32,3 +32,15 @@ export function isDatabaseUnreachable(e: unknown): boolean {
 export function isRetryableConflict(e: unknown): boolean {
   return codesOf(e).some((c) => c === '40P01' || c === '40001');
 }
+
+/**
+ * The driver's own reason, without the statement or its parameters (drizzle's "Failed query: …"
+ * message carries both): the innermost cause's message and its code, e.g.
+ * `database "x" is not currently accepting connections (55000)`.
+ */
+export function databaseReason(e: unknown): string {
+  let cur = e as { message?: string; code?: unknown; cause?: unknown };
+  for (let depth = 0; cur?.cause && typeof cur.cause === 'object' && depth < 8; depth++) cur = cur.cause as typeof cur;
+  const code = typeof cur?.code === 'string' ? ` (${cur.code})` : '';
+  return `${cur?.message ?? String(e)}${code}`;
+}

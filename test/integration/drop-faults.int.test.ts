@@ -15,7 +15,7 @@ import { createBullProducer, startBullWorker } from '../../jobs/runners/bullmq.t
 import { startSchedule } from '../../jobs/schedule.ts';
 import { appConfigSchema, type AppConfig } from '../../src/config/app-config.ts';
 import { claimDropFile } from '../../src/store/drop-claims.ts';
-import { markAbandoned } from '../../src/store/ingest-runs.ts';
+import { getIngestRun, markAbandoned, startIngestRun } from '../../src/store/ingest-runs.ts';
 import { backends, redisAvailable, redisUrl } from '../support/services.ts';
 
 const header = 'id,kind,priority,opened_at,resolved_at\n';
@@ -206,5 +206,26 @@ describe.skipIf(!(postgres.available && redisAvailable))('drop folder with two w
     const claims = await handle.db.select().from(dropClaims).where(eq(dropClaims.file, 'race.csv'));
     // The losers' claims are deleted when their rename finds the file gone: one claim is left.
     expect(claims.map((c) => c.status)).toEqual(['succeeded']);
+  });
+});
+
+describe.each(backends.filter((b) => b.available))('runs a killed process left running, on $name', (backend) => {
+  let handle: DbHandle;
+  beforeAll(async () => {
+    handle = await backend.open();
+  });
+  afterAll(async () => handle?.close());
+
+  it('marks a running ingest run interrupted once its heartbeat is stale, and leaves a live one', async () => {
+    const runId = await startIngestRun(handle.db, { feed: 'tickets', source: 'generic', file: 'killed.csv' });
+    // Its heartbeat was written just now: an hour's staleness does not reach it.
+    expect((await markAbandoned(handle.db, 3600)).ingestRuns).toBe(0);
+    expect((await getIngestRun(handle.db, runId))!.status).toBe('running');
+    // At an embedded start (0 s: this process holds the database) it was a dead process's run.
+    expect((await markAbandoned(handle.db, 0)).ingestRuns).toBe(1);
+    const run = (await getIngestRun(handle.db, runId))!;
+    expect(run.status).toBe('interrupted');
+    expect(run.finishedAt).toBeInstanceOf(Date);
+    expect(run.error).toMatch(/^interrupted: the process ended during the run \(last heartbeat \d{4}-\d\d-\d\dT/);
   });
 });
