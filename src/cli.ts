@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { computeSlaJob } from '../jobs/compute-sla.ts';
 import { dropFolders } from '../jobs/ingest-drop.ts';
@@ -86,6 +87,20 @@ function onShutdown(fn: () => Promise<void>) {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * Upload temp folders (`ATTAIN_DATA_DIR/tmp/upload-*`) a killed server left behind: all of them
+ * on the embedded database (this process holds it), those over an hour old on PostgreSQL (another
+ * server on the same folder may be receiving one now).
+ */
+async function removeStaleUploads(rt: Runtime) {
+  const dir = path.join(rt.env.dataDir, 'tmp');
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const name of entries.filter((n) => n.startsWith('upload-'))) {
+    const s = await stat(path.join(dir, name)).catch(() => undefined);
+    if (s && (rt.handle.kind === 'pglite' || Date.now() - s.mtimeMs > 3600_000)) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
+}
+
 function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
   const app = createApp({
     db: rt.handle.db,
@@ -111,8 +126,9 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
 }
 
 async function commandStart() {
-  const rt = await openRuntime();
+  const rt = await openRuntime({ serves: true });
   await markAbandonedAtStart(rt);
+  await removeStaleUploads(rt);
   const zone = slaRules(rt.config).zone;
   const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
   if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
@@ -217,7 +233,8 @@ async function main(argv: string[]) {
     case 'start':
       return commandStart();
     case 'serve': {
-      const rt = await openRuntime();
+      const rt = await openRuntime({ serves: true });
+      await removeStaleUploads(rt);
       const server = listen(rt);
       return onShutdown(async () => {
         server.close();
