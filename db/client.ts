@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataFolder } from './data-lock.ts';
 import * as schema from './schema.ts';
 
 /** The one database type the store is written against: PGlite and postgres.js share it. */
@@ -31,6 +32,8 @@ export type OpenOptions = {
   pgliteDir?: string;
   /** postgres.js pool size. */
   max?: number;
+  /** Named in the embedded folder's lock (`attain start`, port), so a second process can say who holds it. */
+  owner?: { command: string; port?: number };
 };
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
@@ -47,15 +50,28 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     };
   }
   const dir = opts.pgliteDir ?? './data/pglite';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  // One process per embedded folder: a second one exits naming the first (DatabaseInUseError).
+  let lock: { release: () => void } | undefined;
+  if (!dir.startsWith('memory://')) {
+    mkdirSync(dir, { recursive: true });
+    lock = lockDataFolder(path.resolve(dir), opts.owner ?? { command: process.argv.slice(2, 4).join(' ') || 'node' });
+  }
   const client = new PGlite(dir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
   const typed = drizzlePglite(client, { schema });
   return {
     db: typed as unknown as Db,
     kind: 'pglite',
     location: dir.startsWith('memory://') ? dir : `pglite:${path.resolve(dir)}`,
     migrate: () => migratePglite(typed, { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      lock?.release();
+    },
   };
 }

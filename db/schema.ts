@@ -9,3 +9,4 @@ export * from './schema/ticket-feeds.ts';
 export * from './schema/kpi-feed.ts';
 export * from './schema/sessions.ts';
 export * from './schema/cases.ts';
+export * from './schema/claims.ts';

@@ -9,7 +9,7 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * POSTs one KPI feed revision (JSON) to `KPI_WEBHOOK_URL` with `X-Attain-Signature:
- * sha256=<hex HMAC-SHA256 of the body>` under `KPI_WEBHOOK_SECRET`. Every attempt is logged in
+ * t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` under `KPI_WEBHOOK_SECRET`. Every attempt is logged in
  * `kpi_feed_deliveries`; a non-2xx answer or no answer throws, so the runner retries with backoff.
  */
 export const deliverKpiFeedJob = defineJob({
@@ -34,7 +34,8 @@ export const deliverKpiFeedJob = defineJob({
         headers: {
           'content-type': 'application/json',
           'user-agent': 'attain-kpi-feed',
-          'x-attain-signature': signatureOf(secret, body),
+          // The sending instant from the real clock (not ctx.now): the receiver compares it with its own.
+          'x-attain-signature': signatureOf(secret, body, Math.floor(Date.now() / 1000)),
           'x-attain-feed': `${p.month};revision=${p.revision}`,
         },
         body,

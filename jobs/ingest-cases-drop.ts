@@ -1,10 +1,9 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { freeName } from '../src/feeds/file-hash.ts';
 import { caseFeedNames, caseMappingNamed } from '../src/feeds/cases/ingest-file.ts';
 import { ingestCases } from '../src/services/cases.ts';
 import { defineJob } from './define.ts';
+import { type DropFileResult, failOnErrored, processDropFolder } from './drop-folder.ts';
 
 /** Folders of the casework drop area under the data directory. */
 export function caseDropFolders(dataDir: string) {
@@ -14,9 +13,12 @@ export function caseDropFolders(dataDir: string) {
 
 const feedFile = /\.(csv|csv\.gz)$/i;
 
+type CasesDropResult = { runId: number; rejected: number };
+
 /**
- * Ingests each casework file dropped in `drop/cases/`, oldest name first, with
- * `caseFeeds.dropPreset`, and moves it to `processed/` or `failed/` with a report beside it.
+ * Ingests each complete casework file dropped in `drop/cases/`, oldest name first, with
+ * `caseFeeds.dropPreset`, through the same drop-folder rules as tickets and calls
+ * (jobs/drop-folder.ts: taken once complete, claimed before reading, failed twice → `failed/`).
  * Ingest upserts on (source, id), so a file dropped twice changes nothing the second time.
  * Case figures are computed on request: nothing to queue after.
  */
@@ -32,20 +34,22 @@ export const ingestCasesDropJob = defineJob({
       throw new Error(`caseFeeds.dropPreset: unknown preset "${preset}" (known: ${caseFeedNames(ctx.config).join(', ')}); files left in the drop folder`);
     }
     const dirs = caseDropFolders(ctx.env.dataDir);
-    await mkdir(dirs.processed, { recursive: true });
-    await mkdir(dirs.failed, { recursive: true });
-    const entries = await readdir(dirs.inbox, { withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && feedFile.test(e.name)).map((e) => e.name).sort();
-    const results = [];
-    for (const name of files) {
-      const result = await ingestCases(ctx.db, path.join(dirs.inbox, name), ctx.config, { preset });
-      const dest = result.status === 'succeeded' ? dirs.processed : dirs.failed;
-      const target = await freeName(dest, name);
-      await rename(path.join(dirs.inbox, name), path.join(dest, target));
-      await writeFile(path.join(dest, `${target}.report.json`), JSON.stringify(result, null, 2));
-      ctx.log(`ingest-cases-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected${result.error ? ` (${result.error})` : ''}`);
-      results.push({ file: name, runId: result.runId, status: result.status, rejected: result.rejected });
-    }
-    return { files: results };
+    const results: DropFileResult<CasesDropResult>[] = await processDropFolder(ctx, {
+      feed: 'cases',
+      inbox: dirs.inbox,
+      processed: dirs.processed,
+      failed: dirs.failed,
+      accepts: (name) => feedFile.test(name),
+      async ingest(file, name) {
+        const result = await ingestCases(ctx.db, file, ctx.config, { preset });
+        ctx.log(
+          `ingest-cases-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
+            (result.error ? ` (${result.error})` : ''),
+        );
+        return { status: result.status, report: result, result: { runId: result.runId, rejected: result.rejected } };
+      },
+    });
+    failOnErrored('cases', results);
+    return { files: results.map((r) => ({ file: r.file, status: r.status, attempt: r.attempt, ...('result' in r ? { runId: r.result.runId, rejected: r.result.rejected } : { errors: r.errors }) })) };
   },
 });

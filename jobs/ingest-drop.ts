@@ -1,10 +1,11 @@
-import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { freeName, sha256File } from '../src/feeds/file-hash.ts';
+import { sha256File } from '../src/feeds/file-hash.ts';
 import { ingestTicketFeedFile, mappingNamed, feedNames, ticketFeedsOf } from '../src/feeds/tickets/mapped-feed.ts';
 import { findSeenFile, recordSeenFile } from '../src/store/ticket-feeds.ts';
+import type { JobContext } from './context.ts';
 import { defineJob } from './define.ts';
+import { type DropFolder, type DropOutcome, failOnErrored, processDropFolder } from './drop-folder.ts';
 
 /** Folders of the drop area under the data directory. */
 export function dropFolders(dataDir: string) {
@@ -15,10 +16,46 @@ export function dropFolders(dataDir: string) {
 const feedFile = /\.(csv|csv\.gz)$/i;
 
 /**
- * Ingests each ticket file dropped in `drop/tickets/`, oldest name first, with the configured
- * `ticketFeeds.dropPreset`, then moves it to `processed/` or `failed/` with a report beside it,
- * and queues the SLA compute. A file whose content (SHA-256) was already ingested successfully
- * is not ingested again: it goes to `processed/` with a report naming the earlier run.
+ * The ticket drop folder: each file is read with the configured `ticketFeeds.dropPreset`; a file
+ * whose content (SHA-256) was already ingested successfully is not ingested again: it goes to
+ * `processed/` with a report naming the earlier run.
+ */
+export function ticketDropFolder(ctx: JobContext) {
+  const preset = ticketFeedsOf(ctx.config).dropPreset;
+  const dirs = dropFolders(ctx.env.dataDir);
+  return {
+    feed: 'tickets',
+    ...dirs,
+    accepts: (name: string) => feedFile.test(name),
+    async ingest(file: string, name: string): Promise<DropOutcome<{ runId: number | null; rejected: number }>> {
+      const sha256 = await sha256File(file);
+      const seen = await findSeenFile(ctx.db, sha256);
+      if (seen?.status === 'succeeded') {
+        const message = `same content (SHA-256) as "${seen.file}", ingested by run ${seen.runId} on ${seen.seenAt.toISOString()}; not ingested again`;
+        ctx.log(`ingest-drop: ${name}: duplicate, ${message}`);
+        return {
+          status: 'duplicate',
+          report: { status: 'duplicate', file: name, sha256, duplicateOf: { runId: seen.runId, file: seen.file, seenAt: seen.seenAt.toISOString() }, message },
+          result: { runId: seen.runId, rejected: 0 },
+        };
+      }
+      // Read from its claim folder (.claims/ID/NAME): runs and reports still name it NAME.
+      const result = await ingestTicketFeedFile(ctx.db, file, ctx.config, { preset });
+      // A failed file is recorded too, but may be dropped again once fixed (same content retried).
+      await recordSeenFile(ctx.db, { sha256, file: name, runId: result.runId, status: result.status });
+      ctx.log(
+        `ingest-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
+          (result.error ? ` (${result.error})` : ''),
+      );
+      return { status: result.status, report: { ...result, sha256 }, result: { runId: result.runId, rejected: result.rejected } };
+    },
+  } satisfies DropFolder<{ runId: number | null; rejected: number }>;
+}
+
+/**
+ * Ingests each complete ticket file dropped in `drop/tickets/` (jobs/drop-folder.ts: settled,
+ * claimed by one worker, a file failing twice moved to `failed/`), oldest name first, moves it to
+ * `processed/` or `failed/` with a report beside it, and queues the SLA compute.
  */
 export const ingestDropJob = defineJob({
   name: 'ingest-drop',
@@ -32,42 +69,10 @@ export const ingestDropJob = defineJob({
     if (preset !== 'generic' && !mappingNamed(ctx.config, preset)) {
       throw new Error(`ticketFeeds.dropPreset: unknown preset "${preset}" (known: ${feedNames(ctx.config).join(', ')}); files left in the drop folder`);
     }
-    const dirs = dropFolders(ctx.env.dataDir);
-    await mkdir(dirs.processed, { recursive: true });
-    await mkdir(dirs.failed, { recursive: true });
-    const entries = await readdir(dirs.inbox, { withFileTypes: true });
-    const files = entries.filter((e) => e.isFile() && feedFile.test(e.name)).map((e) => e.name).sort();
-    const results = [];
-    let ingested = 0;
-    const move = async (name: string, dest: string, report: unknown) => {
-      const target = await freeName(dest, name);
-      await rename(path.join(dirs.inbox, name), path.join(dest, target));
-      await writeFile(path.join(dest, `${target}.report.json`), JSON.stringify(report, null, 2));
-    };
-    for (const name of files) {
-      const file = path.join(dirs.inbox, name);
-      const sha256 = await sha256File(file);
-      const seen = await findSeenFile(ctx.db, sha256);
-      if (seen?.status === 'succeeded') {
-        const message = `same content (SHA-256) as "${seen.file}", ingested by run ${seen.runId} on ${seen.seenAt.toISOString()}; not ingested again`;
-        await move(name, dirs.processed, { status: 'duplicate', file: name, sha256, duplicateOf: { runId: seen.runId, file: seen.file, seenAt: seen.seenAt.toISOString() }, message });
-        ctx.log(`ingest-drop: ${name}: duplicate, ${message}`);
-        results.push({ file: name, runId: seen.runId, status: 'duplicate' as const, rejected: 0 });
-        continue;
-      }
-      const result = await ingestTicketFeedFile(ctx.db, file, ctx.config, { preset });
-      // A failed file is recorded too, but may be dropped again once fixed (same content retried).
-      await recordSeenFile(ctx.db, { sha256, file: name, runId: result.runId, status: result.status });
-      await move(name, result.status === 'succeeded' ? dirs.processed : dirs.failed, { ...result, sha256 });
-      ctx.log(
-        `ingest-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
-          (result.error ? ` (${result.error})` : ''),
-      );
-      ingested += 1;
-      results.push({ file: name, runId: result.runId, status: result.status, rejected: result.rejected });
-    }
-    const first = results.find((r) => r.status !== 'duplicate');
-    if (ingested > 0 && first) await ctx.enqueue('compute-sla', `compute-sla-after-ingest-${first.runId}`, {});
-    return { files: results };
+    const results = await processDropFolder(ctx, ticketDropFolder(ctx));
+    const first = results.find((r) => r.status === 'succeeded' || r.status === 'failed');
+    if (first && 'result' in first && first.result.runId !== null) await ctx.enqueue('compute-sla', `compute-sla-after-ingest-${first.result.runId}`, {});
+    failOnErrored('tickets', results);
+    return { files: results.map((r) => ({ file: r.file, status: r.status, attempt: r.attempt, ...('result' in r ? r.result : { errors: r.errors }) })) };
   },
 });

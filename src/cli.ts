@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { computeSlaJob } from '../jobs/compute-sla.ts';
 import { dropFolders } from '../jobs/ingest-drop.ts';
@@ -25,7 +26,7 @@ import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
-import { listRejectedRows } from './store/ingest-runs.ts';
+import { listRejectedRows, markAbandoned } from './store/ingest-runs.ts';
 
 const usage = `attain: service-desk and contact-centre metrics monitor
 
@@ -69,6 +70,16 @@ function makeRunner(rt: Runtime): Runner {
   return createInlineRunner((enqueue) => jobContext(rt, enqueue));
 }
 
+/**
+ * What a killed process left `running` becomes `interrupted`: on the embedded database (one
+ * process holds it) everything, on PostgreSQL what stopped beating `jobs.staleAfterSeconds` ago.
+ */
+async function markAbandonedAtStart(rt: Runtime) {
+  const n = await markAbandoned(rt.handle.db, rt.handle.kind === 'pglite' ? 0 : rt.config.jobs.staleAfterSeconds);
+  const total = n.ingestRuns + n.jobSlots + n.jobRuns + n.dropClaims;
+  if (total > 0) console.log(`interrupted by an earlier stop: ${n.ingestRuns} ingest runs, ${n.jobRuns} job attempts, ${n.dropClaims} drop-folder files (retried once)`);
+}
+
 function onShutdown(fn: () => Promise<void>) {
   let stopping = false;
   const stop = async () => {
@@ -79,6 +90,20 @@ function onShutdown(fn: () => Promise<void>) {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * Upload temp folders (`ATTAIN_DATA_DIR/tmp/upload-*`) a killed server left behind: all of them
+ * on the embedded database (this process holds it), those over an hour old on PostgreSQL (another
+ * server on the same folder may be receiving one now).
+ */
+async function removeStaleUploads(rt: Runtime) {
+  const dir = path.join(rt.env.dataDir, 'tmp');
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const name of entries.filter((n) => n.startsWith('upload-'))) {
+    const s = await stat(path.join(dir, name)).catch(() => undefined);
+    if (s && (rt.handle.kind === 'pglite' || Date.now() - s.mtimeMs > 3600_000)) await rm(path.join(dir, name), { recursive: true, force: true });
+  }
 }
 
 function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
@@ -106,7 +131,9 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
 }
 
 async function commandStart() {
-  const rt = await openRuntime();
+  const rt = await openRuntime({ serves: true });
+  await markAbandonedAtStart(rt);
+  await removeStaleUploads(rt);
   const zone = slaRules(rt.config).zone;
   const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
   if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
@@ -225,7 +252,8 @@ async function main(argv: string[]) {
     case 'start':
       return commandStart();
     case 'serve': {
-      const rt = await openRuntime();
+      const rt = await openRuntime({ serves: true });
+      await removeStaleUploads(rt);
       const server = listen(rt);
       return onShutdown(async () => {
         server.close();
@@ -273,6 +301,7 @@ async function main(argv: string[]) {
     case 'worker': {
       const rt = await openRuntime();
       if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+      await markAbandonedAtStart(rt);
       const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
       const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
       console.log('worker: consuming the attain queue');

@@ -7,10 +7,12 @@ import path from 'node:path';
 export type Runtime = { env: Env; config: AppConfig; handle: DbHandle };
 
 /** Environment, configuration and database, as every command needs them; migrations applied. */
-export async function openRuntime(opts: { migrate?: boolean } = {}): Promise<Runtime> {
+export async function openRuntime(opts: { migrate?: boolean; serves?: boolean } = {}): Promise<Runtime> {
   const env = loadEnv();
   const config = loadAppConfig(env.configFile);
-  const handle = await openDatabase({ url: env.databaseUrl, pgliteDir: path.join(env.dataDir, 'pglite') });
+  // The embedded folder's lock names this command (and its port) to any second process.
+  const owner = { command: process.argv.slice(2, 4).join(' ') || 'attain', port: opts.serves ? env.port : undefined };
+  const handle = await openDatabase({ url: env.databaseUrl, pgliteDir: path.join(env.dataDir, 'pglite'), owner });
   if (opts.migrate ?? true) await handle.migrate();
   return { env, config, handle };
 }

@@ -8,8 +8,10 @@ export const ingestRuns = pgTable('ingest_runs', {
   feed: text('feed').notNull(),
   source: text('source').notNull(),
   file: text('file').notNull(),
-  status: text('status').notNull().$type<'running' | 'succeeded' | 'failed'>(),
+  status: text('status').notNull().$type<'running' | 'succeeded' | 'failed' | 'interrupted'>(),
   startedAt: instant('started_at').notNull().defaultNow(),
+  /** Written with every batch's progress: a `running` run whose heartbeat went stale was killed. */
+  heartbeatAt: instant('heartbeat_at').notNull().defaultNow(),
   finishedAt: instant('finished_at'),
   rowsRead: integer('rows_read').notNull().default(0),
   inserted: integer('inserted').notNull().default(0),

@@ -12,7 +12,7 @@ export const jobRuns = pgTable(
     slot: text('slot').notNull(),
     runner: text('runner').notNull(),
     attempt: integer('attempt').notNull(),
-    status: text('status').notNull().$type<'running' | 'succeeded' | 'failed'>(),
+    status: text('status').notNull().$type<'running' | 'succeeded' | 'failed' | 'skipped' | 'interrupted'>(),
     startedAt: instant('started_at').notNull(),
     finishedAt: instant('finished_at'),
     durationMs: integer('duration_ms'),

@@ -1,8 +1,9 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { JobContext } from '../context.ts';
 import { type JobCatalog, jobIn } from '../define.ts';
-import { InvalidPayloadError, runRecorded } from '../record-run.ts';
+import { databaseReason, isDatabaseUnreachable } from '../../src/store/pg-errors.ts';
+import { databaseBackoffMs, InvalidPayloadError, runRecorded } from '../record-run.ts';
 import { jobCatalog } from '../registry.ts';
 import type { Runner } from './runner.ts';
 
@@ -49,13 +50,18 @@ export function createBullProducer(opts: BullOptions): Runner & { queue: Queue }
   };
 }
 
-/** `attain worker`: consumes the queue and records every attempt in `job_runs`. */
-export function startBullWorker(ctx: JobContext, opts: BullOptions & { concurrency?: number }) {
+/**
+ * `attain worker`: consumes the queue and records every attempt in `job_runs`. An attempt that
+ * finds the database unreachable does not spend one of the job's retries: the job is delayed by
+ * the database backoff (minutes by default) up to `jobs.dbRetryMaxWaits` times, and the attempt
+ * is written to `job_runs` once the database answers again.
+ */
+export function startBullWorker(ctx: JobContext, opts: BullOptions & { concurrency?: number; workerOptions?: Partial<WorkerOptions> }) {
   const catalog = opts.catalog ?? jobCatalog;
   const connection = connect(opts.redisUrl);
   const worker = new Worker(
     opts.queueName ?? 'attain',
-    async (bj) => {
+    async (bj, token) => {
       const job = catalog.get(bj.name);
       // A name this worker does not know cannot succeed on a retry either.
       if (!job) throw new UnrecoverableError(`unknown job "${bj.name}" (known: ${[...catalog.keys()].join(', ')})`);
@@ -63,10 +69,18 @@ export function startBullWorker(ctx: JobContext, opts: BullOptions & { concurren
         return await runRecorded(ctx, job, bj.data, { slot: bj.id!, runner: 'bullmq', attempt: bj.attemptsStarted });
       } catch (e) {
         if (e instanceof InvalidPayloadError) throw new UnrecoverableError(e.message);
+        // Starts that neither failed nor are this one: earlier database waits (and stalls).
+        const waits = bj.attemptsStarted - 1 - bj.attemptsMade;
+        if (isDatabaseUnreachable(e) && waits < ctx.config.jobs.dbRetryMaxWaits) {
+          const delay = databaseBackoffMs(ctx, waits);
+          ctx.log(`${bj.name} ${bj.id} attempt ${bj.attemptsStarted}: database unreachable (${databaseReason(e)}); next attempt in ${delay} ms`);
+          await bj.moveToDelayed(Date.now() + delay, token);
+          throw new DelayedError();
+        }
         throw e;
       }
     },
-    { connection, concurrency: opts.concurrency ?? 1 },
+    { connection, concurrency: opts.concurrency ?? 1, ...opts.workerOptions },
   );
   // Connection trouble is reported here; without a listener BullMQ only prints it.
   worker.on('error', (err) => ctx.log(`worker ${opts.queueName ?? 'attain'}: ${err.message}`));

@@ -1,6 +1,7 @@
 import type { JobContext } from '../context.ts';
 import { type JobCatalog, jobIn } from '../define.ts';
-import { InvalidPayloadError, runRecorded } from '../record-run.ts';
+import { databaseReason, isDatabaseUnreachable } from '../../src/store/pg-errors.ts';
+import { databaseBackoffMs, InvalidPayloadError, runRecorded } from '../record-run.ts';
 import { jobCatalog } from '../registry.ts';
 import type { Runner } from './runner.ts';
 
@@ -28,14 +29,23 @@ export function createInlineRunner(
       if (seen.size > 10_000) seen.delete(seen.values().next().value!);
       const previous = chains.get(name) ?? Promise.resolve();
       const next = previous.then(async () => {
-        for (let attempt = 1; attempt <= job.retries + 1 && !closed; attempt++) {
+        // Attempts waiting for an unreachable database do not count as the job's retries.
+        let waits = 0;
+        for (let attempt = 1, failures = 0; failures <= job.retries && !closed; attempt++) {
           try {
             await runRecorded(ctx, job, payload, { slot, runner: 'inline', attempt });
             return;
           } catch (e) {
             ctx.log(`${name} ${slot} attempt ${attempt} failed: ${(e as Error).message}`);
             if (e instanceof InvalidPayloadError) return;
-            if (attempt <= job.retries) await sleep(job.backoffMs * 2 ** (attempt - 1));
+            if (isDatabaseUnreachable(e) && waits < ctx.config.jobs.dbRetryMaxWaits) {
+              const delay = databaseBackoffMs(ctx, waits++);
+              ctx.log(`${name} ${slot} attempt ${attempt}: database unreachable (${databaseReason(e)}); next attempt in ${delay} ms`);
+              await sleep(delay);
+              continue;
+            }
+            failures++;
+            if (failures <= job.retries) await sleep(job.backoffMs * 2 ** (failures - 1));
           }
         }
       });

@@ -9,6 +9,7 @@ import { callsConfigSchema, defaultCallsConfig } from '../calls/config.ts';
 import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
 import { caseworkConfigSchema } from '../casework/policy.ts';
 import { caseFeedsConfigSchema } from '../feeds/cases/feed-config.ts';
+import { jobsConfigSchema } from './jobs-config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -35,6 +36,8 @@ export const appConfigSchema = z.object({
   casework: caseworkConfigSchema.default(() => caseworkConfigSchema.parse({})),
   /** Casework feed mappings and the drop folder's preset. */
   caseFeeds: caseFeedsConfigSchema,
+  /** Drop-folder completeness, heartbeats and database-outage backoff (README "Faults"). */
+  jobs: jobsConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Db } from '../../db/client.ts';
 import type { NewRejectedRow } from '../../db/schema.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../store/ingest-runs.ts';
+import { retryOnConflict } from '../store/conflict-retry.ts';
 import { readCsvRecords, type CsvOptions } from './csv-records.ts';
 import { instantProblem, quarantineText, safeMessage, shortCause, textProblem, type FeedLimits } from './limits.ts';
 
@@ -99,11 +100,14 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
     rejected.push({ runId, file: name, line, field: field === null ? null : safeMessage(field), reason: safeMessage(reason), raw: quarantineText(raw) });
 
   const flush = async () => {
-    const counts = await db.transaction(async (tx) => {
-      const c = await feed.write(tx, runId, batch);
-      await quarantineRows(tx, rejected);
-      return c;
-    });
+    // A deadlock with another ingest of overlapping rows rolls the batch back: write it again.
+    const counts = await retryOnConflict(() =>
+      db.transaction(async (tx) => {
+        const c = await feed.write(tx, runId, batch);
+        await quarantineRows(tx, rejected);
+        return c;
+      }),
+    );
     p.inserted += counts.inserted;
     p.updated += counts.updated;
     p.unchanged += counts.unchanged;

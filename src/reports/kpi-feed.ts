@@ -2,7 +2,7 @@
  * The monthly KPI feed (METRICS.md §5): built from the monthly report's measure table, kept as
  * revisions (never overwritten), written atomically into the outbox.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../../db/client.ts';
@@ -57,7 +57,25 @@ export async function writeKpiFeedOutbox(outboxDir: string, doc: KpiFeedDocument
   return [`${base}.json`, `${base}.csv`];
 }
 
-/** `sha256=<hex HMAC-SHA256 of the body>`: the X-Attain-Signature header a receiver checks. */
-export function signatureOf(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+/**
+ * The X-Attain-Signature header: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. The
+ * timestamp is signed with the body, so a receiver that checks it is recent refuses a replay.
+ */
+export function signatureOf(secret: string, body: string, unixSeconds: number): string {
+  return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')}`;
+}
+
+/**
+ * The receiver's check (README "Reports and KPI feed"): the header parses, `v1` is the HMAC of
+ * `t.body` (compared in constant time) and `t` is within `toleranceSeconds` (default 300) of
+ * the receiver's clock, either way.
+ */
+export function verifySignature(secret: string, header: string, body: string, nowUnixSeconds: number, toleranceSeconds = 300): { ok: true } | { ok: false; reason: string } {
+  const m = /^t=(\d{1,12}),v1=([0-9a-f]{64})$/.exec(header.trim());
+  if (!m) return { ok: false, reason: 'malformed X-Attain-Signature (expected t=<unix seconds>,v1=<hex>)' };
+  const t = Number(m[1]);
+  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${body}`).digest('hex'));
+  if (!timingSafeEqual(Buffer.from(m[2]!), expected)) return { ok: false, reason: 'signature does not match the body' };
+  if (Math.abs(nowUnixSeconds - t) > toleranceSeconds) return { ok: false, reason: `timestamp ${t} is more than ${toleranceSeconds} s from now (${nowUnixSeconds}): a replay or a wrong clock` };
+  return { ok: true };
 }

@@ -32,7 +32,8 @@ export async function upsertVersionedTickets(
   }
   const fresh = [...latest.values()].filter((it) => it.version === null || !stored.has(it.ticket.externalId) || it.version >= stored.get(it.ticket.externalId)!);
   const counts = await upsertTickets(db, source, runId, fresh.map((it) => it.ticket));
-  const versioned = fresh.filter((it) => it.version !== null);
+  // Key order, like upsertTickets: overlapping ingests lock shared keys in the same order.
+  const versioned = fresh.filter((it) => it.version !== null).sort((a, b) => (a.ticket.externalId < b.ticket.externalId ? -1 : a.ticket.externalId > b.ticket.externalId ? 1 : 0));
   if (versioned.length > 0) {
     await db
       .insert(ticketVersions)

@@ -32,8 +32,11 @@ export async function upsertTickets(db: Db, source: string, runId: number, batch
   // Within one statement a key may appear once; the file's last row for an id wins.
   const byId = new Map<string, NormalisedTicket>();
   for (const t of batch) byId.set(t.externalId, t);
+  // Rows in key order: two ingests of overlapping files lock shared keys in the same order and
+  // cannot deadlock on them (a remaining conflict is retried by the caller, retryOnConflict).
+  const sorted = [...byId.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const json = JSON.stringify(
-    [...byId.values()].map((t) => ({
+    sorted.map((t) => ({
       external_id: t.externalId,
       kind: t.kind,
       priority: t.priority,

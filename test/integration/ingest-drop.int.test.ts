@@ -7,11 +7,12 @@ import type { DbHandle } from '../../db/client.ts';
 import { ingestRuns, jobRuns, seenFeedFiles, tickets, ticketSla } from '../../db/schema.ts';
 import { dropFolders, ingestDropJob } from '../../jobs/ingest-drop.ts';
 import { createInlineRunner } from '../../jobs/runners/inline.ts';
-import { appConfigSchema, loadAppConfig, type AppConfig } from '../../src/config/app-config.ts';
+import { appConfigSchema, type AppConfig } from '../../src/config/app-config.ts';
 import { sha256File } from '../../src/feeds/file-hash.ts';
 import { backends } from '../support/services.ts';
 
-const config = loadAppConfig();
+// Two looks with no gap between them: these files are written whole before the job runs.
+const config = appConfigSchema.parse({ jobs: { dropSettleMs: 0 } });
 
 /** One run of the ingest-drop job (and what it queues) on the inline runner. */
 async function runDrop(handle: DbHandle, dataDir: string, slot: string, cfg: AppConfig = config) {
@@ -106,13 +107,13 @@ describe.each(backends.filter((b) => b.available))('ingest-drop job on $name', (
       path.join(dirs.inbox, 'jira.csv'),
       'Issue key,Issue Type,Priority,Status,Created,Resolved\nITSD-1,Incident,High,Resolved,03/Mar/25 9:00 AM,03/Mar/25 10:00 AM\nITSD-2,Service Request,Medium,Waiting for customer,03/Mar/25 9:30 AM,\n',
     );
-    const bad = appConfigSchema.parse({ ticketFeeds: { dropPreset: 'nosuch' } });
+    const bad = appConfigSchema.parse({ ticketFeeds: { dropPreset: 'nosuch' }, jobs: { dropSettleMs: 0 } });
     // Run the job once directly: on the runner it would be retried with backoff (seconds).
     const ctx = { db: handle.db, config: bad, env: { port: 0, dataDir: dir, publicRead: false }, now: () => new Date(), log: () => {}, enqueue: async () => {} };
     await expect(ingestDropJob.run(ctx, {})).rejects.toThrow(/ticketFeeds\.dropPreset: unknown preset "nosuch"/);
     expect((await readdir(dirs.inbox)).sort()).toEqual(['jira.csv']);
 
-    const jira = appConfigSchema.parse({ ticketFeeds: { dropPreset: 'jira-sm' } });
+    const jira = appConfigSchema.parse({ ticketFeeds: { dropPreset: 'jira-sm' }, jobs: { dropSettleMs: 0 } });
     await runDrop(handle, dir, 'ingest-drop-preset-jira', jira);
     const report = JSON.parse(await readFile(path.join(dirs.processed, 'jira.csv.report.json'), 'utf8'));
     expect(report).toMatchObject({ status: 'succeeded', preset: 'jira-sm', source: 'jira', rowsRead: 2, inserted: 2, rejected: 0 });

@@ -12,6 +12,7 @@ import { kpiFeedJob } from '../../jobs/kpi-feed.ts';
 import { createInlineRunner } from '../../jobs/runners/inline.ts';
 import { appConfigSchema } from '../../src/config/app-config.ts';
 import type { Env } from '../../src/config/env.ts';
+import { verifySignature } from '../../src/reports/kpi-feed.ts';
 import { kpiDeliveriesOf } from '../../src/store/kpi-feed.ts';
 import { backends } from '../support/services.ts';
 
@@ -65,9 +66,12 @@ describe.each(backends.filter((b) => b.available))('KPI feed job and webhook del
     const dataDir = await mkdtemp(path.join(tmpdir(), 'attain-kpi-'));
     // Mon 1 Dec 2025 06:00 GMT: builds November.
     const runner = runnerAt(new Date('2025-12-01T06:00:00Z'), dataDir);
+    // The signature's timestamp is the real sending instant: it falls between these two readings.
+    const before = Math.floor(Date.now() / 1000);
     await runner.enqueue('kpi-feed', 'kpi-feed-2025-12-01T0600', {});
     await runner.drain();
     await runner.close();
+    const after = Math.ceil(Date.now() / 1000);
 
     const files = (await readdir(path.join(dataDir, 'outbox'))).sort();
     expect(files).toEqual(['kpi-feed-2025-11-r1.csv', 'kpi-feed-2025-11-r1.json']); // no temporary files left
@@ -78,9 +82,17 @@ describe.each(backends.filter((b) => b.available))('KPI feed job and webhook del
     expect(received.map((r) => r.answered)).toEqual([503, 503, 200]);
     const ok = received[2]!;
     expect(JSON.parse(ok.body)).toEqual(outboxDoc);
-    const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(ok.body).digest('hex')}`);
-    expect(ok.signature).toBeDefined();
-    expect(timingSafeEqual(Buffer.from(ok.signature!), expected)).toBe(true);
+    // t=<unix>,v1=<HMAC-SHA256 of "t.body">, computed here independently of src/.
+    const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(ok.signature ?? '') ?? [];
+    expect(Number(t)).toBeGreaterThanOrEqual(before);
+    expect(Number(t)).toBeLessThanOrEqual(after);
+    const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${ok.body}`).digest('hex'));
+    expect(timingSafeEqual(Buffer.from(v1!), expected)).toBe(true);
+    // The receiver's check documented in the README accepts it now, and refuses it as a replay
+    // 301 s later or with another body.
+    expect(verifySignature(secret, ok.signature!, ok.body, Number(t))).toEqual({ ok: true });
+    expect(verifySignature(secret, ok.signature!, ok.body, Number(t) + 301)).toMatchObject({ ok: false, reason: expect.stringContaining('replay') });
+    expect(verifySignature(secret, ok.signature!, ok.body + ' ', Number(t))).toEqual({ ok: false, reason: 'signature does not match the body' });
 
     const log = await kpiDeliveriesOf(handle.db, '2025-11', 1);
     expect(log.map((d) => [d.attempt, d.httpStatus, d.ok])).toEqual([

@@ -24,6 +24,8 @@ export const ticketPullSchema = z.object({
     .default({}),
   /** Jira: the zone of the API user's profile, in which JQL reads `updated >= "yyyy-MM-dd HH:mm"`. */
   jqlZone: z.string().default('UTC'),
+  /** A page request with no complete answer in this time fails (and is retried): a hung server never stalls the pull. */
+  timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
 });
 export type TicketPull = z.infer<typeof ticketPullSchema>;
 

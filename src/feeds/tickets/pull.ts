@@ -40,13 +40,21 @@ function authHeader(pull: TicketPull, env: PullDeps['env']): string {
   throw new Error(`pull ${pull.name}: no credentials: set ${names || 'env.token or env.user and env.password in the pull configuration'} in the environment`);
 }
 
-async function getJson(url: string, auth: string, deps: PullDeps): Promise<unknown> {
+async function getJson(url: string, auth: string, deps: PullDeps, timeoutMs: number): Promise<unknown> {
   const retries = deps.retries ?? 3;
   let delay = deps.retryDelayMs ?? 1000;
   for (let attempt = 0; ; attempt++) {
     try {
-      const res = await fetch(url, { headers: { authorization: auth, accept: 'application/json' } });
-      if (res.ok) return await res.json();
+      // The whole exchange, body included, within the pull's timeout (AbortSignal.timeout).
+      const signal = AbortSignal.timeout(timeoutMs);
+      let res: Response;
+      try {
+        res = await fetch(url, { headers: { authorization: auth, accept: 'application/json' }, signal });
+        if (res.ok) return await res.json();
+      } catch (e) {
+        if (signal.aborted) throw new Error(`no answer from ${new URL(url).host}${new URL(url).pathname} within ${timeoutMs} ms (pull timeoutMs)`);
+        throw e;
+      }
       const body = (await res.text()).slice(0, 200);
       const err = new PullHttpError(res.status, `HTTP ${res.status} from ${new URL(url).pathname}: ${body}`);
       if (res.status !== 429 && res.status < 500) throw err;
@@ -109,7 +117,7 @@ async function serviceNowPage(pull: TicketPull, cursor: { since: string; offset:
     sysparm_offset: String(cursor.offset),
   });
   const url = `${pull.baseUrl.replace(/\/$/, '')}/api/now/table/${pull.table}?${q}`;
-  const body = (await getJson(url, auth, deps)) as { result?: Record<string, unknown>[] };
+  const body = (await getJson(url, auth, deps, pull.timeoutMs)) as { result?: Record<string, unknown>[] };
   if (!Array.isArray(body.result)) throw new Error(`pull ${pull.name}: the response has no "result" array`);
   const records = body.result.map(flattenServiceNow);
   let { since, offset } = cursor;
@@ -144,7 +152,7 @@ async function jiraPage(pull: TicketPull, cursor: JiraCursor, auth: string, deps
   const q = new URLSearchParams({ jql, maxResults: String(pull.pageSize), fields: 'issuetype,priority,status,created,updated,resolutiondate,components' });
   if (cursor.token) q.set('nextPageToken', cursor.token);
   const url = `${pull.baseUrl.replace(/\/$/, '')}/rest/api/3/search/jql?${q}`;
-  const body = (await getJson(url, auth, deps)) as { issues?: { key: string; fields?: Record<string, unknown> }[]; nextPageToken?: string | null; isLast?: boolean };
+  const body = (await getJson(url, auth, deps, pull.timeoutMs)) as { issues?: { key: string; fields?: Record<string, unknown> }[]; nextPageToken?: string | null; isLast?: boolean };
   if (!Array.isArray(body.issues)) throw new Error(`pull ${pull.name}: the response has no "issues" array`);
   const records = body.issues.map(flattenJira);
   let maxUpdated = cursor.maxUpdated;
