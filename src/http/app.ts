@@ -11,6 +11,7 @@ import { errorBody, renderError } from './errors.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthOperations, healthRoutes } from './routes/health.ts';
 import { slaOperations, slaRoutes } from './routes/sla.ts';
+import { slaForecastOperations, slaForecastRoutes } from './routes/sla-forecast.ts';
 import { callsOperations, callsRoutes } from './routes/calls.ts';
 import { availabilityOperations, availabilityRoutes } from './routes/availability.ts';
 import { outageOperations, outageRoutes } from './routes/outages.ts';
@@ -24,7 +25,7 @@ import type { Operation } from './openapi.ts';
 /** Every documented operation; a test holds it equal to the routes the app serves. */
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
-  ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
+  ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations];
 
 export type AppDeps = {
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', authRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', slaRoutes(deps));
+  app.route('/', slaForecastRoutes(deps));
   app.route('/', callsRoutes(deps));
   app.route('/', availabilityRoutes(deps));
   app.route('/', outageRoutes(deps));

@@ -6,6 +6,7 @@ import { callsRoutes } from '../routes/calls.ts';
 import { casesRoutes } from '../routes/cases.ts';
 import { outageRoutes } from '../routes/outages.ts';
 import { slaRoutes } from '../routes/sla.ts';
+import { slaForecastRoutes } from '../routes/sla-forecast.ts';
 
 /**
  * The JSON API's own route groups, called in process (no network, no second auth check: the
@@ -14,11 +15,12 @@ import { slaRoutes } from '../routes/sla.ts';
  */
 export function inProcessApi(deps: AppDeps) {
   const sla = slaRoutes(deps);
+  const forecast = slaForecastRoutes(deps);
   const calls = callsRoutes(deps);
   const availability = availabilityRoutes(deps);
   const outages = outageRoutes(deps);
   const cases = casesRoutes(deps);
-  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages).route('/', cases);
+  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages).route('/', cases).route('/', forecast);
   // An ApiError (e.g. a bad query parameter) reaches the page's own handler and the app's
   // error handler, so the caller gets the same 4xx JSON the API would give.
   api.onError((err) => {
@@ -28,6 +30,7 @@ export function inProcessApi(deps: AppDeps) {
   const base = 'http://attain.internal';
   return {
     sla: hc<typeof sla>(base, { fetch }),
+    forecast: hc<typeof forecast>(base, { fetch }),
     calls: hc<typeof calls>(base, { fetch }),
     availability: hc<typeof availability>(base, { fetch }),
     outages: hc<typeof outages>(base, { fetch }),

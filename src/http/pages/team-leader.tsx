@@ -13,15 +13,16 @@ export async function teamLeaderData(api: Api) {
   // Casework not yet answered that is due this week (Monday to Sunday), overdue ones included.
   const weekStart = addDays(today.day, -weekdayOf(today.day));
   const weekEnd = addDays(weekStart, 6);
-  const [yesterday, trend, atRisk, breached, casesDue] = await Promise.all([
+  const [yesterday, trend, atRisk, breached, casesDue, forecast] = await Promise.all([
     api.sla.api.v1.sla.attainment.$get({ query: { grain: 'day', from: yesterdayDay, to: yesterdayDay, by: 'team' } }).then(body),
     api.sla.api.v1.sla.attainment.$get({ query: {} }).then(body),
     // The same predicate as the day's `atRisk` count: open, in progress, due within riskMinutes.
     api.sla.api.v1.sla.tickets.$get({ query: { dueWithinMinutes: String(today.riskMinutes), pageSize: PAGE_SIZE } }).then(body),
     api.sla.api.v1.sla.tickets.$get({ query: { open: 'true', outcome: 'breached', pageSize: PAGE_SIZE } }).then(body),
     api.cases.api.v1.cases.$get({ query: { dueFrom: weekStart, dueTo: weekEnd, pageSize: PAGE_SIZE } }).then(body),
+    api.forecast.api.v1.sla.forecast.$get({ query: {} }).then(body),
   ]);
-  return { today, yesterdayDay, yesterday, trend, atRisk, breached, casesDue: { weekStart, weekEnd, ...casesDue } };
+  return { today, yesterdayDay, yesterday, trend, atRisk, breached, casesDue: { weekStart, weekEnd, ...casesDue }, forecast };
 }
 type Data = Awaited<ReturnType<typeof teamLeaderData>>;
 type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
@@ -142,6 +143,29 @@ function CasesDueTable(props: { list: Data['casesDue'] }) {
   );
 }
 
+/** Will the month make its goal, and how many more breaches can it take (README "Forecast and breach budget"). */
+function ForecastTile(props: { f: Data['forecast'] }) {
+  const f = props.f;
+  if (f.forecast.central === null) return <p id="forecast">No ticket has an outcome this month yet: nothing to forecast from.</p>;
+  const budget = f.breachBudget;
+  return (
+    <p id="forecast" data-central={f.forecast.central} data-budget={budget ?? ''}>
+      {monthName(f.month)}: <strong>{pct(f.forecast.central)}</strong> expected at month end (80% between {pct(f.forecast.low)} and{' '}
+      {pct(f.forecast.high)}), {pct(f.attainmentSoFar)} so far from {int(f.met)} met and {int(f.breached)} breached, with {int(f.open)} open and about{' '}
+      {int(Math.round(f.expectedArrivals))} more tickets expected.{' '}
+      {budget === null ? null : budget >= 0 ? (
+        <>
+          <strong>Breach budget: {int(budget)}</strong> more of the about {int(f.expectedOutcomes)} outcomes still to come may breach with the month at its goal of {pct(f.goal)}.
+        </>
+      ) : (
+        <>
+          <strong>The goal of {pct(f.goal)} is out of reach</strong>: even if every outcome still to come is met, the month ends {int(-budget)} short of it.
+        </>
+      )}
+    </p>
+  );
+}
+
 /** The team leader's morning (README "Pages"): today, yesterday and the month so far per team. */
 export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
   const { today, yesterday, trend, atRisk, breached, yesterdayDay } = props.data;
@@ -199,6 +223,11 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
             </tbody>
           </table>
         </div>
+      </section>
+
+      <section aria-labelledby="forecast-h">
+        <h2 id="forecast-h">Month-end forecast and breach budget</h2>
+        <ForecastTile f={props.data.forecast} />
       </section>
 
       <section aria-labelledby="backlog-h">
