@@ -26,7 +26,7 @@ export const ingestCallsDropJob = defineJob({
     const dirs = callDropFolders(ctx.env.dataDir);
     const results: DropFileResult<CallsDropResult>[] = [];
     for (const [inbox, kind] of [[dirs.calls, 'calls'], [dirs.emails, 'emails']] as const) {
-      const opts = { source: kind === 'emails' ? rules.config.emailSource : rules.config.source, zone: rules.zone };
+      const opts = { source: kind === 'emails' ? rules.config.emailSource : rules.config.source, zone: rules.zone, clockSkewSeconds: rules.config.clockSkewSeconds };
       results.push(
         ...(await processDropFolder(ctx, {
           feed: kind,

@@ -209,7 +209,7 @@ export function feedsRoutes(deps: AppDeps) {
       try {
         const zone = format === 'anonymous-bank' ? anonymousBankZone : rules.zone;
         const source = q.source ?? (format === 'anonymous-bank' ? 'anonymous-bank' : rules.config.source);
-        const result = await ingestCallFile(deps.db, file, format, { source, zone });
+        const result = await ingestCallFile(deps.db, file, format, { source, zone, clockSkewSeconds: rules.config.clockSkewSeconds });
         return await answer(c, result, computeCallFigures);
       } finally {
         await rm(dir, { recursive: true, force: true });
