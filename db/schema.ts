@@ -7,3 +7,4 @@ export * from './schema/calls.ts';
 export * from './schema/auth.ts';
 export * from './schema/ticket-feeds.ts';
 export * from './schema/kpi-feed.ts';
+export * from './schema/plans.ts';

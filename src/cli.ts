@@ -11,6 +11,7 @@ import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
+import { ingestActionsCommand } from './feeds/actions/command.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
 import { syncConfiguredSystems } from './store/availability.ts';
@@ -43,6 +44,8 @@ Usage: attain <command> [options]
   ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
+  ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
+                             ingest a service plan's action export (preset pentana or generic)
   compute                    evaluate changed and open tickets (SLA state)
   keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
   report MONTH [--format json|csv|html] [--out FILE]
@@ -137,8 +140,12 @@ async function commandIngest(args: string[]) {
     const rt = await openRuntime();
     return ingestOutagesCommand(rt, file).finally(() => rt.handle.close());
   }
+  if (feed === 'actions' && file) {
+    const rt = await openRuntime();
+    return ingestActionsCommand(rt, file, args).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|actions FILE');
   }
   const rt = await openRuntime();
   try {

@@ -7,6 +7,8 @@ import { ticketFeedsConfigSchema } from '../feeds/tickets/feed-config.ts';
 import { availabilityTargetSchema, defaultAvailabilityTargets, systemsConfigSchema } from '../availability/config.ts';
 import { callsConfigSchema, defaultCallsConfig } from '../calls/config.ts';
 import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
+import { plansConfigSchema } from '../plans/config.ts';
+import { actionFeedsConfigSchema } from '../feeds/actions/feed-config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -29,6 +31,10 @@ export const appConfigSchema = z.object({
   calls: callsConfigSchema.default(defaultCallsConfig),
   /** The measure catalogue of the monthly report and KPI feed (METRICS.md §5); the list replaces the default. */
   measures: z.array(measureSchema).min(1).default(defaultMeasures),
+  /** Service-plan weights, display rounding and status rules (METRICS.md §7). */
+  plans: plansConfigSchema,
+  /** Action export presets' own mappings (README "Service plans"). */
+  actionFeeds: actionFeedsConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -13,13 +13,15 @@ import { reportOperations, reportRoutes } from './routes/reports.ts';
 import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
 import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
+import { plansOperations, plansRoutes } from './routes/plans.ts';
 import type { Operation } from './openapi.ts';
 
 /** Every documented operation; a test holds it equal to the routes the app serves. */
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations];
+  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations,
+  ...plansOperations];
 
 export type AppDeps = {
   db: Db;
@@ -51,6 +53,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', reportRoutes(deps));
   app.route('/', kpiFeedRoutes(deps));
   app.route('/', feedsRoutes(deps));
+  app.route('/', plansRoutes(deps));
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));
