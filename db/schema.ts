@@ -8,3 +8,4 @@ export * from './schema/auth.ts';
 export * from './schema/ticket-feeds.ts';
 export * from './schema/kpi-feed.ts';
 export * from './schema/plans.ts';
+export * from './schema/measures.ts';

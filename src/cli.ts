@@ -12,6 +12,7 @@ import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
 import { ingestActionsCommand } from './feeds/actions/command.ts';
+import { ingestMeasuresCommand } from './feeds/measures/command.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
 import { syncConfiguredSystems } from './store/availability.ts';
@@ -46,6 +47,7 @@ Usage: attain <command> [options]
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
   ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
                              ingest a service plan's action export (preset pentana or generic)
+  ingest measures FILE       ingest supplied measure values (code, period, value, numerator, denominator, note, benchmark)
   compute                    evaluate changed and open tickets (SLA state)
   keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
   report MONTH [--format json|csv|html] [--out FILE]
@@ -144,8 +146,12 @@ async function commandIngest(args: string[]) {
     const rt = await openRuntime();
     return ingestActionsCommand(rt, file, args).finally(() => rt.handle.close());
   }
+  if (feed === 'measures' && file) {
+    const rt = await openRuntime();
+    return ingestMeasuresCommand(rt, file).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|actions FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|actions|measures FILE');
   }
   const rt = await openRuntime();
   try {

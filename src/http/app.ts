@@ -14,6 +14,7 @@ import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
 import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
 import { plansOperations, plansRoutes } from './routes/plans.ts';
+import { measuresOperations, measuresRoutes } from './routes/measures.ts';
 import type { Operation } from './openapi.ts';
 
 /** Every documented operation; a test holds it equal to the routes the app serves. */
@@ -21,7 +22,7 @@ export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...pagesOperations,
-  ...plansOperations];
+  ...plansOperations, ...measuresOperations];
 
 export type AppDeps = {
   db: Db;
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', kpiFeedRoutes(deps));
   app.route('/', feedsRoutes(deps));
   app.route('/', plansRoutes(deps));
+  app.route('/', measuresRoutes(deps));
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));

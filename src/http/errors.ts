@@ -53,3 +53,20 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string,
   const field = issue.path.join('.') || 'query';
   throw new ApiError('invalid_parameter', `${field}: ${issue.message}`, { field });
 }
+
+/** A JSON body validated by zod; the first problem becomes a 400 naming its field. */
+export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  let json: unknown;
+  try {
+    const raw = await c.req.text();
+    json = raw.trim() === '' ? {} : JSON.parse(raw);
+  } catch {
+    throw new ApiError('invalid_body', 'body: not valid JSON', { field: 'body' });
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
+  const field = keys?.[0] ?? (issue.path.join('.') || 'body');
+  throw new ApiError('invalid_body', `${field}: ${issue.message}`, { field });
+}

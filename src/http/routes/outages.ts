@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseTimestamp } from '../../calendar/zone.ts';
 import { calendarOf } from '../../reports/availability.ts';
@@ -15,7 +15,7 @@ import {
 } from '../../store/availability.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseBody, parseQuery } from '../errors.ts';
 
 const instantText = z.string().refine((s) => parseTimestamp(s, 'UTC') !== null, 'expected an ISO 8601 timestamp, e.g. 2025-03-14T09:30:00Z');
 const text = z.string().trim().max(2000);
@@ -41,22 +41,6 @@ const listQuery = z.object({
   to: instantText.optional(),
 });
 
-/** A JSON body validated by zod; the first problem becomes a 400 naming its field. */
-async function parseBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let json: unknown;
-  try {
-    const raw = await c.req.text();
-    json = raw.trim() === '' ? {} : JSON.parse(raw);
-  } catch {
-    throw new ApiError('invalid_body', 'body: not valid JSON', { field: 'body' });
-  }
-  const r = schema.safeParse(json);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
-  const field = keys?.[0] ?? (issue.path.join('.') || 'body');
-  throw new ApiError('invalid_body', `${field}: ${issue.message}`, { field });
-}
 
 function outageOut(o: OutageRow, systems: Map<number, SystemRow>) {
   return {

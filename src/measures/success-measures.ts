@@ -1,0 +1,21 @@
+import type { Measure, MeasureInput } from './catalogue.ts';
+
+/**
+ * The success measures published service plans carry beside the computed ones (issue 14;
+ * METRICS.md §6–7), with values supplied per period. The four casework measures will read the
+ * casework figures once those are computed (give each a `figure`); until then they are supplied.
+ */
+const s = (code: string, title: string, category: string, unit: Measure['unit'], direction: Measure['direction'], target: number, frequency: Measure['frequency'], benchmark?: string): MeasureInput =>
+  ({ code, title, unit, direction, targets: [{ effectiveFrom: '1970-01-01', target }], frequency, category, ...(benchmark ? { benchmark } : {}) });
+
+/** Plain data (the catalogue parses it): this module must not import the schema, which imports it. */
+export const successMeasureInputs: MeasureInput[] = [
+  s('HR-EXIT', '% leavers offered an exit interview', 'People', 'percent', 'up', 0.95, 'quarterly'),
+  s('HR-APPRAISAL', '% staff appraised in the last 12 months', 'People', 'percent', 'up', 0.95, 'annual'),
+  s('HR-SICKNESS', 'Sickness days lost per employee (FTE)', 'People', 'days', 'down', 9, 'annual', 'LGBF family group'),
+  s('HR-TRAINING', '% compliance training completed', 'People', 'percent', 'up', 0.5, 'quarterly'),
+  s('CW-STAGE1', '% Stage 1 complaint responses within timescale', 'Casework', 'percent', 'up', 0.8, 'monthly', 'LGBF family group'),
+  s('CW-FOI', '% FOI requests answered within 20 working days', 'Casework', 'percent', 'up', 0.9, 'monthly'),
+  s('CW-SAR', '% subject access requests completed within one month', 'Casework', 'percent', 'up', 0.85, 'monthly'),
+  s('CW-MEMBER', '% member enquiries answered within timescale', 'Casework', 'percent', 'up', 0.85, 'monthly'),
+];
