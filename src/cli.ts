@@ -13,6 +13,7 @@ import { ingestOutagesCommand } from './feeds/outages/command.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
 import { ingestActionsCommand } from './feeds/actions/command.ts';
 import { ingestMeasuresCommand } from './feeds/measures/command.ts';
+import { writeDemoPlanIfEmpty } from './demo/plans.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
 import { syncConfiguredSystems } from './store/availability.ts';
@@ -114,6 +115,7 @@ async function commandStart() {
   await syncConfiguredSystems(rt.handle.db, rt.config.systems);
   const demoOutages = await writeDemoAvailabilityIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date());
   if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
+  for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) console.log(`demo: ingested ${path.relative(process.cwd(), f)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
   const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));

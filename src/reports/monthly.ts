@@ -21,6 +21,7 @@ import { attainmentCounts, measures as slaMeasures, type CountRow } from '../sto
 import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/measures.ts';
 import { availabilityReport } from './availability.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
+import { servicePlansAsOf } from './plans-section.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -103,6 +104,8 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability,
     supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),
     commentary,
+    // Plans as of the month's last day (today while the month is in progress).
+    servicePlans: await servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
   };
 }
 
@@ -291,6 +294,7 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
       })(),
     },
     measures: measureRows,
+    servicePlans: f.servicePlans,
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
