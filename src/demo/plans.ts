@@ -73,6 +73,9 @@ export function demoMeasureCsv(today: string): string {
     rows.push(['CW-FOI', m, '', Math.round(wave(i, 55, 3)), 60, '', '']);
     rows.push(['CW-SAR', m, '', Math.round(wave(i, 10, 2)), 12, '', '']);
     rows.push(['CW-MEMBER', m, '', Math.round(wave(i, 26, 2)), 30, '', '']);
+    // Web contacts growing, face-to-face falling: the shift the section shows.
+    rows.push(['CH-WEB', m, 900 + 60 * i, '', '', '', '']);
+    rows.push(['CH-F2F', m, Math.max(100, 500 - 25 * i), '', '', '', '']);
   });
   return csvLine(['code', 'period', 'value', 'numerator', 'denominator', 'note', 'benchmark']) + rows.map((r) => csvLine(r)).join('');
 }

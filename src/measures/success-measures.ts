@@ -18,4 +18,8 @@ export const successMeasureInputs: MeasureInput[] = [
   s('CW-FOI', '% FOI requests answered within 20 working days', 'Casework', 'percent', 'up', 0.9, 'monthly'),
   s('CW-SAR', '% subject access requests completed within one month', 'Casework', 'percent', 'up', 0.85, 'monthly'),
   s('CW-MEMBER', '% member enquiries answered within timescale', 'Casework', 'percent', 'up', 0.85, 'monthly'),
+  // Data only: contacts the channel-shift section adds to the tickets of those channels.
+  ...([['CH-WEB', 'Web form contacts'], ['CH-APP', 'App contacts'], ['CH-F2F', 'Face-to-face contacts']] as const).map(
+    ([code, title]): MeasureInput => ({ code, title, unit: 'count', direction: 'up', targets: [], frequency: 'monthly', category: 'Channel shift' }),
+  ),
 ];

@@ -22,6 +22,7 @@ import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/mea
 import { availabilityReport } from './availability.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
 import { servicePlansAsOf } from './plans-section.ts';
+import { channelShift, fetchChannelInputs } from './channel-shift.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -104,6 +105,7 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability,
     supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),
     commentary,
+    channels: await fetchChannelInputs(db, zone, months, supplied),
     // Plans as of the month's last day (today while the month is in progress).
     servicePlans: await servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
   };
@@ -295,6 +297,7 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     },
     measures: measureRows,
     servicePlans: f.servicePlans,
+    channelShift: channelShift(f.channels),
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;

@@ -121,3 +121,19 @@ table { overflow-wrap: anywhere; }
 #commentary-form form { display: grid; gap: 2mm; max-width: 150mm; } #commentary-form label { display: grid; gap: 1mm; }
 @media print { .no-print { display: none; } tr { break-inside: avoid; } }
 `;
+
+/** Contacts per channel per month with each channel's share (months before the first contact left out). */
+export function channelShiftHtml(r: MonthlyReport): string {
+  const cs = r.channelShift;
+  if (cs.months.length === 0) return '<p>No contacts recorded in the last 12 months.</p>';
+  const name = (c: string) => c.replace(/^\w/, (x) => x.toUpperCase());
+  return table(
+    'Contacts per channel per month, with each channel\'s share of the month',
+    ['Month', ...cs.channels.map(name), 'Total'],
+    cs.months.map((m) => [
+      esc(m.month),
+      ...cs.channels.map((c) => `${m.counts[c].toLocaleString('en-GB')}<br><small>${m.shares[c] === null ? '–' : `${(m.shares[c]! * 100).toFixed(1)}%`}</small>`),
+      m.total.toLocaleString('en-GB'),
+    ]),
+  );
+}

@@ -62,5 +62,8 @@ export function renderReportCsv(r: MonthlyReport): string {
   }
   for (const s of r.availability.systems) row('availability', r.month, s.system, 'availability', s.availability, 'fraction', s.target, s.status, `${s.outages} outages, ${s.downSeconds} s down`);
   if (r.availability.all) row('availability', r.month, 'All systems', 'availability', r.availability.all.availability, 'fraction', r.availability.all.target, r.availability.all.status, `${r.availability.all.systemsAtTarget} of ${r.availability.all.systems} systems at target`);
+  for (const m of r.channelShift.months) {
+    for (const c of r.channelShift.channels) row('channel_shift', m.month, c, 'contacts', m.counts[c], 'count', null, null, m.shares[c] === null ? null : `share ${m.shares[c]}`);
+  }
   return out.join('');
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { MonthlyReport } from './monthly.ts';
-import { commentaryFormHtml, committeeCss, measureTableHtml, servicePlansHtml } from './render-committee.ts';
+import { channelShiftHtml, commentaryFormHtml, committeeCss, measureTableHtml, servicePlansHtml } from './render-committee.ts';
 
 let chartJs: string | undefined;
 /**
@@ -182,6 +182,7 @@ ${commentaryFormHtml(r)}
 <section id="not-actioned"><h2>Calls assigned but not actioned per team</h2>${notActioned}</section>
 <section id="contact-centre"><h2>Contact-centre measures</h2>${cc}</section>
 <section id="availability"><h2>Availability per system</h2><div class="pair">${chart('chart-availability', 'Availability per system in core hours (%)')}${avail}</div></section>
+<section id="channel-shift"><h2>Channel shift (12 months)</h2>${channelShiftHtml(r)}</section>
 </main>
 <script>${chartJsSource()}</script>
 <script type="application/json" id="report-data">${json}</script>

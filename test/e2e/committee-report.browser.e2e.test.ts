@@ -108,19 +108,23 @@ describe.skipIf(!haveChromium)('the committee report in a real browser (chromium
       ccRows: document.querySelectorAll('#contact-centre table tbody tr').length,
       availRows: document.querySelectorAll('#availability table tbody tr').length,
       ticketMonths: [...document.querySelectorAll('#received table tbody tr th')].map((x) => x.textContent),
+      channelMonths: [...document.querySelectorAll('#channel-shift table tbody tr th')].map((x) => x.textContent),
     }));
-    expect(s.sections).toEqual(['service-plans', 'measures', 'commentary-form', 'received', 'met-failed', 'attainment', 'backlog', 'not-actioned', 'contact-centre', 'availability']);
+    expect(s.sections).toEqual(['service-plans', 'measures', 'commentary-form', 'received', 'met-failed', 'attainment', 'backlog', 'not-actioned', 'contact-centre', 'availability', 'channel-shift']);
     // 12 demo actions (the 4 milestones count under their action).
     expect(s.planActions).toBe(12);
     // Every status carries its word beside its icon.
     for (const st of s.statuses) expect(st).toMatch(/^\S+ (Completed|Cancelled|Overdue|Neglected|Unassigned|Check Progress|Not Started|In Progress|Assigned)$/);
-    expect(s.categories).toEqual(['Service desk', 'ICT availability', 'Contact centre', 'People', 'Casework']);
+    expect(s.categories).toEqual(['Service desk', 'ICT availability', 'Contact centre', 'People', 'Casework', 'Channel shift']);
     expect(s.travel).toBeGreaterThan(10);
     expect(s.commentary).toContain('Corrective action');
     expect(s.ccRows).toBeGreaterThan(0);
     expect(s.availRows).toBeGreaterThan(0);
     // Tickets begin in March 2025: no empty months before it.
     expect(s.ticketMonths).toEqual(['2025-03']);
+    // Channel counts: the demo supplies 14 months of web and face-to-face contacts (to 2025-03); the 12-month window starts 2024-04.
+    expect(s.channelMonths[0]).toBe('2024-04');
+    expect(s.channelMonths.at(-1)).toBe('2025-03');
     await page.screenshot({ path: path.join(artifacts, 'committee-report.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -228,8 +228,8 @@ describe.each(backends.filter((b) => b.available))('monthly report and KPI feed 
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     const validate = ajv.compile(schema);
     expect(validate(r1.body), JSON.stringify(validate.errors)).toBe(true);
-    // The 13 computed measures and the 8 supplied success measures (no values supplied here).
-    expect(r1.body.rows).toHaveLength(21);
+    // The 13 computed measures, the 8 supplied success measures and the 3 data-only channel counts (no values supplied here).
+    expect(r1.body.rows).toHaveLength(24);
     const row = (doc: any, code: string) => doc.rows.find((x: any) => x.code === code);
     expect(row(r1.body, 'SD-INC-SLA')).toEqual({
       code: 'SD-INC-SLA', period: '2025-11', value: 1 / 3, unit: 'percent', numerator: 1, denominator: 3, target: 0.95, status: 'red', direction: 'up', note: null, revision: 1, generated_at: now.toISOString(),

@@ -4,6 +4,7 @@ import { defaultMeasures, measureSchema } from '../../src/measures/catalogue.ts'
 import { fitsFrequency, measurePeriodEnd, measurePeriodStart, previousPeriod, reportPeriodFor, yearBefore } from '../../src/measures/periods.ts';
 import { parseAmount, suppliedValueNormaliser } from '../../src/measures/supplied.ts';
 import { directionOfTravel } from '../../src/measures/travel.ts';
+import { channelShift } from '../../src/reports/channel-shift.ts';
 import { buildMeasureRows, groupByCategory } from '../../src/reports/measure-table.ts';
 
 describe('measure periods by frequency (METRICS.md §7)', () => {
@@ -118,7 +119,7 @@ describe('the measure table of a monthly report', () => {
   });
 
   it('extends the default catalogue with the published success measures, supplied for now', () => {
-    const success = defaultMeasures.filter((m) => !m.figure).map((m) => [m.code, m.unit, m.direction, m.targets[0]!.target, m.frequency]);
+    const success = defaultMeasures.filter((m) => !m.figure && m.category !== 'Channel shift').map((m) => [m.code, m.unit, m.direction, m.targets[0]!.target, m.frequency]);
     expect(success).toEqual([
       ['HR-EXIT', 'percent', 'up', 0.95, 'quarterly'],
       ['HR-APPRAISAL', 'percent', 'up', 0.95, 'annual'],
@@ -129,5 +130,26 @@ describe('the measure table of a monthly report', () => {
       ['CW-SAR', 'percent', 'up', 0.85, 'monthly'],
       ['CW-MEMBER', 'percent', 'up', 0.85, 'monthly'],
     ]);
+    // Data-only contact counts the channel-shift section adds.
+    expect(defaultMeasures.filter((m) => m.category === 'Channel shift').map((m) => [m.code, m.unit, m.targets.length])).toEqual([['CH-WEB', 'count', 0], ['CH-APP', 'count', 0], ['CH-F2F', 'count', 0]]);
+  });
+});
+
+describe('channel shift', () => {
+  it('counts contacts per channel per month with shares, leaving out months before the first contact', () => {
+    const cs = channelShift({
+      months: ['2025-09', '2025-10', '2025-11'],
+      calls: [{ month: '2025-10', offered: 600 }, { month: '2025-11', offered: 500 }],
+      emails: [{ month: '2025-11', received: 200 }],
+      // Phone and email tickets are not counted again; Portal → web, Walk-in → face-to-face.
+      tickets: [{ month: '2025-11', channel: 'Portal', n: 150 }, { month: '2025-11', channel: 'Phone', n: 90 }, { month: '2025-11', channel: 'Walk-in', n: 20 }],
+      supplied: [{ code: 'CH-WEB', period: '2025-11', value: 100 }, { code: 'CH-F2F', period: '2025-11', value: 30 }],
+    });
+    expect(cs.months.map((m) => m.month)).toEqual(['2025-10', '2025-11']);
+    const nov = cs.months[1]!;
+    // Telephone 500, email 200, web 150 + 100 = 250, app 0, face-to-face 20 + 30 = 50: total 1000.
+    expect(nov.counts).toEqual({ telephone: 500, email: 200, web: 250, app: 0, 'face-to-face': 50 });
+    expect(nov.total).toBe(1000);
+    expect(nov.shares).toEqual({ telephone: 0.5, email: 0.2, web: 0.25, app: 0, 'face-to-face': 0.05 });
   });
 });
