@@ -57,6 +57,8 @@ export async function ticketsByChannelAndMonth(db: Db, zone: string, from: Date,
     .select({ month, channel: tickets.channel, n: count() })
     .from(tickets)
     .where(and(gte(tickets.openedAt, from), lt(tickets.openedAt, to)))
-    .groupBy(month, tickets.channel);
+    // By position: the zone is a bound parameter, and PostgreSQL does not match `$1` in the
+    // select list with `$4` in GROUP BY.
+    .groupBy(sql`1`, sql`2`);
   return rows.map((r) => ({ month: r.month, channel: r.channel, n: Number(r.n) }));
 }
