@@ -10,3 +10,5 @@ export * from './schema/kpi-feed.ts';
 export * from './schema/sessions.ts';
 export * from './schema/cases.ts';
 export * from './schema/claims.ts';
+export * from './schema/plans.ts';
+export * from './schema/measures.ts';

@@ -15,6 +15,9 @@ import { ingestCasesCommand } from './feeds/cases/command.ts';
 import { writeDemoCasesIfEmpty } from './demo/cases.ts';
 import { caseRulesOf } from './services/cases.ts';
 import { ingestCallsCommand } from './feeds/calls/command.ts';
+import { ingestActionsCommand } from './feeds/actions/command.ts';
+import { ingestMeasuresCommand } from './feeds/measures/command.ts';
+import { writeDemoPlanIfEmpty } from './demo/plans.ts';
 import { writeDemoCallsIfEmpty } from './demo/write-calls-demo.ts';
 import { callsRules } from './calls/rules.ts';
 import { syncConfiguredSystems } from './store/availability.ts';
@@ -49,6 +52,9 @@ Usage: attain <command> [options]
   ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures
   ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
+  ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
+                             ingest a service plan's action export (preset pentana or generic)
+  ingest measures FILE       ingest supplied measure values (code, period, value, numerator, denominator, note, benchmark)
   compute                    evaluate changed and open tickets (SLA state)
   keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
   report MONTH [--format json|csv|html] [--out FILE]
@@ -143,6 +149,7 @@ async function commandStart() {
   if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
   const demoCases = await writeDemoCasesIfEmpty(rt.env.dataDir, caseRulesOf(rt.config).zone, new Date());
   if (demoCases) console.log(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
+  for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) console.log(`demo: ingested ${path.relative(process.cwd(), f)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
   const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
@@ -183,8 +190,16 @@ async function commandIngest(args: string[]) {
     const rt = await openRuntime();
     return ingestCasesCommand(rt, file, { preset: option(args, '--preset'), source: option(args, '--source') }).finally(() => rt.handle.close());
   }
+  if (feed === 'actions' && file) {
+    const rt = await openRuntime();
+    return ingestActionsCommand(rt, file, args).finally(() => rt.handle.close());
+  }
+  if (feed === 'measures' && file) {
+    const rt = await openRuntime();
+    return ingestMeasuresCommand(rt, file).finally(() => rt.handle.close());
+  }
   if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|cases FILE');
+    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|cases|actions|measures FILE');
   }
   const rt = await openRuntime();
   try {

@@ -10,6 +10,8 @@ import { defaultMeasures, measureSchema } from '../measures/catalogue.ts';
 import { caseworkConfigSchema } from '../casework/policy.ts';
 import { caseFeedsConfigSchema } from '../feeds/cases/feed-config.ts';
 import { jobsConfigSchema } from './jobs-config.ts';
+import { plansConfigSchema } from '../plans/config.ts';
+import { actionFeedsConfigSchema } from '../feeds/actions/feed-config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -38,6 +40,10 @@ export const appConfigSchema = z.object({
   caseFeeds: caseFeedsConfigSchema,
   /** Drop-folder completeness, heartbeats and database-outage backoff (README "Faults"). */
   jobs: jobsConfigSchema,
+  /** Service-plan weights, display rounding and status rules (METRICS.md §7). */
+  plans: plansConfigSchema,
+  /** Action export presets' own mappings (README "Service plans"). */
+  actionFeeds: actionFeedsConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

@@ -41,3 +41,24 @@ export async function rejectedCommand(args: string[]): Promise<void> {
     await rt.handle.close();
   }
 }
+
+/**
+ * Prints what became of an ingested file (counts, the first warnings and rejected rows, where to
+ * see the rest) and throws when the file failed: the tail of every `attain ingest …` command.
+ */
+export async function printIngestResult(
+  db: Parameters<typeof listRejectedRows>[0],
+  result: { file: string; runId: number; rowsRead: number; inserted: number; updated: number; unchanged: number; rejected: number; warnings: string[]; status: string; error?: string },
+  maxWarnings = 20,
+): Promise<void> {
+  console.log(
+    `${result.file}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected (ingest run ${result.runId})`,
+  );
+  for (const w of result.warnings.slice(0, maxWarnings)) console.log(`  warning: ${w}`);
+  if (result.rejected > 0) {
+    const rows = await listRejectedRows(db, result.runId);
+    for (const r of rows.slice(0, 10)) console.log(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
+    if (rows.length > 10) console.log(`  … ${rows.length - 10} more; every rejected row is kept in rejected_rows (run_id = ${result.runId})`);
+  }
+  if (result.status === 'failed') throw new Error(`${result.error} (rows before the failure were kept; re-run the file once fixed)`);
+}

@@ -20,13 +20,16 @@ import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
 import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
 import { casesOperations, casesRoutes } from './routes/cases.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
+import { plansOperations, plansRoutes } from './routes/plans.ts';
+import { measuresOperations, measuresRoutes } from './routes/measures.ts';
 import type { Operation } from './openapi.ts';
 
 /** Every documented operation; a test holds it equal to the routes the app serves. */
 export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations];
+  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations,
+  ...plansOperations, ...measuresOperations];
 
 export type AppDeps = {
   db: Db;
@@ -68,6 +71,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', kpiFeedRoutes(deps));
   app.route('/', feedsRoutes(deps));
   app.route('/', casesRoutes(deps));
+  app.route('/', plansRoutes(deps));
+  app.route('/', measuresRoutes(deps));
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));

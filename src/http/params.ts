@@ -1,3 +1,5 @@
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError, quote } from './errors.ts';
 /**
  * The one home of request-parameter rules (issue 17): dates, months, periods, instants, whole
  * numbers and names, as zod schemas every route and page validates with, so that no value the
@@ -9,7 +11,6 @@
 import { z } from 'zod';
 import { parseDayKey, parseTimestamp } from '../calendar/zone.ts';
 import { isoWeekLabel, periodStartDay } from '../sla/periods.ts';
-import { quote } from './errors.ts';
 
 export { parseJsonBody, parseQuery } from './errors.ts';
 
@@ -109,3 +110,15 @@ export const numberParam = (min: number, max: number, opts: { gt?: boolean; mess
     .pipe(opts.gt ? z.number().gt(min, range).max(max, range) : z.number().min(min, range).max(max, range));
 };
 
+
+/** JSON bodies are small (an outage, a few measure values); anything past this is refused (413) before it is read whole. */
+export const JSON_BODY_MAX_BYTES = 64 * 1024;
+
+/** hono's body limit with the API's error shape, for every route that takes a JSON body. */
+export const jsonBodyLimit = () =>
+  bodyLimit({
+    maxSize: JSON_BODY_MAX_BYTES,
+    onError: () => {
+      throw new ApiError('payload_too_large', `body: larger than ${JSON_BODY_MAX_BYTES} bytes`, { field: 'body', limitBytes: JSON_BODY_MAX_BYTES });
+    },
+  });

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { versionInForce } from '../sla/policy.ts';
+import { successMeasureInputs } from './success-measures.ts';
 
-export const units = ['percent', 'minutes', 'seconds', 'count', 'score'] as const;
+export const units = ['percent', 'minutes', 'seconds', 'count', 'score', 'currency', 'days'] as const;
+export const frequencies = ['monthly', 'quarterly', 'six-monthly', 'annual'] as const;
+export type Frequency = (typeof frequencies)[number];
 export const directions = ['up', 'down'] as const;
 export type Direction = (typeof directions)[number];
 
@@ -30,7 +33,11 @@ export type FigureName = (typeof figureNames)[number];
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
-/** One measure of the catalogue (METRICS.md §5). Percent targets and values are fractions 0–1. */
+/**
+ * One measure of the catalogue (METRICS.md §5, §7). Percent targets and values are fractions 0–1.
+ * With a `figure` the value is computed from stored data; without one it is supplied per period
+ * (`attain ingest measures`, `POST /api/v1/measures/{code}/values`).
+ */
 export const measureSchema = z.object({
   code: z.string().regex(/^[A-Z0-9-]+$/, 'upper-case letters, digits and hyphens'),
   title: z.string().min(1),
@@ -40,14 +47,20 @@ export const measureSchema = z.object({
   targets: z.array(z.object({ effectiveFrom: day, target: z.number().nullable() })).default([]),
   /** Amber band as a fraction of the target (default 5%). */
   tolerance: z.number().min(0).max(1).default(0.05),
-  frequency: z.enum(['monthly', 'quarterly', 'annual']).default('monthly'),
+  frequency: z.enum(frequencies).default('monthly'),
+  /** What the per-period benchmark values are (e.g. "LGBF family group"); the values are supplied. */
   benchmark: z.string().optional(),
-  figure: z.enum(figureNames),
+  figure: z.enum(figureNames).optional(),
+  /** The report's measure table groups by this. */
+  category: z.string().min(1).default('Other'),
+  /** ISO 4217 code of a `currency` measure. */
+  currency: z.string().length(3).optional(),
 });
 export type Measure = z.infer<typeof measureSchema>;
+export type MeasureInput = z.input<typeof measureSchema>;
 
 const m = (code: string, title: string, unit: Measure['unit'], direction: Direction, target: number, figure: FigureName): Measure =>
-  measureSchema.parse({ code, title, unit, direction, targets: [{ effectiveFrom: '1970-01-01', target }], figure });
+  measureSchema.parse({ code, title, unit, direction, targets: [{ effectiveFrom: '1970-01-01', target }], figure, category: figure.startsWith('calls.') ? 'Contact centre' : figure.startsWith('availability.') ? 'ICT availability' : 'Service desk' });
 
 /** The default catalogue, from published council measures (METRICS.md §5). */
 export const defaultMeasures: Measure[] = [
@@ -64,10 +77,7 @@ export const defaultMeasures: Measure[] = [
   m('CC-MAX-ABANDON', 'Maximum % abandoned calls', 'percent', 'down', 0.1, 'calls.max_daily_abandon_rate'),
   m('CC-MAX-ANSWER', 'Maximum call answering time', 'minutes', 'down', 2, 'calls.max_answer_wait_minutes'),
   m('CC-EMAILS', 'Daily emails to the contact mailbox processed', 'count', 'up', 59, 'calls.emails_per_day'),
-  m('CW-COMPLAINTS-S1', '% Stage 1 complaint responses issued within timescale', 'percent', 'up', 0.8, 'casework.complaint-stage-1.within'),
-  m('CW-FOI', '% FOI requests responded to within 20 working days', 'percent', 'up', 0.9, 'casework.foi.within'),
-  m('CW-SAR', '% subject access requests completed within one month', 'percent', 'up', 0.85, 'casework.sar.within'),
-  m('CW-MEMBER', '% member enquiries answered within agreed timescales', 'percent', 'up', 0.85, 'casework.member-enquiry.within'),
+  ...successMeasureInputs.map((x) => measureSchema.parse(x)),
 ];
 
 export type MeasureStatus = 'green' | 'amber' | 'red' | 'data_only' | 'no_data';

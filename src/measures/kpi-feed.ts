@@ -1,8 +1,13 @@
 import { csvLine } from '../demo/csv.ts';
 import type { Direction, MeasureStatus } from './catalogue.ts';
+import type { Travel } from './travel.ts';
 
 /** The feed's columns, in order (METRICS.md §5). */
-export const kpiFeedColumns = ['code', 'period', 'value', 'unit', 'numerator', 'denominator', 'target', 'status', 'direction', 'note', 'revision', 'generated_at'] as const;
+export const kpiFeedColumns = [
+  'code', 'period', 'value', 'unit', 'numerator', 'denominator', 'target', 'status', 'direction', 'note', 'revision', 'generated_at',
+  // Added with measures from any source (METRICS.md §7), after the original columns so readers by position still work.
+  'source', 'measure_period', 'benchmark', 'travel_short', 'travel_long',
+] as const;
 
 /** A feed row's content: what a revision's hash covers (revision and generated-at are the revision's own). */
 export type KpiFeedContentRow = {
@@ -16,6 +21,14 @@ export type KpiFeedContentRow = {
   status: MeasureStatus;
   direction: Direction;
   note: string | null;
+  /** computed from stored data, or supplied by file or API. */
+  source: 'computed' | 'supplied';
+  /** The measure's own period (a quarterly measure in November's feed: the latest quarter ended). */
+  measure_period: string;
+  benchmark: number | null;
+  /** Direction of travel against the previous period and the same period a year before. */
+  travel_short: Travel | null;
+  travel_long: Travel | null;
 };
 export type KpiFeedRow = KpiFeedContentRow & { revision: number; generated_at: string };
 
@@ -24,7 +37,10 @@ export const KPI_FEED_FORMAT = 'attain-kpi-feed/1';
 /** One row per measure of a month's measure table (METRICS.md §5, "The monthly KPI feed"). */
 export function kpiFeedContent(
   month: string,
-  measures: readonly { code: string; unit: string; direction: Direction; target: number | null; value: number | null; numerator: number | null; denominator: number | null; status: MeasureStatus; note: string | null }[],
+  measures: readonly {
+    code: string; unit: string; direction: Direction; target: number | null; value: number | null; numerator: number | null; denominator: number | null; status: MeasureStatus; note: string | null;
+    source: 'computed' | 'supplied'; period: string; benchmark: { value: number } | null; shortTerm: { travel: Travel | null }; longTerm: { travel: Travel | null };
+  }[],
 ): KpiFeedContentRow[] {
   return measures.map((m) => ({
     code: m.code,
@@ -37,6 +53,11 @@ export function kpiFeedContent(
     status: m.status,
     direction: m.direction,
     note: m.note,
+    source: m.source,
+    measure_period: m.period,
+    benchmark: m.benchmark?.value ?? null,
+    travel_short: m.shortTerm.travel,
+    travel_long: m.longTerm.travel,
   }));
 }
 
@@ -54,6 +75,8 @@ export function kpiFeedDocument(month: string, revision: number, generatedAt: Da
     rows: rows.map((r): KpiFeedRow => ({
       code: r.code, period: r.period, value: r.value, unit: r.unit, numerator: r.numerator, denominator: r.denominator,
       target: r.target, status: r.status, direction: r.direction, note: r.note, revision, generated_at,
+      // Revisions stored before these fields existed read back without them.
+      source: r.source ?? 'computed', measure_period: r.measure_period ?? r.period, benchmark: r.benchmark ?? null, travel_short: r.travel_short ?? null, travel_long: r.travel_long ?? null,
     })),
   };
 }

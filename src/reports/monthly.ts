@@ -10,7 +10,7 @@ import { countOpenDays, dayStartMs, daysOfPeriod, nextMonth } from '../calls/per
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../calls/rules.ts';
 import { callFigures, targetsInForce, type CallFigures } from '../calls/targets.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { defaultMeasures, measureStatus, targetOf, type FigureName, type Measure, type MeasureStatus } from '../measures/catalogue.ts';
+import { defaultMeasures, type FigureName, type Measure } from '../measures/catalogue.ts';
 import { attainmentOf, statusOf as attainmentStatus, type AttainmentCounts } from '../sla/attainment.ts';
 import { goalFor } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
@@ -18,8 +18,12 @@ import { callQueues } from '../store/calls.ts';
 import { queryMetric } from '../store/metrics.ts';
 import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
 import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
+import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/measures.ts';
 import { availabilityReport } from './availability.ts';
 import { caseAttainment } from '../services/cases.ts';
+import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
+import { servicePlansAsOf } from './plans-section.ts';
+import { channelShift, fetchChannelInputs } from './channel-shift.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -72,31 +76,42 @@ async function callMonth(db: Db, config: AppConfig, month: string, queue: string
  * ending at `month`, satisfaction, the backlog and not-actioned tickets at the month's end, call
  * figures and availability for the month and the one before (the measure table's trend).
  */
-export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: string, now: Date) {
+export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: string, now: Date, catalogue: readonly Measure[] = config.measures) {
   const zone = slaRules(config).zone;
   const months = monthsEndingAt(month, TREND_MONTHS);
   const prev = months[months.length - 2]!;
+  // The same month a year before: the long-term direction of travel of computed measures.
+  const yearAgo = previousMonth(months[0]!);
   const lastDay = lastDayOf(month);
   const monthEnd = new Date(Math.min(dayStartMs(zone, `${nextMonth(month)}-01`), now.getTime()));
   // A month in progress counts its open days so far (as the calls API does).
   const callsToday = localDayKey(callsRules(config).zone, now.getTime());
-  const [sla, satisfaction, backlog, notActioned, queues, availability] = await Promise.all([
-    attainmentCounts(db, { fromDay: `${months[0]}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
-    satisfactionByMonth(db, `${prev}-01`, lastDay),
+  const [sla, satisfaction, backlog, notActioned, queues, availability, supplied, commentary] = await Promise.all([
+    attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
+    satisfactionByMonth(db, `${yearAgo}-01`, lastDay),
     backlogByTeamAt(db, lastDay),
     notActionedByTeamAt(db, lastDay, monthEnd),
     callQueues(db),
-    availabilityReport(db, config, { grain: 'month', from: prev, to: month }, now),
+    availabilityReport(db, config, { grain: 'month', from: yearAgo, to: month }, now),
+    suppliedValuesOf(db, catalogue.map((m) => m.code)),
+    currentCommentary(db, periodsRead(catalogue, month)),
   ]);
   const calls: Record<string, { all: CallMonthInput | null; queues: CallMonthInput[] }> = {};
-  for (const m of [prev, month]) {
+  for (const m of [yearAgo, prev, month]) {
     const all = await callMonth(db, config, m, null, callsToday);
     const perQueue = m === month ? (await Promise.all(queues.map((q) => callMonth(db, config, m, q, callsToday)))).filter((x): x is CallMonthInput => x !== null) : [];
     calls[m] = { all, queues: perQueue };
   }
-  // Casework per kind for the month and the one before (METRICS.md §6).
-  const casework = await caseAttainment(db, config, { fromDay: `${prev}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd);
-  return { month, previous: prev, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework };
+  // Casework per kind for the months the measures read: this month, the one before, a year before (METRICS.md §6).
+  const casework = await caseAttainment(db, config, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd);
+  return {
+    month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework,
+    supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),
+    commentary,
+    channels: await fetchChannelInputs(db, zone, months, supplied),
+    // Plans as of the month's last day (today while the month is in progress).
+    servicePlans: await servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,7 +130,6 @@ function countsOf(rows: CountRow[], month: string, kind: string | null): Counts 
   return out;
 }
 
-export type FigureValue = { value: number | null; numerator: number | null; denominator: number | null; note?: string };
 const ratio = (numerator: number, denominator: number): FigureValue => ({ value: denominator > 0 ? numerator / denominator : null, numerator, denominator });
 const none = (note?: string): FigureValue => ({ value: null, numerator: null, denominator: null, ...(note ? { note } : {}) });
 /** A ratio whose numerator is re-expressed (e.g. seconds → minutes) so value = numerator / denominator still holds. */
@@ -191,18 +205,6 @@ function callFiguresOf(config: AppConfig, month: string, input: CallMonthInput |
   });
 }
 
-export type Trend = 'up' | 'down' | 'same';
-export type Change = 'better' | 'worse' | 'same';
-
-/** Up/down/same against last month, and better/worse by the measure's direction (null without both values). */
-export function trendOf(value: number | null, previous: number | null, direction: 'up' | 'down'): { trend: Trend | null; change: Change | null } {
-  if (value === null || previous === null) return { trend: null, change: null };
-  // Equal within rounding noise of the ratios is "same".
-  if (Math.abs(value - previous) <= 1e-9 * Math.max(1, Math.abs(previous))) return { trend: 'same', change: 'same' };
-  const trend: Trend = value > previous ? 'up' : 'down';
-  return { trend, change: (trend === 'up') === (direction === 'up') ? 'better' : 'worse' };
-}
-
 /** The monthly performance report model (pure assembly over `fetchMonthlyFigures`). */
 export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0)) {
   const kinds = [...config.kinds];
@@ -212,10 +214,13 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     const goal = goalFor(config.goals, `${month}-01`, kind);
     return { received: c.received, resolved: c.resolved, met: c.met, breached: c.breached, noTarget: c.noTarget, attainment, goal, status: attainmentStatus(attainment, goal) };
   };
-  const trend = f.months.map((month) => {
+  const fullTrend = f.months.map((month) => {
     const s = slaOf(month);
     return { month, kinds: Object.fromEntries(kinds.map((k) => [k, kindFigures(month, s.byKind[k]!, k)])), all: kindFigures(month, s.all) };
   });
+  // Months before the data begins are left out, not shown as zeros (issue 14, "The report").
+  const firstWithData = fullTrend.findIndex((m) => m.all.received + m.all.resolved + m.all.met + m.all.breached > 0);
+  const trend = firstWithData < 0 ? fullTrend.slice(-1) : fullTrend.slice(firstWithData);
 
   // Backlog and not-actioned per team at the month's end.
   const teams = [...new Set([...f.backlog.map((r) => r.team), ...f.notActioned.map((r) => r.team)])].sort();
@@ -263,29 +268,16 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     const casework = Object.fromEntries(f.casework.rows.filter((r) => r.period === month).map((r) => [r.kind as string, { met: r.met, late: r.late }]));
     return { sla: slaOf(month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month), casework };
   };
-  const now = inputsOf(f.month);
-  const before = inputsOf(f.previous);
-  const measureRows = catalogue.map((m) => {
-    const v = figureValue(m.figure, now);
-    const p = figureValue(m.figure, before);
-    const target = targetOf(m, `${f.month}-01`);
-    const status: MeasureStatus = measureStatus(v.value, target, m.direction, m.tolerance);
-    const prevStatus = measureStatus(p.value, targetOf(m, `${f.previous}-01`), m.direction, m.tolerance);
-    return {
-      code: m.code,
-      title: m.title,
-      unit: m.unit,
-      direction: m.direction,
-      figure: m.figure,
-      target,
-      value: v.value,
-      numerator: v.numerator,
-      denominator: v.denominator,
-      status,
-      note: v.note ?? (v.value === null ? 'no data for the month' : null),
-      previous: { month: f.previous, value: p.value, status: prevStatus },
-      ...trendOf(v.value, p.value, m.direction),
-    };
+  // Computed figures for the months fetched (the month, the one before, the same month a year before).
+  const inputs = new Map([f.yearAgo, f.previous, f.month].map((m) => [m, inputsOf(m)]));
+  const measureRows = buildMeasureRows(catalogue, {
+    month: f.month,
+    computed: (figure, month) => {
+      const i = inputs.get(month);
+      return i ? figureValue(figure, i) : undefined;
+    },
+    supplied: f.supplied,
+    commentary: f.commentary,
   });
 
   const goal = goalFor(config.goals, `${f.month}-01`);
@@ -326,12 +318,14 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
       rule: 'within timescale = met ÷ (met + late): met in the month of the response, late in the month its deadline passed, answered or not (METRICS.md §6)',
       kinds: f.casework.rows.filter((r) => r.period === f.month).map(({ period: _p, ...r }) => r),
     },
+    servicePlans: f.servicePlans,
+    channelShift: channelShift(f.channels),
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
 
 /** Fetches and assembles the report of `month` with the configured catalogue. */
 export async function monthlyReport(db: Db, config: AppConfig, month: string, now: Date): Promise<MonthlyReport> {
-  const figures = await fetchMonthlyFigures(db, config, month, now);
+  const figures = await fetchMonthlyFigures(db, config, month, now, config.measures);
   return buildMonthlyReport(figures, config, config.measures, now);
 }

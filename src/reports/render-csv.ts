@@ -12,9 +12,21 @@ export function renderReportCsv(r: MonthlyReport): string {
   const row = (section: string, period: string, subject: string, item: string, value: CsvValue, unit: string, target: CsvValue = null, status: CsvValue = null, note: CsvValue = null) =>
     out.push(csvLine([section, period, subject, item, value, unit, target, status, note]));
 
+  for (const p of r.servicePlans) {
+    row('service_plan', p.asOf, p.code, 'progress', p.progress, 'percent_0_100', null, null, `${p.title}; printed ${p.progressDisplay ?? ''}%`);
+    for (const s of p.sections) {
+      row('service_plan', p.asOf, `${p.code} / ${s.name}`, 'progress', s.progress, 'percent_0_100', null, null, `weight ${s.weight}; printed ${s.progressDisplay ?? ''}%`);
+      for (const a of s.actions) row('service_plan', p.asOf, `${p.code} / ${a.code}`, a.title, a.progress, 'percent_0_100', null, a.status, `P${a.priority}, weight ${a.weight}; due ${a.dueDate ?? ''}; owner ${a.owner ?? ''}; ${a.latestUpdate ?? ''}`);
+    }
+  }
   for (const m of r.measures) {
     const trend = m.trend ? `${m.trend} (${m.change}) against ${m.previous.month}: ${m.previous.value}` : `no trend against ${m.previous.month}`;
-    row('measures', r.month, m.code, m.title, m.value, m.unit, m.target, m.status, [m.note, `numerator ${m.numerator ?? ''}, denominator ${m.denominator ?? ''}`, trend].filter(Boolean).join('; '));
+    const travel = (label: string, t: typeof m.shortTerm) => `${label} ${t.travel ?? 'n/a'} against ${t.period}${t.earlier === null ? '' : `: ${t.earlier}`}`;
+    row('measures', m.period, m.code, m.title, m.value, m.unit, m.target, m.status, [
+      m.category, m.source, m.note, `numerator ${m.numerator ?? ''}, denominator ${m.denominator ?? ''}`, trend, travel('short term', m.shortTerm), travel('long term', m.longTerm),
+      m.benchmark ? `benchmark (${m.benchmark.label}) ${m.benchmark.value}` : null,
+      m.commentary ? `commentary: ${m.commentary.text}${m.commentary.correctiveAction ? `; corrective action: ${m.commentary.correctiveAction}` : ''}` : null,
+    ].filter(Boolean).join('; '));
   }
   for (const mo of r.tickets.months) {
     for (const [subject, k] of [...Object.entries(mo.kinds), ['all', mo.all] as const]) {
@@ -50,5 +62,8 @@ export function renderReportCsv(r: MonthlyReport): string {
   }
   for (const s of r.availability.systems) row('availability', r.month, s.system, 'availability', s.availability, 'fraction', s.target, s.status, `${s.outages} outages, ${s.downSeconds} s down`);
   if (r.availability.all) row('availability', r.month, 'All systems', 'availability', r.availability.all.availability, 'fraction', r.availability.all.target, r.availability.all.status, `${r.availability.all.systemsAtTarget} of ${r.availability.all.systems} systems at target`);
+  for (const m of r.channelShift.months) {
+    for (const c of r.channelShift.channels) row('channel_shift', m.month, c, 'contacts', m.counts[c], 'count', null, null, m.shares[c] === null ? null : `share ${m.shares[c]}`);
+  }
   return out.join('');
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { MonthlyReport } from './monthly.ts';
+import { channelShiftHtml, commentaryFormHtml, committeeCss, measureTableHtml, servicePlansHtml } from './render-committee.ts';
 
 let chartJs: string | undefined;
 /**
@@ -17,16 +18,16 @@ export function chartJsSource(): string {
   return chartJs;
 }
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
 const pct = (x: number | null | undefined, dp = 1) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(dp)}%`);
 const num = (x: number | null | undefined, dp = 0) => (x === null || x === undefined ? '–' : x.toLocaleString('en-GB', { maximumFractionDigits: dp, minimumFractionDigits: dp }));
 const mmss = (s: number | null | undefined) => (s === null || s === undefined ? '–' : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`);
 const monthName = (m: string) => new Date(`${m}-01T12:00:00Z`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const shortMonth = (m: string) => new Date(`${m}-01T12:00:00Z`).toLocaleDateString('en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' });
-const status = (s: string | null | undefined) => (s ? `<span class="status ${esc(s)}">${esc(s.replace('_', ' '))}</span>` : '–');
+export const status = (s: string | null | undefined) => (s ? `<span class="status ${esc(s)}">${esc(s.replace('_', ' '))}</span>` : '–');
 
 /** A measure's value in its unit. */
-function measureText(unit: string, v: number | null): string {
+export function measureText(unit: string, v: number | null): string {
   if (v === null) return '–';
   switch (unit) {
     case 'percent':
@@ -37,13 +38,16 @@ function measureText(unit: string, v: number | null): string {
       return `${mmss(v)} (${num(v, 0)} s)`;
     case 'score':
       return num(v, 2);
+    case 'days':
+      return `${num(v, 1)} days`;
+    case 'currency':
+      return `£${num(v, 0)}`;
     default:
       return num(v, 1);
   }
 }
-const arrow = (t: string | null, c: string | null) => (t === null ? '–' : `${t === 'up' ? '▲' : t === 'down' ? '▼' : '='} ${esc(t)}${c && c !== 'same' ? ` (${esc(c)})` : ''}`);
 
-function table(caption: string, head: string[], rows: string[][], cls = ''): string {
+export function table(caption: string, head: string[], rows: string[][], cls = ''): string {
   return `<table class="${cls}"><caption>${esc(caption)}</caption><thead><tr>${head.map((h, i) => `<th scope="col"${i > 0 ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td class="n">${c}</td>`)).join('')}</tr>`)
     .join('')}</tbody></table>`;
@@ -75,20 +79,7 @@ export function renderReportHtml(r: MonthlyReport): string {
   const kindName = (k: string) => k.replace('_', ' ').replace(/^\w/, (c) => c.toUpperCase()) + 's';
   const months = r.tickets.months;
 
-  const measures = table(
-    `Measures for ${monthName(r.month)} against target, with the trend against ${monthName(r.previousMonth)}`,
-    ['Measure', 'Target', 'Value', 'Numerator / denominator', 'Status', 'Last month', 'Trend'],
-    r.measures.map((m) => [
-      `${esc(m.code)}<br><small>${esc(m.title)}</small>`,
-      m.target === null ? 'data only' : `${m.direction === 'up' ? '≥' : '≤'} ${measureText(m.unit, m.target)}`,
-      measureText(m.unit, m.value) + (m.note ? `<br><small>${esc(m.note)}</small>` : ''),
-      m.numerator === null ? '–' : `${num(m.numerator, Number.isInteger(m.numerator) ? 0 : 2)} / ${num(m.denominator, Number.isInteger(m.denominator) ? 0 : 2)}`,
-      status(m.status),
-      measureText(m.unit, m.previous.value),
-      arrow(m.trend, m.change),
-    ]),
-    'measures',
-  );
+  const measures = measureTableHtml(r);
 
   const received = table(
     'Tickets received per month',
@@ -180,7 +171,7 @@ export function renderReportHtml(r: MonthlyReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Monthly performance report: ${esc(monthName(r.month))}</title>
-<style>${css}</style>
+<style>${css}${committeeCss}</style>
 </head>
 <body>
 <header>
@@ -188,7 +179,9 @@ export function renderReportHtml(r: MonthlyReport): string {
 <p class="meta">Generated ${esc(r.generatedAt)} · periods are local to ${esc(r.zone)} · ${esc(r.basisNote)}</p>
 </header>
 <main>
+<section id="service-plans"><h2>Service-plan progress</h2>${servicePlansHtml(r)}</section>
 <section id="measures"><h2>Measures against target</h2>${measures}</section>
+${commentaryFormHtml(r)}
 <section id="received"><h2>Incidents and service requests received (12 months)</h2><div class="pair">${chart('chart-received', 'Tickets received per month, by kind')}${received}</div></section>
 <section id="met-failed"><h2>Met and failed within SLA per month</h2><div class="pair">${chart('chart-met', 'Tickets met and failed within SLA per month')}${metBreached}</div></section>
 <section id="attainment"><h2>Monthly attainment against the goal</h2><div class="pair">${chart('chart-attainment', 'Attainment per month by kind, and the goal (%)')}${attainment}</div></section>
@@ -197,6 +190,7 @@ export function renderReportHtml(r: MonthlyReport): string {
 <section id="contact-centre"><h2>Contact-centre measures</h2>${cc}</section>
 <section id="casework"><h2>Casework: complaints, FOI, SAR, member enquiries</h2>${casework}</section>
 <section id="availability"><h2>Availability per system</h2><div class="pair">${chart('chart-availability', 'Availability per system in core hours (%)')}${avail}</div></section>
+<section id="channel-shift"><h2>Channel shift (12 months)</h2>${channelShiftHtml(r)}</section>
 </main>
 <script>${chartJsSource()}</script>
 <script type="application/json" id="report-data">${json}</script>

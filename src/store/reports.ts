@@ -1,4 +1,4 @@
-import { and, count, eq, gt, gte, isNotNull, isNull, lte, or, sql, sum } from 'drizzle-orm';
+import { and, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql, sum } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { tickets, ticketSla } from '../../db/schema.ts';
 import { NONE } from './sla-queries.ts';
@@ -48,4 +48,17 @@ export async function satisfactionByMonth(db: Db, fromDay: string, toDay: string
     .where(and(gte(ticketSla.resolvedDay, fromDay), lte(ticketSla.resolvedDay, toDay), isNotNull(tickets.satisfaction)))
     .groupBy(month);
   return rows.map((r) => ({ month: r.month, total: Number(r.total ?? 0), n: Number(r.n) }));
+}
+
+/** Tickets opened in [from, to) per local month (in `zone`) and channel text: the channel-shift section's ticket contacts. */
+export async function ticketsByChannelAndMonth(db: Db, zone: string, from: Date, to: Date) {
+  const month = sql<string>`to_char(${tickets.openedAt} at time zone ${zone}, 'YYYY-MM')`;
+  const rows = await db
+    .select({ month, channel: tickets.channel, n: count() })
+    .from(tickets)
+    .where(and(gte(tickets.openedAt, from), lt(tickets.openedAt, to)))
+    // By position: the zone is a bound parameter, and PostgreSQL does not match `$1` in the
+    // select list with `$4` in GROUP BY.
+    .groupBy(sql`1`, sql`2`);
+  return rows.map((r) => ({ month: r.month, channel: r.channel, n: Number(r.n) }));
 }

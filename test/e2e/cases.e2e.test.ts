@@ -122,7 +122,7 @@ describe.each(backends.filter((b) => b.available))('casework figures on $name', 
     // October: FOI met 1, late 1 → 50% (target 90%, red); stage 1 met 1, late 1 → 50%;
     // SAR met 1 (SAR-2), late 0 → 100% (target 85%, green); no member enquiries → no data.
     expect(m['CW-FOI']).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, target: 0.9, status: 'red' });
-    expect(m['CW-COMPLAINTS-S1']).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, target: 0.8 });
+    expect(m['CW-STAGE1']).toMatchObject({ value: 0.5, numerator: 1, denominator: 2, target: 0.8 });
     expect(m['CW-SAR']).toMatchObject({ value: 1, numerator: 1, denominator: 1, status: 'green' });
     expect(m['CW-MEMBER']).toMatchObject({ value: null, status: 'no_data' });
     // September for the trend column: SAR-1 late, nothing met → 0%.

@@ -107,17 +107,16 @@ describe.each(backends.filter((b) => b.available))('monthly report and KPI feed 
     const { status, body: r } = await get('/api/v1/reports/monthly/2025-11.json');
     expect(status).toBe(200);
     expect(r).toMatchObject({ month: '2025-11', previousMonth: '2025-10', basis: 'outcome', goal: 0.95 });
-    expect(r.tickets.months).toHaveLength(12);
-    expect(r.tickets.months[0].month).toBe('2024-12');
-    const nov = r.tickets.months[11];
-    const oct = r.tickets.months[10];
+    // The data begins in October 2025: the months before it are left out, not shown as zeros.
+    expect(r.tickets.months.map((m: any) => m.month)).toEqual(['2025-10', '2025-11']);
+    const nov = r.tickets.months[1];
+    const oct = r.tickets.months[0];
     expect(nov.kinds.incident).toMatchObject({ received: 4, met: 1, breached: 2, status: 'red' });
     expect(nov.kinds.incident.attainment).toBeCloseTo(1 / 3, 12);
     expect(nov.kinds.service_request).toMatchObject({ received: 3, met: 1, breached: 0, attainment: 1, status: 'green' });
     expect(nov.all).toMatchObject({ received: 7, met: 2, breached: 2, attainment: 0.5 });
     expect(oct.kinds.incident).toMatchObject({ received: 2, met: 1, breached: 1, attainment: 0.5 });
     expect(oct.kinds.service_request).toMatchObject({ received: 0, attainment: null, status: 'no_data' });
-    expect(r.tickets.months[0].all).toMatchObject({ received: 0, met: 0, breached: 0, attainment: null });
 
     expect(r.backlog.asOf).toBe('2025-11-30');
     expect(r.backlog.teams).toEqual([
@@ -229,13 +228,18 @@ describe.each(backends.filter((b) => b.available))('monthly report and KPI feed 
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     const validate = ajv.compile(schema);
     expect(validate(r1.body), JSON.stringify(validate.errors)).toBe(true);
-    expect(r1.body.rows).toHaveLength(17); // one row per catalogue measure: 13 (§5) + 4 casework (§6)
+    // 13 computed measures (§5), 4 computed casework measures (§6), 4 supplied success measures and
+    // 3 data-only channel counts (no values supplied here): 24.
+    expect(r1.body.rows).toHaveLength(24);
     const row = (doc: any, code: string) => doc.rows.find((x: any) => x.code === code);
     expect(row(r1.body, 'SD-INC-SLA')).toEqual({
       code: 'SD-INC-SLA', period: '2025-11', value: 1 / 3, unit: 'percent', numerator: 1, denominator: 3, target: 0.95, status: 'red', direction: 'up', note: null, revision: 1, generated_at: now.toISOString(),
+      // October 0.5 → November 1/3: worsening; no November 2024 to compare with.
+      source: 'computed', measure_period: '2025-11', benchmark: null, travel_short: 'worsening', travel_long: null,
     });
+    expect(row(r1.body, 'HR-EXIT')).toMatchObject({ source: 'supplied', measure_period: '2025-Q3', value: null, status: 'no_data' });
     const csv1 = await get('/api/v1/kpi-feed/2025-11.csv');
-    expect(csv1.text.split('\n')[0]).toBe('code,period,value,unit,numerator,denominator,target,status,direction,note,revision,generated_at');
+    expect(csv1.text.split('\n')[0]).toBe('code,period,value,unit,numerator,denominator,target,status,direction,note,revision,generated_at,source,measure_period,benchmark,travel_short,travel_long');
     expect(csv1.text).toContain(`SD-ONTIME,2025-11,0.5,percent,2,4,0.8,red,up,,1,${now.toISOString()}`);
 
     // A late incident for the closed month: N10 high, 12 Nov 09:00–10:00 (60 ≤ 420, met).

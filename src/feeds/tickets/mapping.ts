@@ -9,7 +9,27 @@ import { parseFlag, parsePriority, type NormalisedTicket } from './generic.ts';
 
 /** A column of the tool's export, or several names of which the first present in the row is used. */
 export const columnRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-const valueMap = <T extends z.ZodType>(v: T) => z.record(z.string(), v).default({});
+export const valueMap = <T extends z.ZodType>(v: T) => z.record(z.string(), v).default({});
+export type ColumnRef = z.infer<typeof columnRef>;
+
+/**
+ * Reads a mapped row's cells (every feed mapped with this configuration: tickets, plan actions):
+ * the first named column present in the row, with its trimmed value (null when empty or one of
+ * the mapping's missing values).
+ */
+export function cellReader(values: Record<string, string>, missing: ReadonlySet<string>) {
+  return (ref: ColumnRef | undefined): { col: string; value: string | null } | null => {
+    if (ref === undefined) return null;
+    const names = Array.isArray(ref) ? ref : [ref];
+    const col = names.find((n) => n in values) ?? names[0]!;
+    const raw = values[col];
+    const v = raw === undefined ? '' : raw.trim();
+    return { col, value: v === '' || missing.has(v) ? null : v };
+  };
+}
+
+/** Lower-cased, trimmed keys, for the case-insensitive value maps. */
+export const lowerKeys = <T>(m: Record<string, T>) => new Map(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v]));
 
 /**
  * How one tool's export (or API record) becomes a normalised ticket (METRICS.md §2, "Tickets"):
@@ -79,8 +99,6 @@ export type MappedRow = { ticket: NormalisedTicket; version: string | null; hist
 
 export type MappingContext = { zone: string; kinds: readonly string[] };
 
-const lowerKeys = <T>(m: Record<string, T>) => new Map(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v]));
-
 /** A fixed-width text that sorts as (instant, sequence): the event-log version of a row. */
 export function versionKey(ms: number, sequence: number): string {
   return `${String(ms).padStart(15, '0')}|${String(sequence).padStart(12, '0')}`;
@@ -110,15 +128,7 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
     }
     const problems: FieldProblem[] = [];
     const warnings: string[] = [];
-    /** The first named column present in the row, with its value (null when missing). */
-    const get = (ref: string | string[] | undefined): { col: string; value: string | null } | null => {
-      if (ref === undefined) return null;
-      const names = Array.isArray(ref) ? ref : [ref];
-      const col = names.find((n) => n in values) ?? names[0]!;
-      const raw = values[col];
-      const v = raw === undefined ? '' : raw.trim();
-      return { col, value: v === '' || missing.has(v) ? null : v };
-    };
+    const get = cellReader(values, missing);
     const required = (ref: string | string[], what: string) => {
       const g = get(ref)!;
       if (g.value === null) problems.push({ field: g.col, reason: `missing ${what}` });

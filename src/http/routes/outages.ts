@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { parseTimestamp } from '../../calendar/zone.ts';
 import { calendarOf } from '../../reports/availability.ts';
@@ -17,14 +16,12 @@ import {
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseJsonBody as parseBody, parseQuery, quote } from '../errors.ts';
-import { INT32_MAX, instantParam, nameParam, noteParam } from '../params.ts';
+import { INT32_MAX, instantParam, jsonBodyLimit, nameParam, noteParam } from '../params.ts';
 import { audit } from '../audit.ts';
 
 const instantText = instantParam;
 const text = noteParam(2000).transform((s) => s.trim());
 
-/** JSON bodies here are a few hundred bytes; anything past this is refused (413) before it is read whole. */
-export const JSON_BODY_MAX_BYTES = 64 * 1024;
 
 const createBody = z.strictObject({
   system: z.string().trim().pipe(nameParam()),
@@ -83,12 +80,7 @@ export function outageRoutes(deps: AppDeps) {
     return { o, system: systems.get(o.systemId)!, systems };
   };
 
-  const limit = bodyLimit({
-    maxSize: JSON_BODY_MAX_BYTES,
-    onError: () => {
-      throw new ApiError('payload_too_large', `body: larger than ${JSON_BODY_MAX_BYTES} bytes`, { field: 'body', limitBytes: JSON_BODY_MAX_BYTES });
-    },
-  });
+  const limit = jsonBodyLimit();
 
   return new Hono()
     .use('/api/v1/outages', limit)

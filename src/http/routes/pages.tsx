@@ -135,14 +135,16 @@ export function pagesRoutes(deps: AppDeps) {
               <a href={reportHref(month)}>Monthly report, {monthName(month)}</a>
               <p>
                 The printable monthly performance report (also as <a href={`/api/v1/reports/monthly/${month}.csv`}>CSV</a> and{' '}
-                <a href={`/api/v1/reports/monthly/${month}.json`}>JSON</a>).
+                <a href={`/api/v1/reports/monthly/${month}.json`}>JSON</a>): service-plan progress, measures with direction of travel and
+                commentary (entered on the report page), then the service desk, contact centre and availability.
               </p>
             </li>
           </ul>
           <h2>For machines</h2>
           <ul>
             <li>
-              <a href="/docs">The API</a> (and <a href="/openapi.json">its OpenAPI document</a>)
+              <a href="/docs">The API</a> (and <a href="/openapi.json">its OpenAPI document</a>); <a href="/api/v1/plans">service plans</a>,{' '}
+              <a href="/api/v1/measures">the measure catalogue</a>
             </li>
             <li>
               <a href="/health">Health</a>
