@@ -35,6 +35,8 @@ const report = secureHeaders({
     scriptSrc: ["'unsafe-inline'"],
     styleSrc: ["'unsafe-inline'"],
     imgSrc: ['data:'],
+    // The commentary form on the report page saves through the API (PUT, same origin).
+    connectSrc: ["'self'"],
     baseUri: ["'none'"],
     formAction: ["'none'"],
     frameAncestors: ["'none'"],

@@ -110,7 +110,7 @@ describe.skipIf(!haveChromium)('the committee report in a real browser (chromium
       ticketMonths: [...document.querySelectorAll('#received table tbody tr th')].map((x) => x.textContent),
       channelMonths: [...document.querySelectorAll('#channel-shift table tbody tr th')].map((x) => x.textContent),
     }));
-    expect(s.sections).toEqual(['service-plans', 'measures', 'commentary-form', 'received', 'met-failed', 'attainment', 'backlog', 'not-actioned', 'contact-centre', 'availability', 'channel-shift']);
+    expect(s.sections).toEqual(['service-plans', 'measures', 'commentary-form', 'received', 'met-failed', 'attainment', 'backlog', 'not-actioned', 'contact-centre', 'casework', 'availability', 'channel-shift']);
     // 12 demo actions (the 4 milestones count under their action).
     expect(s.planActions).toBe(12);
     // Every status carries its word beside its icon.

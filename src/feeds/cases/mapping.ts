@@ -5,12 +5,12 @@
  * clock, or every problem with the column it is in, out.
  */
 import { z } from 'zod';
-import { isValidZone, localDayKey } from '../../calendar/zone.ts';
+import { localDayKey } from '../../calendar/zone.ts';
 import { caseClock, CaseClockError, type CaseClock, type CaseFacts } from '../../casework/clock.ts';
 import type { CaseRules } from '../../casework/policy.ts';
 import type { FieldProblem, RowResult } from '../ingest-csv.ts';
-import { compileDateFormat, dateParserFor } from '../tickets/date-format.ts';
-import { columnRef } from '../tickets/mapping.ts';
+import { dateParserFor } from '../tickets/date-format.ts';
+import { columnRef, ticketMappingSchema } from '../tickets/mapping.ts';
 
 const caseColumns = {
   id: columnRef,
@@ -32,20 +32,10 @@ const caseColumns = {
 };
 
 /** How one tool's casework export becomes a case; `caseFeeds.mappings` in ATTAIN_CONFIG names more. */
-export const caseMappingSchema = z.object({
-  source: z.string().min(1).optional(),
-  delimiter: z.string().length(1).default(','),
-  /** Tried in order, then ISO 8601, e.g. `dd/MM/yyyy HH:mm`; dates alone (`dd/MM/yyyy`) are local midnight. */
-  dateFormats: z
-    .array(z.string().min(1))
-    .default([])
-    .refine((fs) => fs.every((f) => { try { compileDateFormat(f); return true; } catch { return false; } }), 'a date format needs yyyy, MM and dd'),
-  zone: z.string().refine(isValidZone, 'unknown time zone (expected an IANA name such as Europe/London)').optional(),
-  missingValues: z.array(z.string()).default([]),
-  columns: z.object(caseColumns),
-  /** Tool value → kind (case-insensitive); `default` when the row has none. */
-  kind: z.object({ default: z.string().optional(), map: z.record(z.string(), z.string()).default({}) }).default({ map: {} }),
-});
+export const caseMappingSchema = ticketMappingSchema
+  // The file-level settings every mapped feed shares (source, delimiter, date formats, zone, missing values).
+  .pick({ source: true, delimiter: true, dateFormats: true, zone: true, missingValues: true, kind: true })
+  .extend({ columns: z.object(caseColumns) });
 export type CaseMapping = z.infer<typeof caseMappingSchema>;
 
 /** The generic casework CSV: the issue's column names, ISO 8601 times. */

@@ -1,14 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { isDayKey, localDayKey } from '../../calendar/zone.ts';
+import { localDayKey } from '../../calendar/zone.ts';
 import { planDocument, planFigures, plansOverview } from '../../services/plans.ts';
 import { slaRules } from '../../sla/rules.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseQuery, quote } from '../errors.ts';
+import { dayParam, nameParam } from '../params.ts';
 
 const dateQuery = z.object({
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD').refine(isDayKey, 'not a real date').optional(),
+  date: dayParam.optional(),
 });
 
 export const plansOperations: Operation[] = [
@@ -33,9 +34,9 @@ export function plansRoutes(deps: AppDeps) {
     })
     .get('/api/v1/plans/:code', async (c) => {
       const q = parseQuery(dateQuery, c.req.query());
-      const code = c.req.param('code');
+      const { code } = parseQuery(z.object({ code: nameParam(100) }), c.req.param());
       const found = await planFigures(deps.db, deps.config, code, q.date ?? today());
-      if (!found) throw new ApiError('not_found', `no service plan "${code}" (import one with \`attain ingest actions FILE --plan ${code}\`)`, { code });
+      if (!found) throw new ApiError('not_found', `no service plan ${quote(code)} (import one with \`attain ingest actions FILE --plan CODE\`)`, { field: 'code' });
       return c.json(planDocument(found.plan, found.figures));
     });
 }
