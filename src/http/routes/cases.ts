@@ -6,7 +6,7 @@ import { AmbiguousCaseError, caseAttainment, caseDrillDown, caseRulesOf, caseTim
 import { grains, periodEndDay, periodsBetween, periodStartDay } from '../../sla/periods.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery } from '../errors.ts';
+import { ApiError, parseQuery, quote } from '../errors.ts';
 import { dayParam, intParam, nameParam, periodParam as period } from '../params.ts';
 
 const sliceQuery = { kind: nameParam().optional(), department: nameParam().optional() };
@@ -97,11 +97,11 @@ export function casesRoutes(deps: AppDeps) {
       return c.json({ measure: q.measure ?? null, state: q.state ?? null, from: fromDay ?? null, to: toDay ?? null, slice: s, page: q.page, pageSize: q.pageSize, ...result });
     })
     .get('/api/v1/cases/:id/timeline', async (c) => {
-      const id = c.req.param('id');
+      const { id } = parseQuery(z.object({ id: nameParam() }), c.req.param());
       const q = parseQuery(z.object({ source: nameParam().optional() }), c.req.query());
       try {
         const t = await caseTimeline(deps.db, deps.config, id, q.source, deps.now());
-        if (!t) throw new ApiError('not_found', `case ${id}${q.source ? ` (source ${q.source})` : ''} does not exist`, { field: 'id' });
+        if (!t) throw new ApiError('not_found', `case ${quote(id)}${q.source ? ` (source ${quote(q.source)})` : ''} does not exist`, { field: 'id' });
         return c.json(t);
       } catch (e) {
         if (e instanceof AmbiguousCaseError) throw new ApiError('invalid_parameter', `source: ${e.message}`, { field: 'source' });
