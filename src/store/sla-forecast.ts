@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { tickets } from '../../db/schema.ts';
-import { historyOf, toSlaTicket, type HistoryEntry } from './sla.ts';
+import { historyOf, ticketFields, toSlaTicket, type HistoryEntry } from './sla.ts';
 import type { SlaTicket } from '../sla/evaluate.ts';
 
 /** Tickets opened in [from, to) with their status history, for the engine, with the slice they belong to. */
@@ -11,18 +11,7 @@ export async function ticketsOpenedBetween(db: Db, from: Date, to: Date, slice: 
   if (slice.team) where.push(eq(tickets.team, slice.team));
   if (slice.priority) where.push(eq(tickets.priority, slice.priority));
   const rows = await db
-    .select({
-      source: tickets.source,
-      externalId: tickets.externalId,
-      kind: tickets.kind,
-      priority: tickets.priority,
-      vip: tickets.vip,
-      team: tickets.team,
-      openedAt: tickets.openedAt,
-      resolvedAt: tickets.resolvedAt,
-      closedAt: tickets.closedAt,
-      firstResponseAt: tickets.firstResponseAt,
-    })
+    .select(ticketFields)
     .from(tickets)
     .where(and(...where))
     .orderBy(asc(tickets.id));

@@ -4,7 +4,7 @@ import type { SlaTicket } from '../sla/evaluate.ts';
 import type { Priority } from '../sla/policy.ts';
 import { ticketHistory, tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
 
-const ticketFields = {
+export const ticketFields = {
   id: tickets.id,
   source: tickets.source,
   externalId: tickets.externalId,
