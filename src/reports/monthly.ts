@@ -24,6 +24,7 @@ import { caseAttainment } from '../services/cases.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
 import { servicePlansAsOf } from './plans-section.ts';
 import { channelShift, fetchChannelInputs } from './channel-shift.ts';
+import { restatementFor, type Restatement } from '../services/publish.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -206,7 +207,7 @@ function callFiguresOf(config: AppConfig, month: string, input: CallMonthInput |
 }
 
 /** The monthly performance report model (pure assembly over `fetchMonthlyFigures`). */
-export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0)) {
+export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0), restatement: Restatement = { compared: [], rows: [] }) {
   const kinds = [...config.kinds];
   const slaOf = (month: string) => ({ byKind: Object.fromEntries(kinds.map((k) => [k, countsOf(f.sla, month, k)])), all: countsOf(f.sla, month, null) });
   const kindFigures = (month: string, c: Counts, kind?: string) => {
@@ -320,6 +321,8 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     },
     servicePlans: f.servicePlans,
     channelShift: channelShift(f.channels),
+    /** Published earlier months' figures that differ now (src/reports/restatement.ts). */
+    restatement,
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
@@ -327,5 +330,5 @@ export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
 /** Fetches and assembles the report of `month` with the configured catalogue. */
 export async function monthlyReport(db: Db, config: AppConfig, month: string, now: Date): Promise<MonthlyReport> {
   const figures = await fetchMonthlyFigures(db, config, month, now, config.measures);
-  return buildMonthlyReport(figures, config, config.measures, now);
+  return buildMonthlyReport(figures, config, config.measures, now, await restatementFor(db, config, month, now));
 }

@@ -1,5 +1,6 @@
 import { csvLine, type CsvValue } from '../demo/csv.ts';
 import type { MonthlyReport } from './monthly.ts';
+import { restatementCsvRows } from './render-restatement.ts';
 
 export const reportCsvColumns = ['section', 'period', 'subject', 'item', 'value', 'unit', 'target', 'status', 'note'] as const;
 
@@ -65,5 +66,6 @@ export function renderReportCsv(r: MonthlyReport): string {
   for (const m of r.channelShift.months) {
     for (const c of r.channelShift.channels) row('channel_shift', m.month, c, 'contacts', m.counts[c], 'count', null, null, m.shares[c] === null ? null : `share ${m.shares[c]}`);
   }
+  for (const line of restatementCsvRows(r)) out.push(csvLine(line));
   return out.join('');
 }
