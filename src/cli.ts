@@ -26,6 +26,7 @@ import { ingestTicketFeedFile } from './feeds/tickets/mapped-feed.ts';
 import { runsCommand, rejectedCommand } from './feeds/runs-command.ts';
 import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
+import { publishCommand } from './reports/publish-command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
@@ -61,6 +62,8 @@ Usage: attain <command> [options]
                              the monthly performance report (html: printable page with charts)
   kpi-feed MONTH [--format csv|json] [--revision N] [--out FILE]
                              build (new revision if changed) and print the month's KPI feed
+  publish MONTH [--republish]
+                             freeze the month's report and KPI feed as issued (again, as a new version, with --republish)
 Environment: DATABASE_URL (PostgreSQL; embedded PGlite in ATTAIN_DATA_DIR otherwise), REDIS_URL,
 PORT, ATTAIN_DATA_DIR (default ./data), ATTAIN_CONFIG (JSON configuration file).`;
 
@@ -331,6 +334,8 @@ async function main(argv: string[]) {
       const rt = await openRuntime();
       return (command === 'report' ? reportCommand(rt, args) : kpiFeedCommand(rt, args)).finally(() => rt.handle.close());
     }
+    case 'publish':
+      return publishCommand(() => openRuntime(), args);
     case 'keys':
       return commandKeys(args);
     case undefined:

@@ -22,6 +22,7 @@ import { casesOperations, casesRoutes } from './routes/cases.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
 import { plansOperations, plansRoutes } from './routes/plans.ts';
 import { measuresOperations, measuresRoutes } from './routes/measures.ts';
+import { publishOperations, publishRoutes } from './routes/publish.ts';
 import type { Operation } from './openapi.ts';
 
 /** Every documented operation; a test holds it equal to the routes the app serves. */
@@ -29,7 +30,7 @@ export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations,
-  ...plansOperations, ...measuresOperations];
+  ...plansOperations, ...measuresOperations, ...publishOperations];
 
 export type AppDeps = {
   db: Db;
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', casesRoutes(deps));
   app.route('/', plansRoutes(deps));
   app.route('/', measuresRoutes(deps));
+  app.route('/', publishRoutes(deps));
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));

@@ -16,6 +16,7 @@ import { renderReportCsv } from '../reports/render-csv.ts';
 import { renderReportHtml } from '../reports/render-html.ts';
 import { figureAreas, figuresOf, restate, valuesOf, type FigureArea, type RestatementEvidence, type RestatementRow } from '../reports/restatement.ts';
 import { slaRules } from '../sla/rules.ts';
+import { insertAudit } from '../store/audit.ts';
 import { saveKpiRevision } from '../store/kpi-feed.ts';
 import { currentWatermarks, insertPublished, latestPublished, publishedBetween, publishedStamp, runsSince, ticketsSince } from '../store/published.ts';
 
@@ -173,4 +174,14 @@ export async function restatementFor(db: Db, config: AppConfig, month: string, n
     out.rows.push(...restate(p.month, p.figures, figuresOf(live, config.measures), await evidenceFor(db, config, p)));
   }
   return out;
+}
+
+/** The audit entry of a publish from the command line (the HTTP route records its own through src/http/audit.ts). */
+export async function auditCommandPublish(db: Db, result: PublishResult, who: string, at: Date): Promise<void> {
+  await insertAudit(db, {
+    at, actorKind: 'none', actor: who, actorName: null, role: null,
+    action: result.republished ? 'month.republish' : 'month.publish', target: `month:${result.month}`,
+    method: 'CLI', route: `attain publish ${result.month}`,
+    details: { version: result.version, kpiFeedRevision: result.kpiFeedRevision, hashes: result.hashes },
+  });
 }

@@ -1,10 +1,12 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { frozenCopy, type ArtefactName } from '../../services/publish.ts';
 import { monthlyReport } from '../../reports/monthly.ts';
 import { renderReportCsv } from '../../reports/render-csv.ts';
 import { renderReportHtml } from '../../reports/render-html.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
-import { ApiError, quote } from '../errors.ts';
+import { ApiError, parseQuery, quote } from '../errors.ts';
 import { monthInRange, YEAR_MAX, YEAR_MIN } from '../params.ts';
 
 /** `YYYY-MM` with an optional `.json`, `.csv` or `.html` suffix (the path's last segment). */
@@ -22,12 +24,30 @@ export function parseMonthFile<F extends string>(text: string, formats: readonly
 
 export const reportFormats = ['json', 'csv', 'html'] as const;
 
+/** `?live=true`: the recomputation now, instead of the copy issued when the month was published. */
+export const liveQuery = z.object({ live: z.enum(['true', 'false']).optional() });
+
+/**
+ * The frozen copy of a published month, byte for byte, saying when it was issued; undefined when
+ * the month is not published (or `live` was asked for: the live answer then says it is live).
+ */
+export async function servedFrozen(c: Context, deps: AppDeps, month: string, name: ArtefactName, live: boolean, headers: Record<string, string>) {
+  const frozen = await frozenCopy(deps.db, month, name);
+  if (!frozen) return undefined;
+  if (live) {
+    c.header('x-attain-live', `true; ${month} was published at ${frozen.issuedAt}`);
+    return undefined;
+  }
+  return c.body(frozen.text, 200, { ...headers, 'x-attain-issued-at': frozen.issuedAt, 'x-attain-published-version': String(frozen.version), 'x-attain-content-sha256': frozen.sha256 });
+}
+
 export const reportOperations: Operation[] = [
   {
     method: 'get',
     path: '/api/v1/reports/monthly/:month',
     tag: 'Reports',
-    summary: 'The monthly performance report for YYYY-MM; suffix .json (default), .csv or .html (printable page with charts)',
+    summary: 'The monthly performance report for YYYY-MM; suffix .json (default), .csv or .html (printable page with charts); a published month answers its frozen copy (header X-Attain-Issued-At) unless ?live=true',
+    query: liveQuery,
     produces: ['text/csv', 'text/html'],
   },
 ];
@@ -36,6 +56,11 @@ export const reportOperations: Operation[] = [
 export function reportRoutes(deps: AppDeps) {
   return new Hono().get('/api/v1/reports/monthly/:month', async (c) => {
     const { month, format } = parseMonthFile(c.req.param('month'), reportFormats, 'json');
+    const q = parseQuery(liveQuery, c.req.query());
+    const csvHeaders = { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `inline; filename="attain-report-${month}.csv"` };
+    const types = { json: { 'content-type': 'application/json' }, csv: csvHeaders, html: { 'content-type': 'text/html; charset=UTF-8' } };
+    const frozen = await servedFrozen(c, deps, month, `report.${format}`, q.live === 'true', types[format]);
+    if (frozen) return frozen;
     const report = await monthlyReport(deps.db, deps.config, month, deps.now());
     if (format === 'csv') {
       return c.body(renderReportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `inline; filename="attain-report-${month}.csv"` });
