@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, lt, lte, max, or, sql, count, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gt, gte, inArray, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { ingestRuns, publishedMonths, tickets, type NewPublishedMonth, type PublishedMonth, type PublishWatermarks } from '../../db/schema.ts';
 
@@ -46,7 +46,7 @@ export async function publishedBetween(db: Db, fromMonth: string, beforeMonth: s
       policyHashes: publishedMonths.policyHashes,
     })
     .from(publishedMonths)
-    .where(and(sql`${publishedMonths.month} >= ${fromMonth}`, lt(publishedMonths.month, beforeMonth)))
+    .where(and(gte(publishedMonths.month, fromMonth), lt(publishedMonths.month, beforeMonth)))
     .orderBy(publishedMonths.month, desc(publishedMonths.version));
   const latest = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if (!latest.has(r.month)) latest.set(r.month, r);
@@ -83,7 +83,7 @@ export async function currentWatermarks(db: Db): Promise<PublishWatermarks> {
  * rewritten only when its data changed: src/store/tickets.ts).
  */
 export async function ticketsSince(db: Db, marks: PublishWatermarks, from: Date, to: Date): Promise<{ late: number; corrected: number }> {
-  const inMonth = or(and(sql`${tickets.openedAt} >= ${from}`, lt(tickets.openedAt, to)), and(sql`${tickets.resolvedAt} >= ${from}`, lt(tickets.resolvedAt, to)));
+  const inMonth = or(and(gte(tickets.openedAt, from), lt(tickets.openedAt, to)), and(gte(tickets.resolvedAt, from), lt(tickets.resolvedAt, to)));
   const [late] = await db.select({ n: count() }).from(tickets).where(and(gt(tickets.id, marks.ticketId), inMonth));
   const [corrected] = await db
     .select({ n: count() })
