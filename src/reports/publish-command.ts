@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { DatabaseInUseError } from '../../db/data-lock.ts';
 import type { Runtime } from '../runtime.ts';
-import { auditCommandPublish, PublishError, publishMonth } from '../services/publish.ts';
+import { artefacts, auditCommandPublish, PublishError, publishMonth } from '../services/publish.ts';
 import { monthPattern } from './monthly.ts';
 
 const usage = 'attain publish MONTH [--republish]';
@@ -33,7 +33,7 @@ export async function publishCommand(open: () => Promise<Runtime>, args: string[
     });
     await auditCommandPublish(rt.handle.db, result, who, now);
     console.log(`${month}: published version ${result.version} at ${result.issuedAt}${result.republished ? ' (republished)' : ''}; KPI feed revision ${result.kpiFeedRevision}`);
-    for (const [name, hash] of Object.entries(result.hashes)) console.log(`  ${name}\tsha256 ${hash}`);
+    for (const name of Object.keys(artefacts) as (keyof typeof artefacts)[]) console.log(`  ${name}\tsha256 ${result.hashes[name]}`);
   } finally {
     await rt.handle.close();
   }

@@ -18,7 +18,7 @@ import { figureAreas, figuresOf, restate, valuesOf, type FigureArea, type Restat
 import { slaRules } from '../sla/rules.ts';
 import { insertAudit } from '../store/audit.ts';
 import { saveKpiRevision } from '../store/kpi-feed.ts';
-import { currentWatermarks, insertPublished, latestPublished, publishedBetween, publishedStamp, runsSince, ticketsSince } from '../store/published.ts';
+import { currentWatermarks, insertPublished, latestPublished, publishedBetween, publishedStamp, publishedText, runsSince, ticketsSince } from '../store/published.ts';
 
 export class PublishError extends Error {
   constructor(
@@ -122,9 +122,9 @@ export async function publishMonth(db: Db, config: AppConfig, month: string, now
 
 /** A frozen artefact of the month's latest published version, with when it was issued; undefined when the month is not published. */
 export async function frozenCopy(db: Db, month: string, name: ArtefactName) {
-  const p = await latestPublished(db, month);
+  const p = await publishedText(db, month, artefacts[name]);
   if (!p) return undefined;
-  return { text: p[artefacts[name]], issuedAt: p.issuedAt.toISOString(), version: p.version, sha256: (p.hashes as Record<string, string>)[name]! };
+  return { text: p.text, issuedAt: p.issuedAt.toISOString(), version: p.version, sha256: p.hashes[name]! };
 }
 
 /** The month's published record without the bodies: versions' hashes, the figures as issued. */

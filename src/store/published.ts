@@ -19,6 +19,17 @@ export async function publishedStamp(db: Db, month: string) {
   return row;
 }
 
+/** One frozen text of the month's latest version (only that column is read), with when it was issued. */
+export async function publishedText(db: Db, month: string, column: 'reportJson' | 'reportCsv' | 'reportHtml' | 'kpiFeedJson' | 'kpiFeedCsv') {
+  const [row] = await db
+    .select({ text: publishedMonths[column], version: publishedMonths.version, issuedAt: publishedMonths.issuedAt, hashes: publishedMonths.hashes })
+    .from(publishedMonths)
+    .where(eq(publishedMonths.month, month))
+    .orderBy(desc(publishedMonths.version))
+    .limit(1);
+  return row;
+}
+
 /** Every published version, newest month first, without the bodies. */
 export async function listPublished(db: Db) {
   return db
