@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
+import { z } from '@hono/zod-openapi';
 import { monthlyReport } from '../../reports/monthly.ts';
 import { renderReportCsv } from '../../reports/render-csv.ts';
 import { renderReportHtml } from '../../reports/render-html.ts';
-import type { AppDeps } from '../app.ts';
-import type { Operation } from '../openapi.ts';
+import type { AppDeps } from '../context.ts';
 import { ApiError, quote } from '../errors.ts';
+import { apiRoute, documented, router } from '../openapi.ts';
 import { monthInRange, YEAR_MAX, YEAR_MIN } from '../params.ts';
 
 /** `YYYY-MM` with an optional `.json`, `.csv` or `.html` suffix (the path's last segment). */
@@ -22,25 +22,41 @@ export function parseMonthFile<F extends string>(text: string, formats: readonly
 
 export const reportFormats = ['json', 'csv', 'html'] as const;
 
-export const reportOperations: Operation[] = [
-  {
-    method: 'get',
-    path: '/api/v1/reports/monthly/:month',
-    tag: 'Reports',
-    summary: 'The monthly performance report for YYYY-MM; suffix .json (default), .csv or .html (printable page with charts)',
-    produces: ['text/csv', 'text/html'],
+/** The path's month and format, checked by `parseMonthFile` (its messages name `month` or `format`). */
+export const monthFileParams = (formats: readonly string[]) =>
+  z.object({ month: z.string().openapi({ description: `YYYY-MM, with ${formats.map((f) => `.${f}`).join(', ')} or no suffix`, example: '2025-11.csv' }) });
+
+const ReportSchema = z
+  .looseObject({ report: z.literal('monthly-performance'), month: z.string(), previousMonth: z.string(), zone: z.string(), generatedAt: z.string(), basis: z.literal('outcome') })
+  .openapi('MonthlyReport');
+
+const reportRoute = apiRoute({
+  method: 'get',
+  path: '/api/v1/reports/monthly/{month}',
+  tags: ['Reports'],
+  summary: 'The monthly performance report for YYYY-MM; suffix .json (default), .csv or .html (printable page with charts)',
+  request: { params: monthFileParams(reportFormats) },
+  responses: {
+    200: {
+      description: 'The report: JSON, CSV or a printable page, by the suffix',
+      content: {
+        'application/json': { schema: documented<Awaited<ReturnType<typeof monthlyReport>>>(ReportSchema) },
+        'text/csv': { schema: z.string() },
+        'text/html': { schema: z.string() },
+      },
+    },
   },
-];
+});
 
 /** The monthly performance report, one model in three formats. */
 export function reportRoutes(deps: AppDeps) {
-  return new Hono().get('/api/v1/reports/monthly/:month', async (c) => {
-    const { month, format } = parseMonthFile(c.req.param('month'), reportFormats, 'json');
+  return router().openapi(reportRoute, async (c) => {
+    const { month, format } = parseMonthFile(c.req.valid('param').month, reportFormats, 'json');
     const report = await monthlyReport(deps.db, deps.config, month, deps.now());
     if (format === 'csv') {
       return c.body(renderReportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `inline; filename="attain-report-${month}.csv"` });
     }
     if (format === 'html') return c.html(renderReportHtml(report));
-    return c.json(report);
+    return c.json(report, 200);
   });
 }
