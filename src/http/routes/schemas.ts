@@ -22,19 +22,23 @@ export const FigureSchema = z
   })
   .openapi('Figure', { example: { value: 0.82, numerator: 82, denominator: 100, unit: 'fraction', target: 0.8, direction: 'up', status: 'green' } });
 
+// `union([..., null])`, not `.nullable()`: the generator writes a nullable reference as
+// `allOf: [$ref, { type: [object, null] }]`, which refuses null.
+const orNull = <S extends z.ZodType>(schema: S) => z.union([schema, z.null()]);
+
 /** Every call figure of a period (METRICS.md §3), null where it has no meaning for the period. */
 export const CallFiguresSchema = z
   .looseObject({
     answerRate: FigureSchema,
     abandonRate: FigureSchema,
-    maxDailyAbandonRate: FigureSchema.nullable(),
+    maxDailyAbandonRate: orNull(FigureSchema),
     serviceLevel: FigureSchema,
     asa: FigureSchema,
     avgWait: FigureSchema,
     maxAnswerWait: FigureSchema,
     aht: FigureSchema,
-    callsPerDay: FigureSchema.nullable(),
-    emailsPerDay: FigureSchema.nullable(),
+    callsPerDay: orNull(FigureSchema),
+    emailsPerDay: orNull(FigureSchema),
   })
   .openapi('CallFigures');
 

@@ -26,7 +26,7 @@ const ForecastSchema = z
     attainmentSoFar: z.number().nullable(),
     forecast: z.object({ central: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), coverage: z.number() }),
     goal: z.number().nullable(),
-    breachBudget: z.looseObject({}).nullable(),
+    breachBudget: z.number().int().nullable().openapi({ description: 'How many more tickets may breach this month with the month still at its goal (negative: already short of it)' }),
   })
   .openapi('SlaForecast');
 
