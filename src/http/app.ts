@@ -3,7 +3,7 @@ import { contextStorage } from 'hono/context-storage';
 import { apiKeyAuth } from './auth.ts';
 import type { AppDeps, AppEnv } from './context.ts';
 import { errorBody, renderError } from './errors.ts';
-import { documentInfo, registerSecuritySchemes, validationHook, type OpenApiDocument } from './openapi.ts';
+import { generateDocument, registerSecuritySchemes, validationHook, type OpenApiDocument } from './openapi.ts';
 import { authRoutes } from './routes/auth.tsx';
 import { availabilityRoutes } from './routes/availability.ts';
 import { callsRoutes } from './routes/calls.ts';
@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', measuresRoutes(deps));
   // The document is generated from the routes above (and these two and the pages) once, when first asked for.
   let document: OpenApiDocument | undefined;
-  app.route('/', docsRoutes(deps, () => (document ??= app.getOpenAPI31Document(documentInfo(version)))));
+  app.route('/', docsRoutes(deps, () => (document ??= generateDocument(app, version))));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));
   registerSecuritySchemes(app);
@@ -65,6 +65,6 @@ export function createApp(deps: AppDeps) {
 
 /** Every served operation as `{ method, path }` (Hono-style path), from the generated document. */
 export function operationsOf(app: ReturnType<typeof createApp>) {
-  const doc = app.getOpenAPI31Document(documentInfo(version));
+  const doc = generateDocument(app, version);
   return Object.entries(doc.paths ?? {}).flatMap(([path, methods]) => Object.keys(methods as object).map((method) => ({ method, path: path.replace(/\{(\w+)\}/g, ':$1') })));
 }
