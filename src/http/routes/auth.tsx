@@ -74,66 +74,80 @@ const MeSchema = z
   .openapi('Me');
 const meRoute = apiRoute({ method: 'get', path: '/auth/me', tags, summary: 'Who this request is signed in as (the session), or `{ signedIn: false }`', responses: { 200: json(MeSchema) } });
 
-/** Sign-in and sign-out for people (README "Signing in"). */
-export function authRoutes(deps: AppDeps) {
+type SignInPageProps = {
+  next: string;
+  message?: string;
+  signedOut?: boolean;
+  session?: { name: string; role: string };
+  /** The identity provider's label, when one is set up. */
+  provider?: string;
+  limits: { idleMs: number; absoluteMs: number };
+  reportMonth: string;
+};
+
+/** The sign-in page: the identity provider's button (if any), the API key form, what went wrong. */
+function SignInPage(p: SignInPageProps) {
+  return (
+    <Layout title="Sign in" reportMonth={p.reportMonth}>
+      <h1>Sign in</h1>
+      {p.message ? (
+        <p class="status red" role="alert" id="sign-in-error">
+          {p.message}
+        </p>
+      ) : (
+        ''
+      )}
+      {p.signedOut ? <p id="signed-out">You have signed out.</p> : ''}
+      {p.session ? (
+        <p id="already">
+          You are signed in as {p.session.name} ({p.session.role}). <a href={p.next}>Continue</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {p.provider ? (
+        <p>
+          <a id="sign-in-oidc" class="button" href={`/auth/oidc?next=${encodeURIComponent(p.next)}`}>
+            Sign in with {p.provider}
+          </a>
+        </p>
+      ) : (
+        ''
+      )}
+      <h2>{p.provider ? 'Or with an API key' : 'With an API key'}</h2>
+      <form method="post" action="/auth/sign-in" class="inline">
+        <input type="hidden" name="next" value={p.next} />
+        <div>
+          <label for="key">API key</label>
+          <input id="key" name="key" type="password" autocomplete="off" required size={48} />
+        </div>
+        <button type="submit">Sign in</button>
+      </form>
+      <p class="meta">An administrator creates keys with `attain keys create NAME --role viewer`. The session lasts until you sign out, {Math.round(p.limits.idleMs / 60_000)} minutes without use, or {Math.round(p.limits.absoluteMs / 3_600_000)} hours.</p>
+    </Layout>
+  );
+}
+
+/** What both halves of sign-in share: the settings, the page, and opening a session. */
+function signInKit(deps: AppDeps) {
   const opts: SignInOptions = deps.auth ?? {};
   const limits = opts.session ?? defaultSessionLimits;
   const client = opts.oidc ? oidcClient(opts.oidc) : undefined;
   const zone = slaRules(deps.config).zone;
   const reportMonth = () => addDays(`${localDayKey(zone, deps.now().getTime()).slice(0, 7)}-01`, -1).slice(0, 7);
-
-  const render = (c: Context, p: { next: string; message?: string; signedOut?: boolean }, status: ContentfulStatusCode = 200) => {
-    const s = sessionOf(c);
-    return c.html(
-      `<!doctype html>${String(
-        <Layout title="Sign in" reportMonth={reportMonth()}>
-          <h1>Sign in</h1>
-          {p.message ? (
-            <p class="status red" role="alert" id="sign-in-error">
-              {p.message}
-            </p>
-          ) : (
-            ''
-          )}
-          {p.signedOut ? <p id="signed-out">You have signed out.</p> : ''}
-          {s ? (
-            <p id="already">
-              You are signed in as {s.name} ({s.role}). <a href={p.next}>Continue</a>
-            </p>
-          ) : (
-            ''
-          )}
-          {client ? (
-            <p>
-              <a id="sign-in-oidc" class="button" href={`/auth/oidc?next=${encodeURIComponent(p.next)}`}>
-                Sign in with {client.label}
-              </a>
-            </p>
-          ) : (
-            ''
-          )}
-          <h2>{client ? 'Or with an API key' : 'With an API key'}</h2>
-          <form method="post" action="/auth/sign-in" class="inline">
-            <input type="hidden" name="next" value={p.next} />
-            <div>
-              <label for="key">API key</label>
-              <input id="key" name="key" type="password" autocomplete="off" required size={48} />
-            </div>
-            <button type="submit">Sign in</button>
-          </form>
-          <p class="meta">An administrator creates keys with `attain keys create NAME --role viewer`. The session lasts until you sign out, {Math.round(limits.idleMs / 60_000)} minutes without use, or {Math.round(limits.absoluteMs / 3_600_000)} hours.</p>
-        </Layout>,
-      )}`,
-      status,
-    );
-  };
-
+  const render = (c: Context, p: { next: string; message?: string; signedOut?: boolean }, status: ContentfulStatusCode = 200) =>
+    c.html(`<!doctype html>${String(<SignInPage {...p} session={sessionOf(c)} provider={client?.label} limits={limits} reportMonth={reportMonth()} />)}`, status);
   const signedIn = (c: Context, token: string, next: string) => {
     setSessionCookie(c, opts, token, limits.absoluteMs);
     c.header('cache-control', 'no-store');
     return c.redirect(safeNext(next), 303);
   };
+  return { opts, limits, client, render, signedIn };
+}
+type Kit = ReturnType<typeof signInKit>;
 
+/** Signing in with an API key, signing out, and who is signed in. */
+function keyRoutes(deps: AppDeps, { opts, limits, render, signedIn }: Kit) {
   return router()
     .openapi(signInPageRoute, (c) => {
       const q = c.req.valid('query');
@@ -154,6 +168,24 @@ export function authRoutes(deps: AppDeps) {
         throw e;
       }
     })
+    .openapi(signOutRoute, async (c) => {
+      if (!fromSameOrigin(c, opts)) return render(c, { next: '/', message: 'Sign-out must be sent from attain’s own pages.' }, 403);
+      const s = sessionOf(c);
+      if (s) await deleteSession(deps.db, s.token);
+      clearSessionCookie(c, opts);
+      return c.redirect('/auth/sign-in?signedOut', 303);
+    })
+    .openapi(meRoute, (c) => {
+      const s = sessionOf(c);
+      c.header('cache-control', 'no-store');
+      if (!s) return c.json({ signedIn: false as const }, 200);
+      return c.json({ signedIn: true as const, name: s.name, email: s.email, role: s.role, via: s.via, subject: s.subject, expiresAt: s.expiresAt.toISOString() }, 200);
+    });
+}
+
+/** Signing in through the organisation's identity provider (OpenID Connect, code flow with PKCE). */
+function oidcRoutes(deps: AppDeps, { opts, limits, client, render, signedIn }: Kit) {
+  return router()
     .openapi(oidcRoute, async (c) => {
       const next = safeNext(c.req.valid('query').next);
       if (!client) return render(c, { next, message: 'Sign-in with an identity provider is not set up here (ATTAIN_OIDC_ISSUER); use an API key.' }, 404);
@@ -195,18 +227,11 @@ export function authRoutes(deps: AppDeps) {
         deps.log?.(`OIDC callback refused: ${(e as Error).message}`);
         return render(c, { next: pending.next, message: `Sign-in failed: ${(e as Error).message}. Start again.` }, 400);
       }
-    })
-    .openapi(signOutRoute, async (c) => {
-      if (!fromSameOrigin(c, opts)) return render(c, { next: '/', message: 'Sign-out must be sent from attain’s own pages.' }, 403);
-      const s = sessionOf(c);
-      if (s) await deleteSession(deps.db, s.token);
-      clearSessionCookie(c, opts);
-      return c.redirect('/auth/sign-in?signedOut', 303);
-    })
-    .openapi(meRoute, (c) => {
-      const s = sessionOf(c);
-      c.header('cache-control', 'no-store');
-      if (!s) return c.json({ signedIn: false as const }, 200);
-      return c.json({ signedIn: true as const, name: s.name, email: s.email, role: s.role, via: s.via, subject: s.subject, expiresAt: s.expiresAt.toISOString() }, 200);
     });
+}
+
+/** Sign-in and sign-out for people (README "Signing in"). */
+export function authRoutes(deps: AppDeps) {
+  const kit = signInKit(deps);
+  return router().route('/', keyRoutes(deps, kit)).route('/', oidcRoutes(deps, kit));
 }

@@ -98,6 +98,72 @@ const page = (c: Context, node: unknown) => c.html(`<!doctype html>${String(node
 
 const previousMonth = (month: string) => addDays(`${month}-01`, -1).slice(0, 7);
 
+/** A page's error in HTML, with the status the API would give and its message (an unknown queue lists the known ones). */
+function pageError(err: Error, c: Context, log: (m: string) => void, reportMonth: string) {
+  const e = describeError(asApiError(err), log, `${c.req.method} ${c.req.path}`);
+  const known = Array.isArray(e.details?.known) ? (e.details.known as string[]) : undefined;
+  const field = typeof e.details?.field === 'string' ? e.details.field : undefined;
+  const node = (
+    <ErrorPage status={e.status} code={e.code} message={e.message} field={field} reportMonth={reportMonth}>
+      {known && known.length ? (
+        <ul id="known-queues">
+          {known.map((name) => (
+            <li>
+              <a href={`/pages/supervisor?${new URLSearchParams({ queue: name }).toString()}`}>{name}</a>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        ''
+      )}
+    </ErrorPage>
+  );
+  return c.html(`<!doctype html>${String(node)}`, e.status);
+}
+
+/** The start page: the pages, the monthly report, and the links for machines. */
+function HomePage({ month }: { month: string }) {
+  return (
+    <Layout title="Home" reportMonth={month}>
+      <h1>attain</h1>
+      <p class="meta">Service-desk and contact-centre figures, against their targets.</p>
+      <h2>Pages</h2>
+      <ul class="cards">
+        {pageLinks.map((p) => (
+          <li>
+            <a href={p.href}>{p.label}</a>
+            <p>
+              {p.key === 'team-leader'
+                ? 'SLA attainment per team today, yesterday and this month; backlog; tickets at risk and breached; the 12-month trend.'
+                : p.key === 'supervisor'
+                  ? "Today's calls per interval, the measures against their targets, and who is waiting now, per queue. Refreshes itself."
+                  : "Each system's availability this month and its outages on a timeline."}
+            </p>
+          </li>
+        ))}
+        <li>
+          <a href={reportHref(month)}>Monthly report, {monthName(month)}</a>
+          <p>
+            The printable monthly performance report (also as <a href={`/api/v1/reports/monthly/${month}.csv`}>CSV</a> and{' '}
+            <a href={`/api/v1/reports/monthly/${month}.json`}>JSON</a>): service-plan progress, measures with direction of travel and
+            commentary (entered on the report page), then the service desk, contact centre and availability.
+          </p>
+        </li>
+      </ul>
+      <h2>For machines</h2>
+      <ul>
+        <li>
+          <a href="/docs">The API</a> (and <a href="/openapi.json">its OpenAPI document</a>); <a href="/api/v1/plans">service plans</a>,{' '}
+          <a href="/api/v1/measures">the measure catalogue</a>
+        </li>
+        <li>
+          <a href="/health">Health</a>
+        </li>
+      </ul>
+    </Layout>
+  );
+}
+
 /** The pages for people (README "Pages"), server-rendered from the API's own answers. */
 export function pagesRoutes(deps: AppDeps) {
   const api = inProcessApi(deps);
@@ -118,28 +184,7 @@ export function pagesRoutes(deps: AppDeps) {
   }
 
   const app = router();
-  app.onError((err, c) => {
-      // Pages answer in HTML, with the status the API would give and its message.
-      const e = describeError(asApiError(err), log, `${c.req.method} ${c.req.path}`);
-      const known = Array.isArray(e.details?.known) ? (e.details.known as string[]) : undefined;
-      const field = typeof e.details?.field === 'string' ? e.details.field : undefined;
-      const page = (
-        <ErrorPage status={e.status} code={e.code} message={e.message} field={field} reportMonth={reportMonth()}>
-          {known && known.length ? (
-            <ul id="known-queues">
-              {known.map((name) => (
-                <li>
-                  <a href={`/pages/supervisor?${new URLSearchParams({ queue: name }).toString()}`}>{name}</a>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            ''
-          )}
-        </ErrorPage>
-      );
-      return c.html(`<!doctype html>${String(page)}`, e.status);
-    });
+  app.onError((err, c) => pageError(err, c, log, reportMonth()));
   return app
     .openapi(homeRoute, (c) => {
       const links = {
@@ -156,46 +201,7 @@ export function pagesRoutes(deps: AppDeps) {
       const accept = c.req.header('accept') ?? '';
       if (accept.includes('application/json') && !accept.includes('text/html')) return c.json({ name: 'attain' as const, links }, 200);
       const month = reportMonth();
-      return page(
-        c,
-        <Layout title="Home" reportMonth={month}>
-          <h1>attain</h1>
-          <p class="meta">Service-desk and contact-centre figures, against their targets.</p>
-          <h2>Pages</h2>
-          <ul class="cards">
-            {pageLinks.map((p) => (
-              <li>
-                <a href={p.href}>{p.label}</a>
-                <p>
-                  {p.key === 'team-leader'
-                    ? 'SLA attainment per team today, yesterday and this month; backlog; tickets at risk and breached; the 12-month trend.'
-                    : p.key === 'supervisor'
-                      ? "Today's calls per interval, the measures against their targets, and who is waiting now, per queue. Refreshes itself."
-                      : "Each system's availability this month and its outages on a timeline."}
-                </p>
-              </li>
-            ))}
-            <li>
-              <a href={reportHref(month)}>Monthly report, {monthName(month)}</a>
-              <p>
-                The printable monthly performance report (also as <a href={`/api/v1/reports/monthly/${month}.csv`}>CSV</a> and{' '}
-                <a href={`/api/v1/reports/monthly/${month}.json`}>JSON</a>): service-plan progress, measures with direction of travel and
-                commentary (entered on the report page), then the service desk, contact centre and availability.
-              </p>
-            </li>
-          </ul>
-          <h2>For machines</h2>
-          <ul>
-            <li>
-              <a href="/docs">The API</a> (and <a href="/openapi.json">its OpenAPI document</a>); <a href="/api/v1/plans">service plans</a>,{' '}
-              <a href="/api/v1/measures">the measure catalogue</a>
-            </li>
-            <li>
-              <a href="/health">Health</a>
-            </li>
-          </ul>
-        </Layout>,
-      );
+      return page(c, <HomePage month={month} />);
     })
     .openapi(teamLeaderRoute, async (c) => page(c, <TeamLeaderPage data={await teamLeaderData(api)} reportMonth={reportMonth()} />))
     .openapi(supervisorRoute, async (c) => {
