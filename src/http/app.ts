@@ -1,63 +1,42 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { contextStorage } from 'hono/context-storage';
-import type { Db } from '../../db/client.ts';
-import type { AppConfig } from '../config/app-config.ts';
-import { apiKeyAuth, type AuthOptions } from './auth.ts';
-import { SIGN_IN_AVAILABLE } from './pages/signed-in.tsx';
-import { authOperations, authRoutes } from './routes/auth.tsx';
+import { apiKeyAuth } from './auth.ts';
+import type { AppDeps, AppEnv } from './context.ts';
+import { errorBody, renderError } from './errors.ts';
+import { generateDocument, registerSecuritySchemes, validationHook, type OpenApiDocument } from './openapi.ts';
+import { authRoutes } from './routes/auth.tsx';
+import { availabilityRoutes } from './routes/availability.ts';
+import { callsRoutes } from './routes/calls.ts';
+import { casesRoutes } from './routes/cases.ts';
+import { docsRoutes } from './routes/docs.tsx';
+import { feedsRoutes } from './routes/feeds.ts';
+import { healthRoutes } from './routes/health.ts';
+import { kpiFeedRoutes } from './routes/kpi-feed.ts';
+import { measuresRoutes } from './routes/measures.ts';
+import { outageRoutes } from './routes/outages.ts';
+import { pagesRoutes } from './routes/pages.tsx';
+import { plansRoutes } from './routes/plans.ts';
+import { publishRoutes } from './routes/publish.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { asApiError } from './routes/service-errors.ts';
+import { slaForecastRoutes } from './routes/sla-forecast.ts';
+import { slaRoutes } from './routes/sla.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionLoader } from './session.ts';
-import { errorBody, renderError } from './errors.ts';
-import { docsRoutes } from './routes/docs.ts';
-import { healthOperations, healthRoutes } from './routes/health.ts';
-import { slaOperations, slaRoutes } from './routes/sla.ts';
-import { slaForecastOperations, slaForecastRoutes } from './routes/sla-forecast.ts';
-import { callsOperations, callsRoutes } from './routes/calls.ts';
-import { availabilityOperations, availabilityRoutes } from './routes/availability.ts';
-import { outageOperations, outageRoutes } from './routes/outages.ts';
-import { reportOperations, reportRoutes } from './routes/reports.ts';
-import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
-import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
-import { casesOperations, casesRoutes } from './routes/cases.ts';
-import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
-import { plansOperations, plansRoutes } from './routes/plans.ts';
-import { measuresOperations, measuresRoutes } from './routes/measures.ts';
-import { publishOperations, publishRoutes } from './routes/publish.ts';
-import type { Operation } from './openapi.ts';
 
-/** Every documented operation; a test holds it equal to the routes the app serves. */
-export const operations: Operation[] = [
-  { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
-  ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
-  ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations,
-  ...plansOperations, ...measuresOperations, ...publishOperations];
+export type { AppDeps } from './context.ts';
 
-export type AppDeps = {
-  db: Db;
-  dbKind: 'pglite' | 'postgres';
-  config: AppConfig;
-  now: () => Date;
-  log?: (message: string) => void;
-  /**
-   * API keys. Absent means off, for in-process tests of other concerns; the server commands
-   * always pass `{ mode: 'keys' }` (src/cli.ts).
-   */
-  auth?: AuthOptions;
-  /** The job runner's enqueue (uploads queue `compute-sla`); absent: the upload computes inline. */
-  enqueue?: (job: string, slot: string, payload?: unknown) => Promise<void>;
-  /** ATTAIN_DATA_DIR: uploads are streamed to `tmp/` under it (absent: the OS temp folder). */
-  dataDir?: string;
-};
+const version = '0.1.0';
 
 /** The HTTP API; tests call `app.request()` on it without a server. */
 export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((m: string) => console.error(m));
-  const app = new Hono();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('*', securityHeaders());
   // Lets the layout show who is signed in without every page passing the request down.
   app.use('*', contextStorage());
   if (deps.auth?.mode === 'keys') {
-    app.use('*', async (c, next) => (c.set(SIGN_IN_AVAILABLE as never, true as never), next()));
+    app.use('*', async (c, next) => (c.set('signInAvailable', true), next()));
     app.use('*', sessionLoader(deps.db, deps.auth, deps.now));
   }
   app.use('*', apiKeyAuth(deps.db, deps.auth ?? { mode: 'off', publicRead: true }));
@@ -75,10 +54,19 @@ export function createApp(deps: AppDeps) {
   app.route('/', plansRoutes(deps));
   app.route('/', measuresRoutes(deps));
   app.route('/', publishRoutes(deps));
-  app.route('/', docsRoutes(operations));
+  // The document is generated from the routes above (and these two and the pages) once, when first asked for.
+  let document: OpenApiDocument | undefined;
+  app.route('/', docsRoutes(deps, () => (document ??= generateDocument(app, version))));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));
+  registerSecuritySchemes(app);
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => renderError(err, c, log));
+  app.onError((err, c) => renderError(asApiError(err), c, log));
   return app;
+}
+
+/** Every served operation as `{ method, path }` (Hono-style path), from the generated document. */
+export function operationsOf(app: ReturnType<typeof createApp>) {
+  const doc = generateDocument(app, version);
+  return Object.entries(doc.paths ?? {}).flatMap(([path, methods]) => Object.keys(methods as object).map((method) => ({ method, path: path.replace(/\{(\w+)\}/g, ':$1') })));
 }

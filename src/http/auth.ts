@@ -2,14 +2,10 @@ import type { MiddlewareHandler } from 'hono';
 import type { Db } from '../../db/client.ts';
 import { findApiKey, roles, touchApiKey, type Role } from '../store/api-keys.ts';
 import { ApiError } from './errors.ts';
-import { fromSameOrigin, sessionOf, setActor, type SignInOptions } from './session.ts';
+import type { AppEnv, AuthOptions } from './context.ts';
+import { fromSameOrigin, sessionOf, setActor } from './session.ts';
 
-export type AuthOptions = {
-  /** `off` only where no network reaches the app (tests of other concerns); `keys` otherwise. */
-  mode: 'keys' | 'off';
-  /** GET and HEAD without a key (the embedded demo's default). */
-  publicRead: boolean;
-} & SignInOptions;
+export type { AuthOptions } from './context.ts';
 
 /** Open to all: health, and the pages' static files (the sign-in page needs them before anyone is signed in). */
 const open = new Set(['/health', '/favicon.ico', '/assets/pages.js', '/assets/chart.umd.min.js']);
@@ -49,7 +45,7 @@ const forbidden = (needed: Role, who: string, role: Role) => new ApiError('forbi
  * 401 without either (a page asked for by a browser is sent to sign-in instead), 403 with a
  * role too low; `/health` is always open, reads too when public read is on.
  */
-export function apiKeyAuth(db: Db, opts: AuthOptions): MiddlewareHandler {
+export function apiKeyAuth(db: Db, opts: AuthOptions): MiddlewareHandler<AppEnv> {
   const touched = new Map<number, number>();
   return async function apiKeyAuth(c, next) {
     const allowed = allowedRoles(c.req.method, c.req.path);
@@ -86,7 +82,7 @@ export function apiKeyAuth(db: Db, opts: AuthOptions): MiddlewareHandler {
       touched.set(key.id, now);
       await touchApiKey(db, key.id);
     }
-    c.set('apiKey' as never, key as never);
+    c.set('apiKey', key);
     setActor(c, { kind: 'key', subject: `key:${key.id}`, name: key.name, role: key.role });
     return next();
   };

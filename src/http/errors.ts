@@ -16,6 +16,7 @@ const statusOf = {
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;
 export type ErrorCode = keyof typeof statusOf;
+export const errorCodes = Object.keys(statusOf) as [ErrorCode, ...ErrorCode[]];
 
 export class ApiError extends Error {
   constructor(
@@ -89,7 +90,7 @@ export function renderError(err: Error, c: Context, log: (m: string) => void) {
 }
 
 /** The first problem of a failed zod parse as a 400 naming its field. */
-function firstIssue(error: z.ZodError, code: 'invalid_parameter' | 'invalid_body', fallback: string): ApiError {
+export function firstIssue(error: z.ZodError, code: 'invalid_parameter' | 'invalid_body', fallback: string): ApiError {
   const issue = error.issues[0]!;
   const keys = issue.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys : undefined;
   const field = keys?.[0] ?? (issue.path.map(String).join('.') || fallback);

@@ -1,97 +1,144 @@
-import { z } from 'zod';
+/**
+ * The API's OpenAPI 3.1 document is generated from the routes themselves: each route file
+ * declares its operations with `apiRoute()` (a `createRoute` of @hono/zod-openapi) and serves
+ * them with `router().openapi(route, handler)`, so the schemas the document shows are the ones
+ * the requests are validated with, and a route cannot be served undocumented.
+ *
+ * A new route, in short (see src/http/routes/health.ts, outages.ts for whole examples):
+ *
+ *   const listQuery = z.object({ system: nameParam().optional() });        // rules from params.ts
+ *   const listRoute = apiRoute({
+ *     method: 'get', path: '/api/v1/things/{id}', tags: ['Things'], summary: 'One thing',
+ *     request: { params: z.object({ id: nameParam() }), query: listQuery },
+ *     responses: { 200: json(ThingSchema, 'The thing') },                  // every status it answers
+ *   });
+ *   export const thingRoutes = (deps: AppDeps) =>
+ *     router().openapi(listRoute, async (c) => c.json(await thingFor(deps.db, c.req.valid('param').id, c.req.valid('query')), 200));
+ *
+ * and `app.route('/', thingRoutes(deps))` in app.ts. Query and path parameters are validated by
+ * the route (a failure is the usual 400 naming the field: `validationHook`); JSON bodies are
+ * documented with `jsonBody(schema)` and read in the handler with `parseJsonBody` (its 400s and
+ * body limit are the API's own). The auth role, 401/403 and the error responses are added here
+ * from src/http/auth.ts, never written per route. Non-JSON answers (CSV, HTML, uploads) are
+ * documented with their media type (`text()`, `upload()`).
+ */
+import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import { requiredRole } from './auth.ts';
+import type { AppEnv } from './context.ts';
+import { errorCodes, firstIssue } from './errors.ts';
 
-/** One documented operation: its route schemas are the ones the handler validates with. */
-export type Operation = {
-  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
-  /** Hono style (`/api/v1/outages/:id`); written `{id}` in the document. */
-  path: string;
-  summary: string;
-  tag: string;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** A non-JSON request body (a feed file upload). */
-  bodyMediaType?: string;
-  /** Response media types other than JSON, e.g. text/csv. */
-  produces?: string[];
+/** The one error body of every 4xx and 5xx JSON answer (src/http/errors.ts). */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the message is about: `field` names the parameter or body field at fault' }),
+    }),
+  })
+  .openapi('Error', { example: { error: { code: 'invalid_parameter', message: 'from: expected a real date YYYY-MM-DD, got "2025-02-30"', details: { field: 'from' } } } });
+
+/**
+ * A failed query, path or body validation as the API's 400 naming the field (the same body
+ * `parseQuery` and `parseJsonBody` give).
+ */
+export const validationHook = (result: { success: boolean; target: string; error?: unknown }) => {
+  if (result.success) return;
+  const body = result.target === 'json' || result.target === 'form';
+  throw firstIssue(result.error as z.ZodError, body ? 'invalid_body' : 'invalid_parameter', body ? 'body' : 'query');
 };
 
-const schemaOf = (s: z.ZodType) => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
-};
+/** A route group of the app: typed context variables, the API's validation errors. */
+export const router = () => new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
-    },
-  },
-};
+/** A JSON answer with its schema. */
+export const json = <S extends z.ZodType>(schema: S, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
 
-/** The OpenAPI 3.1 document of the API, built from the operations' zod schemas. */
-export function openApiDocument(operations: readonly Operation[], version: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
-    const path = op.path.replace(/:(\w+)/g, '{$1}');
-    const params: unknown[] = [...op.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    if (op.query) {
-      const js = schemaOf(op.query) as { properties?: Record<string, unknown>; required?: string[] };
-      for (const [name, schema] of Object.entries(js.properties ?? {})) {
-        params.push({ name, in: 'query', required: js.required?.includes(name) ?? false, schema });
-      }
-    }
-    const role = requiredRole(op.method.toUpperCase(), op.path);
-    const jsonOk = { description: 'OK', content: Object.fromEntries(['application/json', ...(op.produces ?? [])].map((t) => [t, {}])) };
-    const error = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
-    (paths[path] ??= {})[op.method] = {
-      summary: op.summary,
-      tags: [op.tag],
-      parameters: params,
-      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(op.body) } } } } : {}),
-      ...(op.bodyMediaType ? { requestBody: { required: true, content: { [op.bodyMediaType]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
-      security: role ? [{ apiKey: [] }] : [],
-      'x-required-role': role,
-      responses: {
-        '200': jsonOk,
-        '400': error('Invalid parameter or body; details.field names it'),
-        ...(role ? { '401': error('No valid API key'), '403': error(`The key's role is below ${role}`) } : {}),
-      },
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'attain — service-desk and contact-centre metrics', version },
-    components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key from `attain keys create`' } },
-      schemas: { Error: errorSchema },
-    },
-    paths,
-  };
+/** A non-JSON answer (CSV, HTML, a script) documented by its media types. */
+export const text = (description: string, ...mediaTypes: string[]) => ({
+  description,
+  content: Object.fromEntries(mediaTypes.map((t) => [t, { schema: { type: 'string' as const } }])) as Record<string, { schema: { type: 'string' } }>,
+});
+
+/** A JSON request body, documented from its zod schema and read by the handler (`parseJsonBody`). */
+export function jsonBody(schema: z.ZodType, description?: string) {
+  // A plain JSON Schema, not the zod one: the handler reads the body itself, so that unreadable
+  // JSON, a missing content type and the size limit keep the API's own answers.
+  const { $schema: _drop, ...doc } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { required: true, ...(description ? { description } : {}), content: { 'application/json': { schema: doc } } };
 }
 
-/** A plain, dependency-free page listing the operations (the machines have no CDN). */
-export function docsPage(doc: ReturnType<typeof openApiDocument>): string {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
-  const rows = Object.entries(doc.paths)
-    .flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, op]) => {
-        const o = op as { summary: string; parameters: { name: string; in: string; required: boolean; schema: { type?: string; enum?: string[] } }[]; 'x-required-role': string | null };
-        const params = o.parameters
-          .map((p) => `<code>${esc(p.name)}</code>${p.required ? '*' : ''} <small>${esc(p.schema.enum ? p.schema.enum.join(' | ') : (p.schema.type ?? ''))}</small>`)
-          .join('<br>');
-        return `<tr><td><strong>${method.toUpperCase()}</strong></td><td><code>${esc(path)}</code></td><td>${esc(o.summary)}</td><td>${params}</td><td>${esc(o['x-required-role'] ?? 'none')}</td></tr>`;
-      }),
-    )
-    .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>attain API</title>
-<style>body{font:15px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}code{background:#f3f3f3;padding:0 .2rem}</style></head>
-<body><h1>attain API</h1><p>Send an API key as <code>Authorization: Bearer &lt;key&gt;</code>. Errors are <code>{ "error": { "code", "message", "details" } }</code> with a 4xx status. The machine-readable document is <a href="/openapi.json">/openapi.json</a>.</p>
-<table><thead><tr><th scope="col">Method</th><th scope="col">Path</th><th scope="col">What</th><th scope="col">Parameters (* required)</th><th scope="col">Role</th></tr></thead><tbody>
-${rows}
-</tbody></table></body></html>`;
+/** An uploaded file, streamed by the handler. */
+export const upload = (description: string, ...mediaTypes: string[]) => ({
+  required: true,
+  description,
+  content: Object.fromEntries(mediaTypes.map((t) => [t, { schema: { type: 'string' as const, format: 'binary' } }])),
+});
+
+/**
+ * A response type taken from the service that builds the answer (one source for the type), with
+ * `schema` documenting it; test/e2e/openapi.e2e.test.ts checks real answers against the schema.
+ */
+export const documented = <T>(schema: z.ZodType): z.ZodType<T, T> => schema as unknown as z.ZodType<T, T>;
+
+const errorResponse = (description: string) => json(ErrorSchema, description);
+const htmlError = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' as const } } } });
+
+type Extra = {
+  /** What errors look like: JSON (the API), or HTML (pages and sign-in, read by people). */
+  errorsAs?: 'json' | 'html';
+  /** Statuses the route answers besides 400 and the auth ones, e.g. 404. */
+  errors?: Partial<Record<404 | 409 | 413 | 415, string>>;
+};
+
+/**
+ * `createRoute` with what every operation shares: the role it needs (src/http/auth.ts; docs/roles.md)
+ * as `x-required-role` and `security`, the 401 and 403 of the auth middleware, 400 and 500 in the
+ * one error schema. The added responses are documentation only: the route's type keeps its own.
+ */
+export function apiRoute<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P }>(r: R & Extra) {
+  const { errorsAs = 'json', errors = {}, ...route } = r;
+  const role = requiredRole(route.method.toUpperCase(), route.path);
+  const err = errorsAs === 'html' ? htmlError : errorResponse;
+  const extra: Record<string, unknown> = {
+    400: err(route.request ? 'Invalid parameter or body; details.field names it' : 'Invalid request'),
+    ...Object.fromEntries(Object.entries(errors).map(([status, d]) => [status, err(d)])),
+    ...(role ? { 401: errorResponse('No valid API key or session'), 403: errorResponse(`Needs the ${role} role or above`) } : {}),
+    500: err('Internal error; the server log has the details'),
+  };
+  return createRoute({
+    ...route,
+    security: role ? [{ apiKey: [] }, { session: [] }] : [],
+    'x-required-role': role,
+    responses: { ...extra, ...route.responses },
+  } as unknown as R) as ReturnType<typeof createRoute<P, R>>;
+}
+
+/** What the document says beyond the routes: the API, its version and how to authenticate. */
+export const documentInfo = (version: string) => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'attain — service-desk and contact-centre metrics',
+    version,
+    description: 'Send an API key as `Authorization: Bearer <key>` (or sign in: the session cookie). Errors are `{ "error": { "code", "message", "details" } }`.',
+  },
+});
+
+export function registerSecuritySchemes(app: OpenAPIHono<AppEnv>) {
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer', description: 'An API key from `attain keys create`' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', { type: 'apiKey', in: 'cookie', name: 'attain_session', description: 'A signed-in session (/auth/sign-in)' });
+}
+
+export type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>;
+
+/**
+ * The app's document, generated from its routes. Every operation lists its parameters, an empty
+ * list included, so clients (and the fuzz test) read one shape.
+ */
+export function generateDocument(app: OpenAPIHono<AppEnv>, version: string): OpenApiDocument {
+  const doc = app.getOpenAPI31Document(documentInfo(version));
+  for (const methods of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(methods as Record<string, { parameters?: unknown[] }>)) op.parameters ??= [];
+  }
+  return doc;
 }

@@ -1,27 +1,18 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Db } from '../../db/client.ts';
-import type { AuthEnv } from '../config/auth-env.ts';
-import type { Role } from '../store/api-keys.ts';
-import { findSession, touchSession, type Session } from '../store/sessions.ts';
+import { findSession, touchSession } from '../store/sessions.ts';
+import type { Actor, AppEnv, LiveSession, SignInOptions } from './context.ts';
 
-/** Sign-in settings the app takes from the environment (src/config/auth-env.ts); all optional. */
-export type SignInOptions = Partial<AuthEnv>;
+export type { Actor, LiveSession, SignInOptions } from './context.ts';
 
 export const SESSION_COOKIE = 'attain_session';
 export const defaultSessionLimits = { idleMs: 60 * 60_000, absoluteMs: 12 * 3_600_000 };
 
-/** Who a request acts for: a signed-in person, a bearer key, or nobody (auth off or public read). */
-export type Actor =
-  | { kind: 'session'; subject: string; name: string; role: Role; via: 'oidc' | 'key' }
-  | { kind: 'key'; subject: string; name: string; role: Role }
-  | { kind: 'none' };
-
-export type LiveSession = Session & { token: string };
-
-export const sessionOf = (c: Context) => c.get('session' as never) as LiveSession | undefined;
-export const actorOf = (c: Context): Actor => (c.get('actor' as never) as Actor | undefined) ?? { kind: 'none' };
-export const setActor = (c: Context, actor: Actor) => c.set('actor' as never, actor as never);
+// Typed by AppEnv; `Context` without it (hono's context storage) reads the same variables.
+export const sessionOf = (c: Context<AppEnv> | Context): LiveSession | undefined => (c as Context<AppEnv>).get('session');
+export const actorOf = (c: Context<AppEnv> | Context): Actor => (c as Context<AppEnv>).get('actor') ?? { kind: 'none' };
+export const setActor = (c: Context<AppEnv>, actor: Actor) => c.set('actor', actor);
 
 /** Cookies are Secure when people reach the app over HTTPS (the public URL, else this request). */
 export const servedOverHttps = (c: Context, opts: SignInOptions) => new URL(opts.publicUrl ?? c.req.url).protocol === 'https:';
@@ -35,7 +26,7 @@ export const clearSessionCookie = (c: Context, opts: SignInOptions) => deleteCoo
  * Loads the session named by the cookie (if any, and live) into the context. It authorises
  * nothing by itself: src/http/auth.ts decides, by role, with the same-origin check for writes.
  */
-export function sessionLoader(db: Db, opts: SignInOptions, now: () => Date): MiddlewareHandler {
+export function sessionLoader(db: Db, opts: SignInOptions, now: () => Date): MiddlewareHandler<AppEnv> {
   const limits = opts.session ?? defaultSessionLimits;
   return async function sessionLoader(c, next) {
     const token = getCookie(c, SESSION_COOKIE);
@@ -45,7 +36,7 @@ export function sessionLoader(db: Db, opts: SignInOptions, now: () => Date): Mid
       if (session) {
         // The idle clock moves at most once a minute per session: one write, not one per request.
         if (session.lastSeenAt.getTime() < at.getTime() - 60_000) await touchSession(db, token, at);
-        c.set('session' as never, { ...session, token } as never);
+        c.set('session', { ...session, token });
       }
     }
     return next();

@@ -18,7 +18,7 @@ import { figureAreas, figuresOf, restate, valuesOf, type FigureArea, type Restat
 import { slaRules } from '../sla/rules.ts';
 import { insertAudit } from '../store/audit.ts';
 import { saveKpiRevision } from '../store/kpi-feed.ts';
-import { currentWatermarks, insertPublished, latestPublished, publishedBetween, publishedStamp, publishedText, runsSince, ticketsSince } from '../store/published.ts';
+import { currentWatermarks, insertPublished, latestPublished, listPublished, publishedBetween, publishedStamp, publishedText, runsSince, ticketsSince } from '../store/published.ts';
 
 export class PublishError extends Error {
   constructor(
@@ -185,3 +185,6 @@ export async function auditCommandPublish(db: Db, result: PublishResult, who: st
     details: { version: result.version, kpiFeedRevision: result.kpiFeedRevision, hashes: result.hashes },
   });
 }
+
+/** Every published month and version, newest first (the admin list). */
+export const publishedMonths = (db: Db) => listPublished(db);

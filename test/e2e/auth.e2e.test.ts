@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.ts';
 import { appConfigSchema } from '../../src/config/app-config.ts';
-import { createApp, operations } from '../../src/http/app.ts';
+import { createApp, operationsOf } from '../../src/http/app.ts';
 import { allowedRoles, requiredRole } from '../../src/http/auth.ts';
 import { createApiKey, revokeApiKey, roles } from '../../src/store/api-keys.ts';
 import { listAudit } from '../../src/store/audit.ts';
@@ -82,7 +82,7 @@ describe.each(backends.filter((b) => b.available))('keys and sessions on $name',
   });
 
   it('every route, every role, by key and by session: allowed roles pass, others get 403', async () => {
-    const ops = operations.map((o) => ({ method: o.method.toUpperCase(), path: o.path.replace(/:(\w+)/g, '1') }));
+    const ops = operationsOf(app).map((o) => ({ method: o.method.toUpperCase(), path: o.path.replace(/:(\w+)/g, '1') }));
     let checked = 0;
     for (const op of ops) {
       const allowed = allowedRoles(op.method, op.path);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { hc } from 'hono/client';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../context.ts';
 import { availabilityRoutes } from '../routes/availability.ts';
 import { callsRoutes } from '../routes/calls.ts';
 import { casesRoutes } from '../routes/cases.ts';

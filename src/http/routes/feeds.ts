@@ -5,43 +5,25 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import { evaluateStaleTickets } from '../../../jobs/compute-sla.ts';
-import type { IngestRun } from '../../../db/schema.ts';
-import type { IngestResult } from '../../feeds/ingest-csv.ts';
-import { computeCalls } from '../../../jobs/compute-calls.ts';
-import { callsRules } from '../../calls/rules.ts';
-import { anonymousBankZone } from '../../feeds/calls/anonymous-bank.ts';
-import { callFeedFormats, formatFromName, ingestCallFile } from '../../feeds/calls/ingest-file.ts';
-import { ingestOutageFile } from '../../feeds/outages/ingest-file.ts';
-import { caseFeedNames, caseMappingNamed } from '../../feeds/cases/ingest-file.ts';
-import { ingestCases } from '../../services/cases.ts';
-import { calendarOf } from '../../reports/availability.ts';
-import { syncConfiguredSystems } from '../../store/availability.ts';
-import { ingestTicketHistoryFile } from '../../feeds/tickets/history.ts';
-import { feedNames, ingestTicketFeedFile, mappingNamed, ticketFeedsOf } from '../../feeds/tickets/mapped-feed.ts';
-import { slaRules } from '../../sla/rules.ts';
-import { getIngestRun } from '../../store/ingest-runs.ts';
-import { listRuns, rejectedRowsPage } from '../../store/ticket-feeds.ts';
-import type { AppDeps } from '../app.ts';
-import type { Operation } from '../openapi.ts';
-import { ApiError, parseQuery, quote } from '../errors.ts';
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { callFeedFormats } from '../../feeds/calls/ingest-file.ts';
+import { ticketFeedsOf } from '../../feeds/tickets/mapped-feed.ts';
+import { checkPreset, ingestUpload, rejectedOf, runsPage, type Upload } from '../../services/feed-uploads.ts';
+import type { AppDeps } from '../context.ts';
+import { ApiError, quote } from '../errors.ts';
+import { apiRoute, json, router, upload } from '../openapi.ts';
 import { INT32_MAX, intParam, nameParam } from '../params.ts';
+import { IngestRunSchema } from './schemas.ts';
 
 const fileName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'letters, digits, ".", "_" and "-" only')
-  .optional();
+  .optional()
+  .openapi({ description: "Recorded as the run's file name (default upload-<time>.csv)", example: 'tickets-2025-11.csv' });
 
-const ticketsUploadQuery = z.object({
-  preset: nameParam().optional(),
-  source: nameParam(200).optional(),
-  /** Recorded as the run's file name (default upload-<time>.csv). */
-  filename: fileName,
-});
+const ticketsUploadQuery = z.object({ preset: nameParam().optional().openapi({ example: 'servicenow-incident' }), source: nameParam(200).optional(), filename: fileName });
 const historyUploadQuery = z.object({ source: nameParam(200).optional(), filename: fileName });
-
 const callsUploadQuery = z.object({
   /** Default: from the file name (`queue_log…` → queue_log), else the generic calls CSV. */
   format: z.enum(callFeedFormats).optional(),
@@ -57,42 +39,62 @@ const runsQuery = z.object({
   /** Runs with a smaller id (the next page: the last id of this one). */
   before: intParam(1, INT32_MAX).optional(),
 });
-const rejectedQuery = z.object({
-  limit: intParam(1, 5000).default(500),
-  offset: intParam(0, INT32_MAX).default(0),
-});
+const rejectedQuery = z.object({ limit: intParam(1, 5000).default(500), offset: intParam(0, INT32_MAX).default(0) });
 
 const csvTypes = ['text/csv', 'text/plain', 'application/csv'];
 const gzipTypes = ['application/gzip', 'application/x-gzip'];
 
-export const feedsOperations: Operation[] = [
-  { method: 'post', path: '/api/v1/feeds/tickets', tag: 'Feeds', summary: 'Upload a ticket feed file (text/csv or application/gzip, streamed, size-limited) with a preset; returns the ingest run', query: ticketsUploadQuery, bodyMediaType: 'text/csv' },
-  { method: 'post', path: '/api/v1/feeds/ticket-history', tag: 'Feeds', summary: 'Upload a ticket history file (id, at, field, value; text/csv or application/gzip); returns the ingest run', query: historyUploadQuery, bodyMediaType: 'text/csv' },
-  { method: 'post', path: '/api/v1/feeds/calls', tag: 'Feeds', summary: 'Upload a call feed (Asterisk queue_log, the calls CSV or the Anonymous Bank export); returns the ingest run and recomputes the call figures', query: callsUploadQuery, bodyMediaType: 'text/csv' },
-  { method: 'post', path: '/api/v1/feeds/outages', tag: 'Feeds', summary: 'Upload outage records (system, start, end, kind, reason, ref); returns the ingest run', query: outagesUploadQuery, bodyMediaType: 'text/csv' },
-  { method: 'post', path: '/api/v1/feeds/cases', tag: 'Feeds', summary: 'Upload a casework file (the casework CSV, or a tool\'s export with a preset); returns the ingest run', query: casesUploadQuery, bodyMediaType: 'text/csv' },
-  { method: 'get', path: '/api/v1/feeds/runs', tag: 'Feeds', summary: 'Ingest runs, newest first', query: runsQuery },
-  { method: 'get', path: '/api/v1/feeds/runs/:id/rejected', tag: 'Feeds', summary: "A run's rejected rows: line, field, reason and the raw text", query: rejectedQuery },
-];
+const UploadedSchema = z
+  .object({
+    run: IngestRunSchema,
+    preset: z.string().optional(),
+    historyRows: z.number().int().optional(),
+    historyInserted: z.number().int().optional(),
+    compute: z.looseObject({ queued: z.boolean() }).openapi({ description: 'The recompute the upload started: queued on the job runner, or done inline (with its counts)' }),
+  })
+  .openapi('Upload');
+const RejectedSchema = z
+  .object({
+    run: IngestRunSchema,
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int().nullable(), field: z.string().nullable(), reason: z.string(), raw: z.string().nullable(), file: z.string().nullable() })),
+  })
+  .openapi('RejectedRows');
 
-function runOut(r: IngestRun) {
-  return {
-    id: r.id,
-    feed: r.feed,
-    source: r.source,
-    file: r.file,
-    status: r.status,
-    startedAt: r.startedAt.toISOString(),
-    finishedAt: r.finishedAt?.toISOString() ?? null,
-    rowsRead: r.rowsRead,
-    inserted: r.inserted,
-    updated: r.updated,
-    unchanged: r.unchanged,
-    rejected: r.rejected,
-    warnings: r.warnings,
-    error: r.error,
-  };
-}
+const uploadRoute = <Q extends z.ZodObject>(p: string, summary: string, query: Q) =>
+  apiRoute({
+    method: 'post',
+    path: `/api/v1/feeds/${p}`,
+    tags: ['Feeds'],
+    summary,
+    request: { query, body: upload('The file, streamed (size-limited: ticketFeeds.uploadMaxBytes)', ...csvTypes, ...gzipTypes) },
+    responses: { 201: json(UploadedSchema, 'Ingested; the run and the recompute') },
+    errors: { 413: 'The file is over the upload limit', 415: 'Not a CSV or gzip content type' },
+  });
+const ticketsRoute = uploadRoute('tickets', 'Upload a ticket feed file (text/csv or application/gzip, streamed, size-limited) with a preset; returns the ingest run', ticketsUploadQuery);
+const historyRoute = uploadRoute('ticket-history', 'Upload a ticket history file (id, at, field, value; text/csv or application/gzip); returns the ingest run', historyUploadQuery);
+const callsRoute = uploadRoute('calls', 'Upload a call feed (Asterisk queue_log, the calls CSV or the Anonymous Bank export); returns the ingest run and recomputes the call figures', callsUploadQuery);
+const outagesRoute = uploadRoute('outages', 'Upload outage records (system, start, end, kind, reason, ref); returns the ingest run', outagesUploadQuery);
+const casesRoute = uploadRoute('cases', "Upload a casework file (the casework CSV, or a tool's export with a preset); returns the ingest run", casesUploadQuery);
+const runsRoute = apiRoute({
+  method: 'get',
+  path: '/api/v1/feeds/runs',
+  tags: ['Feeds'],
+  summary: 'Ingest runs, newest first',
+  request: { query: runsQuery },
+  responses: { 200: json(z.object({ runs: z.array(IngestRunSchema), next: z.object({ before: z.number().int() }).nullable() }).openapi('IngestRuns')) },
+});
+const rejectedRoute = apiRoute({
+  method: 'get',
+  path: '/api/v1/feeds/runs/{id}/rejected',
+  tags: ['Feeds'],
+  summary: "A run's rejected rows: line, field, reason and the raw text",
+  request: { params: z.object({ id: z.string().openapi({ description: 'The run id', example: '42' }) }), query: rejectedQuery },
+  responses: { 200: json(RejectedSchema) },
+  errors: { 404: 'No such run' },
+});
 
 /** Counts the bytes going through and stops the stream at the limit, before reading more. */
 function byteLimit(max: number) {
@@ -138,123 +140,45 @@ async function receiveFile(c: Context, deps: AppDeps, name: string | undefined, 
 }
 
 export function feedsRoutes(deps: AppDeps) {
-  const maxBytes = () => ticketFeedsOf(deps.config).uploadMaxBytes;
-
-  /** The compute after an ingest: queued on the job runner when there is one, else run here. */
-  async function compute(runId: number) {
-    if (deps.enqueue) {
-      await deps.enqueue('compute-sla', `compute-sla-after-upload-${runId}`, {});
-      return { queued: true };
+  /** Checks the preset, receives the file, ingests it and answers with the run (a file that cannot be read to the end is a 400). */
+  async function received(c: Context, u: Upload, filename: string | undefined) {
+    checkPreset(deps.config, u);
+    const { dir, file } = await receiveFile(c, deps, filename, ticketFeedsOf(deps.config).uploadMaxBytes);
+    try {
+      const r = await ingestUpload(deps, u, file);
+      // What was committed before the failure stays (as on the command line).
+      if (r.failed) throw new ApiError('invalid_body', `body: ${r.error}`, { field: 'body', runId: r.run.id, run: r.run });
+      return c.json({ run: r.run, ...r.extra, compute: r.compute }, 201);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    const now = deps.now();
-    const { evaluated, months } = await evaluateStaleTickets(deps.db, deps.config, now);
-    return { queued: false, evaluated, months };
   }
 
-  /** The call figures after a calls upload: queued when there is a runner, else computed here. */
-  async function computeCallFigures(runId: number) {
-    if (deps.enqueue) {
-      await deps.enqueue('compute-calls', `compute-calls-after-upload-${runId}`, {});
-      return { queued: true };
-    }
-    const r = await computeCalls(deps.db, callsRules(deps.config), deps.now());
-    return { queued: false, callDays: r.callDays.length, emailDays: r.emailDays.length };
-  }
-
-  async function answer(
-    c: Context,
-    result: IngestResult & { preset?: string; historyRows?: number; historyInserted?: number },
-    after: (runId: number) => Promise<object> = compute,
-  ) {
-    const run = await getIngestRun(deps.db, result.runId);
-    if (result.status === 'failed') {
-      // The file could not be read to the end: what was committed before stays (as on the command line).
-      throw new ApiError('invalid_body', `body: ${result.error}`, { field: 'body', runId: result.runId, run: runOut(run!) });
-    }
-    const extra = { ...(result.preset ? { preset: result.preset } : {}), ...(result.historyRows !== undefined ? { historyRows: result.historyRows, historyInserted: result.historyInserted } : {}) };
-    return c.json({ run: runOut(run!), ...extra, compute: await after(result.runId) }, 201);
-  }
-
-  return new Hono()
-    .post('/api/v1/feeds/tickets', async (c) => {
-      const q = parseQuery(ticketsUploadQuery, c.req.query());
-      const preset = q.preset ?? 'generic';
-      // Known names only (own properties): `__proto__` or `constructor` must not find an inherited member.
-      if (preset !== 'generic' && !(feedNames(deps.config).includes(preset) && mappingNamed(deps.config, preset))) {
-        throw new ApiError('invalid_parameter', `preset: unknown preset ${quote(preset)} (known: ${feedNames(deps.config).join(', ')})`, { field: 'preset' });
-      }
-      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
-      try {
-        const result = await ingestTicketFeedFile(deps.db, file, deps.config, { preset, source: q.source });
-        return await answer(c, result);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+  return router()
+    .openapi(ticketsRoute, async (c) => {
+      const q = c.req.valid('query');
+      return received(c, { feed: 'tickets', preset: q.preset ?? 'generic', source: q.source }, q.filename);
     })
-    .post('/api/v1/feeds/ticket-history', async (c) => {
-      const q = parseQuery(historyUploadQuery, c.req.query());
-      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
-      try {
-        const result = await ingestTicketHistoryFile(deps.db, file, { source: q.source ?? deps.config.ticketSource, zone: slaRules(deps.config).zone });
-        return await answer(c, result);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+    .openapi(historyRoute, async (c) => {
+      const q = c.req.valid('query');
+      return received(c, { feed: 'ticket-history', source: q.source }, q.filename);
     })
-    .post('/api/v1/feeds/calls', async (c) => {
-      const q = parseQuery(callsUploadQuery, c.req.query());
-      const rules = callsRules(deps.config);
-      const format = q.format ?? (q.filename ? formatFromName(q.filename) : 'csv');
-      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
-      try {
-        const zone = format === 'anonymous-bank' ? anonymousBankZone : rules.zone;
-        const source = q.source ?? (format === 'anonymous-bank' ? 'anonymous-bank' : rules.config.source);
-        const result = await ingestCallFile(deps.db, file, format, { source, zone, clockSkewSeconds: rules.config.clockSkewSeconds });
-        return await answer(c, result, computeCallFigures);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+    .openapi(callsRoute, async (c) => {
+      const q = c.req.valid('query');
+      return received(c, { feed: 'calls', format: q.format, filename: q.filename, source: q.source }, q.filename);
     })
-    .post('/api/v1/feeds/outages', async (c) => {
-      const q = parseQuery(outagesUploadQuery, c.req.query());
-      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
-      try {
-        await syncConfiguredSystems(deps.db, deps.config.systems);
-        const result = await ingestOutageFile(deps.db, file, { zoneOf: (id) => calendarOf(deps.config, id)?.zone ?? 'Europe/London' });
-        // Availability is computed on request: nothing to queue.
-        return await answer(c, result, async () => ({ queued: false }));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+    .openapi(outagesRoute, async (c) => received(c, { feed: 'outages' }, c.req.valid('query').filename))
+    .openapi(casesRoute, async (c) => {
+      const q = c.req.valid('query');
+      return received(c, { feed: 'cases', preset: q.preset ?? 'generic', source: q.source }, q.filename);
     })
-    .post('/api/v1/feeds/cases', async (c) => {
-      const q = parseQuery(casesUploadQuery, c.req.query());
-      const preset = q.preset ?? 'generic';
-      if (!caseMappingNamed(deps.config, preset)) {
-        throw new ApiError('invalid_parameter', `preset: unknown casework preset "${preset}" (known: ${caseFeedNames(deps.config).join(', ')})`, { field: 'preset' });
-      }
-      const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
-      try {
-        const result = await ingestCases(deps.db, file, deps.config, { preset, source: q.source });
-        // Case clocks are computed at ingest and figures on request: nothing to queue.
-        return await answer(c, result, async () => ({ queued: false }));
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    })
-    .get('/api/v1/feeds/runs', async (c) => {
-      const q = parseQuery(runsQuery, c.req.query());
-      const runs = await listRuns(deps.db, { limit: q.limit, feed: q.feed, before: q.before });
-      return c.json({ runs: runs.map(runOut), next: runs.length === q.limit ? { before: runs[runs.length - 1]!.id } : null });
-    })
-    .get('/api/v1/feeds/runs/:id/rejected', async (c) => {
-      const text = c.req.param('id');
+    .openapi(runsRoute, async (c) => c.json(await runsPage(deps.db, c.req.valid('query')), 200))
+    .openapi(rejectedRoute, async (c) => {
+      const text = c.req.valid('param').id;
       const id = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
       if (!(id >= 1 && id <= INT32_MAX)) throw new ApiError('invalid_parameter', `id: expected a run id (a whole number from 1 to ${INT32_MAX}), got ${quote(text)}`, { field: 'id' });
-      const q = parseQuery(rejectedQuery, c.req.query());
-      const run = await getIngestRun(deps.db, id);
-      if (!run) throw new ApiError('not_found', `ingest run ${id} does not exist`, { field: 'id' });
-      const page = await rejectedRowsPage(deps.db, id, q);
-      return c.json({ run: runOut(run), total: page.total, limit: q.limit, offset: q.offset, rejected: page.rows });
+      const page = await rejectedOf(deps.db, id, c.req.valid('query'));
+      if (!page) throw new ApiError('not_found', `ingest run ${id} does not exist`, { field: 'id' });
+      return c.json(page, 200);
     });
 }

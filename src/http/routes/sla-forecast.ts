@@ -1,32 +1,44 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { slaForecastFor } from '../../services/sla-forecast.ts';
 import { priorities } from '../../sla/policy.ts';
-import type { AppDeps } from '../app.ts';
-import type { Operation } from '../openapi.ts';
-import { monthParam, nameParam, parseQuery } from '../params.ts';
+import type { AppDeps } from '../context.ts';
+import { apiRoute, documented, json, router } from '../openapi.ts';
+import { monthParam, nameParam } from '../params.ts';
 
 const forecastQuery = z.object({
   /** Default: the current month. */
-  month: monthParam.optional(),
+  month: monthParam.optional().openapi({ example: '2026-03' }),
   kind: nameParam().optional(),
   team: nameParam().optional(),
   priority: z.enum(priorities).optional(),
 });
 
-export const slaForecastOperations: Operation[] = [
-  {
-    method: 'get',
-    path: '/api/v1/sla/forecast',
-    tag: 'SLA',
-    summary: "Month-end forecast of SLA attainment (central value, 80% interval, attainment so far) and the breach budget: how many more tickets may breach with the month still at its goal",
-    query: forecastQuery,
-  },
-];
+const ForecastSchema = z
+  .looseObject({
+    month: z.string(),
+    asOf: z.string(),
+    slice: z.object({ kind: z.string().nullable(), team: z.string().nullable(), priority: z.string().nullable() }),
+    met: z.number().int(),
+    breached: z.number().int(),
+    open: z.number().int(),
+    expectedArrivals: z.number(),
+    expectedOutcomes: z.number(),
+    attainmentSoFar: z.number().nullable(),
+    forecast: z.object({ central: z.number().nullable(), low: z.number().nullable(), high: z.number().nullable(), coverage: z.number() }),
+    goal: z.number().nullable(),
+    breachBudget: z.number().int().nullable().openapi({ description: 'How many more tickets may breach this month with the month still at its goal (negative: already short of it)' }),
+  })
+  .openapi('SlaForecast');
+
+const forecastRoute = apiRoute({
+  method: 'get',
+  path: '/api/v1/sla/forecast',
+  tags: ['SLA'],
+  summary: 'Month-end forecast of SLA attainment (central value, 80% interval, attainment so far) and the breach budget: how many more tickets may breach with the month still at its goal',
+  request: { query: forecastQuery },
+  responses: { 200: json(documented<Awaited<ReturnType<typeof slaForecastFor>>>(ForecastSchema)) },
+});
 
 export function slaForecastRoutes(deps: AppDeps) {
-  return new Hono().get('/api/v1/sla/forecast', async (c) => {
-    const q = parseQuery(forecastQuery, c.req.query());
-    return c.json(await slaForecastFor(deps.db, deps.config, q, deps.now()));
-  });
+  return router().openapi(forecastRoute, async (c) => c.json(await slaForecastFor(deps.db, deps.config, c.req.valid('query'), deps.now()), 200));
 }
