@@ -13,6 +13,7 @@ import { healthOperations, healthRoutes } from './routes/health.ts';
 import { slaOperations, slaRoutes } from './routes/sla.ts';
 import { slaForecastOperations, slaForecastRoutes } from './routes/sla-forecast.ts';
 import { callsOperations, callsRoutes } from './routes/calls.ts';
+import { callsForecastOperations, callsForecastRoutes } from './routes/calls-forecast.ts';
 import { availabilityOperations, availabilityRoutes } from './routes/availability.ts';
 import { outageOperations, outageRoutes } from './routes/outages.ts';
 import { reportOperations, reportRoutes } from './routes/reports.ts';
@@ -29,7 +30,7 @@ export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations,
-  ...plansOperations, ...measuresOperations];
+  ...plansOperations, ...measuresOperations, ...callsForecastOperations];
 
 export type AppDeps = {
   db: Db;
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', slaRoutes(deps));
   app.route('/', slaForecastRoutes(deps));
   app.route('/', callsRoutes(deps));
+  app.route('/', callsForecastRoutes(deps));
   app.route('/', availabilityRoutes(deps));
   app.route('/', outageRoutes(deps));
   app.route('/', reportRoutes(deps));
