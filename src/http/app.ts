@@ -21,6 +21,7 @@ import { kpiFeedOperations, kpiFeedRoutes } from './routes/kpi-feed.ts';
 import { feedsOperations, feedsRoutes } from './routes/feeds.ts';
 import { casesOperations, casesRoutes } from './routes/cases.ts';
 import { pagesOperations, pagesRoutes } from './routes/pages.tsx';
+import { drillPagesOperations, drillPagesRoutes } from './routes/drill-pages.tsx';
 import { plansOperations, plansRoutes } from './routes/plans.ts';
 import { measuresOperations, measuresRoutes } from './routes/measures.ts';
 import type { Operation } from './openapi.ts';
@@ -30,7 +31,7 @@ export const operations: Operation[] = [
   { method: 'get', path: '/', tag: 'Service', summary: 'Links to everything' },
   ...healthOperations, ...slaOperations, ...slaForecastOperations, ...callsOperations, ...availabilityOperations, ...outageOperations,
   ...reportOperations, ...kpiFeedOperations, ...feedsOperations, ...casesOperations, ...pagesOperations, ...authOperations,
-  ...plansOperations, ...measuresOperations, ...callsForecastOperations];
+  ...plansOperations, ...measuresOperations, ...callsForecastOperations, ...drillPagesOperations];
 
 export type AppDeps = {
   db: Db;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes(operations));
   // `/` is the landing page, or its links as JSON for `Accept: application/json` (routes/pages.tsx).
   app.route('/', pagesRoutes(deps));
+  app.route('/', drillPagesRoutes(deps));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => renderError(err, c, log));
   return app;
