@@ -32,7 +32,9 @@ export function caseFilterWords(list: Data['list'], q: PageQuery): string {
   if (q.dueFrom || q.dueTo) parts.push(`due ${q.dueFrom ? `from ${q.dueFrom}` : ''}${q.dueFrom && q.dueTo ? ' ' : ''}${q.dueTo ? `to ${q.dueTo}` : ''}`);
   if (slice.kind) parts.push(`kind ${slice.kind}`);
   if (slice.department) parts.push(`department ${slice.department}`);
-  return parts.length ? `${what}, ${listWords(parts)}` : what;
+  // The period reads with the noun ("… on 2025-04-01"), the slice after a comma.
+  const [period, ...rest] = list.from && list.to ? parts : ['', ...parts];
+  return `${what}${period ? ` ${period}` : ''}${rest.length ? `, ${listWords(rest)}` : ''}`;
 }
 
 /** GET /pages/cases: the cases behind a casework figure, paged, each linked to its timeline. */

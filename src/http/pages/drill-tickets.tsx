@@ -46,7 +46,9 @@ export function ticketFilterWords(list: ListData['list'], q: PageQuery): string 
   if (list.from && list.to) parts.push(list.from === list.to ? `on ${list.from}` : `from ${list.from} to ${list.to}`);
   for (const k of ['team', 'kind', 'priority', 'channel'] as const) if (slice[k]) parts.push(`${k} ${slice[k]}`);
   if (slice.vip) parts.push(slice.vip === 'true' ? 'VIP only' : 'not VIP');
-  return parts.length ? `${what}, ${listWords(parts)}` : what;
+  // The period reads with the noun ("… on 2025-04-01"), the slice after a comma.
+  const [period, ...rest] = list.from && list.to ? parts : ['', ...parts];
+  return `${what}${period ? ` ${period}` : ''}${rest.length ? `, ${listWords(rest)}` : ''}`;
 }
 
 /** The month-end forecast and breach budget beside the month's figure it explains. */
