@@ -47,6 +47,30 @@ function SegmentBar(props: { segments: TicketTimeline['segments'] }) {
   );
 }
 
+/** The ticket's priority changes, when it had any. */
+function PriorityHistory(props: { changes: TicketTimeline['priorityHistory']; zone: string }) {
+  if (props.changes.length === 0) return <></>;
+  return (
+    <table id="priority-history">
+      <caption>Priority changes</caption>
+      <thead>
+        <tr>
+          <th scope="col">At</th>
+          <th scope="col">Priority</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.changes.map((p) => (
+          <tr>
+            <th scope="row">{localTime(p.at, props.zone)}</th>
+            <td>{p.priority}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** GET /pages/tickets/:id: why did this ticket breach (or not)? Its clock, segment by segment. */
 export function TicketTimelinePage(props: { t: TicketTimeline; zone: string; reportMonth: string }) {
   const { t, zone } = props;
@@ -103,27 +127,7 @@ export function TicketTimelinePage(props: { t: TicketTimeline; zone: string; rep
           </tbody>
         </table>
       </div>
-      {t.priorityHistory.length ? (
-        <table id="priority-history">
-          <caption>Priority changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">Priority</th>
-            </tr>
-          </thead>
-          <tbody>
-            {t.priorityHistory.map((p) => (
-              <tr>
-                <th scope="row">{localTime(p.at, zone)}</th>
-                <td>{p.priority}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        ''
-      )}
+      <PriorityHistory changes={t.priorityHistory} zone={zone} />
     </Layout>
   );
 }
