@@ -7,8 +7,10 @@ import { generateDocument, registerSecuritySchemes, validationHook, type OpenApi
 import { authRoutes } from './routes/auth.tsx';
 import { availabilityRoutes } from './routes/availability.ts';
 import { callsRoutes } from './routes/calls.ts';
+import { callsForecastRoutes } from './routes/calls-forecast.ts';
 import { casesRoutes } from './routes/cases.ts';
 import { docsRoutes } from './routes/docs.tsx';
+import { drillPagesRoutes } from './routes/drill-pages.tsx';
 import { feedsRoutes } from './routes/feeds.ts';
 import { healthRoutes } from './routes/health.ts';
 import { kpiFeedRoutes } from './routes/kpi-feed.ts';
@@ -54,6 +56,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', plansRoutes(deps));
   app.route('/', measuresRoutes(deps));
   app.route('/', publishRoutes(deps));
+  app.route('/', callsForecastRoutes(deps));
+  app.route('/', drillPagesRoutes(deps));
   // The document is generated from the routes above (and these two and the pages) once, when first asked for.
   let document: OpenApiDocument | undefined;
   app.route('/', docsRoutes(deps, () => (document ??= generateDocument(app, version))));

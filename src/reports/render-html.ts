@@ -27,6 +27,12 @@ const monthName = (m: string) => new Date(`${m}-01T12:00:00Z`).toLocaleDateStrin
 const shortMonth = (m: string) => new Date(`${m}-01T12:00:00Z`).toLocaleDateString('en-GB', { month: 'short', year: '2-digit', timeZone: 'UTC' });
 export const status = (s: string | null | undefined) => (s ? `<span class="status ${esc(s)}">${esc(s.replace('_', ' '))}</span>` : '–');
 
+/** A report cell linked to the list behind it (the drill-down pages, src/http/routes/drill-pages.tsx). */
+export function drillLink(path: '/pages/tickets' | '/pages/cases' | '/pages/calls', q: Record<string, string | undefined>, text: string): string {
+  const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined));
+  return `<a href="${esc(`${path}?${params.toString()}`)}">${text}</a>`;
+}
+
 /** A measure's value in its unit. */
 export function measureText(unit: string, v: number | null): string {
   if (v === null) return '–';
@@ -90,7 +96,10 @@ export function renderReportHtml(r: MonthlyReport): string {
   const metBreached = table(
     'Met and failed (breached) within SLA per month',
     ['Month', ...kinds.flatMap((k) => [`${kindName(k)} met`, 'failed']), 'All met', 'All failed'],
-    months.map((m) => [esc(m.month), ...kinds.flatMap((k) => [num(m.kinds[k]!.met), num(m.kinds[k]!.breached)]), num(m.all.met), num(m.all.breached)]),
+    months.map((m) => {
+      const t = (measure: string, kind: string | undefined, n: number) => drillLink('/pages/tickets', { measure, from: m.month, to: m.month, kind }, num(n));
+      return [esc(m.month), ...kinds.flatMap((k) => [t('met', k, m.kinds[k]!.met), t('breached', k, m.kinds[k]!.breached)]), t('met', undefined, m.all.met), t('breached', undefined, m.all.breached)];
+    }),
   );
   const attainment = table(
     'Attainment against the goal per month (outcome basis)',
@@ -115,7 +124,7 @@ export function renderReportHtml(r: MonthlyReport): string {
         `Contact-centre measures, ${monthName(r.month)}`,
         ['Queue', 'Offered', 'Answered', 'Answered %', 'Abandoned %', 'Service level', 'Avg wait', 'ASA', 'Max answer wait', 'AHT', 'Calls a day', 'Worst day abandoned'],
         ccRows.map((q) => [
-          esc(q.queue),
+          drillLink('/pages/calls', { month: r.month, queue: q === r.contactCentre.all ? undefined : q.queue }, esc(q.queue)),
           num(q.offered),
           num(q.answered),
           withStatus(q.answerRate, (v) => pct(v)),
@@ -135,7 +144,7 @@ export function renderReportHtml(r: MonthlyReport): string {
     ? table(
         `Casework within timescale, ${monthName(r.month)}`,
         ['Kind', 'Received', 'Responded', 'Met', 'Late', 'Within timescale', 'Goal', 'Status', 'Extended', 'Mean working days'],
-        r.casework.kinds.map((k) => [esc(String(k.kind)), num(k.received), num(k.responded), num(k.met), num(k.late), pct(k.attainment), pct(k.goal, 0), status(k.status), num(k.extended), k.meanWorkingDaysToRespond === null ? '–' : num(k.meanWorkingDaysToRespond, 1)]),
+        r.casework.kinds.map((k) => [esc(String(k.kind)), num(k.received), num(k.responded), drillLink('/pages/cases', { measure: 'met', from: r.month, to: r.month, kind: String(k.kind) }, num(k.met)), drillLink('/pages/cases', { measure: 'late', from: r.month, to: r.month, kind: String(k.kind) }, num(k.late)), pct(k.attainment), pct(k.goal, 0), status(k.status), num(k.extended), k.meanWorkingDaysToRespond === null ? '–' : num(k.meanWorkingDaysToRespond, 1)]),
       ) + `<p class="meta">${esc(r.casework.rule)}</p>`
     : '<p>No casework recorded for the month.</p>';
   const avail = r.availability.systems.length

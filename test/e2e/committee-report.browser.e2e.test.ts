@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.ts';
 import { computeCalls } from '../../jobs/compute-calls.ts';
@@ -19,11 +16,11 @@ import { ingestTicketFile } from '../../src/feeds/tickets/ingest-file.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createApiKey } from '../../src/store/api-keys.ts';
 import { syncConfiguredSystems } from '../../src/store/availability.ts';
-import { backends, inCI } from '../support/services.ts';
+import { haveChromium, launchBrowser, openPage, serveApp } from '../support/browser.ts';
+import { backends } from '../support/services.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test/artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 const zone = 'Europe/London';
 const config = appConfigSchema.parse({ systems: [{ name: 'Email' }, { name: 'CRM' }] });
 // 2 April 2025: the report is March's; the demo plan's financial year is 2025/26 → as of 31 March
@@ -44,27 +41,15 @@ Email,2025-03-11 10:00,2025-03-11 11:00,unplanned,Mail store,INC10
 `;
 
 const backend = backends.find((b) => b.name === 'pglite')!;
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && inCI) throw new Error(`${CHROMIUM} is missing (CI=true: .ci/run installs Debian's chromium)`);
 
 describe.skipIf(!haveChromium)('the committee report in a real browser (chromium, PGlite)', () => {
   let handle: DbHandle;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveApp>>;
   let base: string;
   let context: BrowserContext;
   let ingestKey: string;
 
-  async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    const res = await page.goto(`${base}${url}`, { waitUntil: 'load' });
-    expect(res?.status(), url).toBe(200);
-    return { page, errors };
-  }
+  const open = (url: string): Promise<{ page: Page; errors: string[] }> => openPage(context, base, url);
 
   beforeAll(async () => {
     handle = await backend.open();
@@ -83,16 +68,14 @@ describe.skipIf(!haveChromium)('the committee report in a real browser (chromium
     expect(await writeDemoPlanIfEmpty(handle.db, config, dir, now)).toHaveLength(2);
     ingestKey = (await createApiKey(handle.db, 'performance officer', 'ingest')).secret;
     const app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => now, auth: { mode: 'keys', publicRead: true }, log: () => {} });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveApp(app.fetch);
+    base = server.base;
     await mkdir(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    context = await launchBrowser(dir);
   }, 120_000);
   afterAll(async () => {
     await context?.close();
-    await new Promise((r) => server?.close(r));
+    await server?.close();
     await handle?.close();
   });
 

@@ -1,11 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.ts';
 import { computeCalls } from '../../jobs/compute-calls.ts';
@@ -17,11 +14,11 @@ import { ingestOutageFile } from '../../src/feeds/outages/ingest-file.ts';
 import { ingestTicketFile } from '../../src/feeds/tickets/ingest-file.ts';
 import { createApp } from '../../src/http/app.ts';
 import { syncConfiguredSystems } from '../../src/store/availability.ts';
-import { backends, inCI } from '../support/services.ts';
+import { haveChromium, launchBrowser, openPage, serveApp } from '../support/browser.ts';
+import { backends } from '../support/services.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test/artifacts');
-const CHROMIUM = '/usr/bin/chromium';
 const zone = 'Europe/London';
 const config = appConfigSchema.parse({ systems: [{ name: 'Email' }, { name: 'CRM' }] });
 // Wed 2 April 2025 12:00 BST. service-desk calendar: Mon–Thu 08:40–17:00, Fri 08:40–16:30.
@@ -77,34 +74,18 @@ CRM,2025-04-01 18:00,2025-04-01 19:00,planned,Patching,CHG1
 `;
 
 const backend = backends.find((b) => b.name === 'pglite')!;
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && inCI) throw new Error(`${CHROMIUM} is missing (CI=true: .ci/run installs Debian's chromium)`);
-if (!haveChromium) console.warn(`SKIPPING browser tests: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 describe.skipIf(!haveChromium)('pages in a real browser (chromium, PGlite)', () => {
   let handle: DbHandle;
   let app: ReturnType<typeof createApp>;
-  let server: ServerType;
+  let server: Awaited<ReturnType<typeof serveApp>>;
   let base: string;
   let context: BrowserContext;
   let dir: string;
   const json = async (url: string) => (await app.request(url, { headers: { accept: 'application/json' } })).json() as Promise<any>;
 
   /** Opens a page, failing on any console error or uncaught exception. */
-  async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('response', (r) => {
-      if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
-    });
-    const res = await page.goto(`${base}${url}`, { waitUntil: 'load' });
-    expect(res?.status(), url).toBe(200);
-    return { page, errors };
-  }
+  const open = (url: string): Promise<{ page: Page; errors: string[] }> => openPage(context, base, url, { failedResponses: true });
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
   const num = (s: string | null) => (s === null || s === '' ? null : Number(s));
 
@@ -141,21 +122,14 @@ describe.skipIf(!haveChromium)('pages in a real browser (chromium, PGlite)', () 
     expect(await ingestOutageFile(handle.db, await file('outages.csv', outages), { zoneOf: () => zone })).toMatchObject({ status: 'succeeded', inserted: 3 });
 
     app = createApp({ db: handle.db, dbKind: handle.kind, config, now: () => now, auth: { mode: 'keys', publicRead: true }, log: () => {} });
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveApp(app.fetch);
+    base = server.base;
     await mkdir(artifacts, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await launchBrowser(dir);
   });
   afterAll(async () => {
     await context?.close();
-    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await server?.close();
     await handle?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

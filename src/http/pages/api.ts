@@ -3,6 +3,7 @@ import { hc } from 'hono/client';
 import type { AppDeps } from '../context.ts';
 import { availabilityRoutes } from '../routes/availability.ts';
 import { callsRoutes } from '../routes/calls.ts';
+import { callsForecastRoutes } from '../routes/calls-forecast.ts';
 import { casesRoutes } from '../routes/cases.ts';
 import { outageRoutes } from '../routes/outages.ts';
 import { slaRoutes } from '../routes/sla.ts';
@@ -20,7 +21,8 @@ export function inProcessApi(deps: AppDeps) {
   const availability = availabilityRoutes(deps);
   const outages = outageRoutes(deps);
   const cases = casesRoutes(deps);
-  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages).route('/', cases).route('/', forecast);
+  const callsForecast = callsForecastRoutes(deps);
+  const api = new Hono().route('/', sla).route('/', calls).route('/', availability).route('/', outages).route('/', cases).route('/', forecast).route('/', callsForecast);
   // An ApiError (e.g. a bad query parameter) reaches the page's own handler and the app's
   // error handler, so the caller gets the same 4xx JSON the API would give.
   api.onError((err) => {
@@ -35,6 +37,7 @@ export function inProcessApi(deps: AppDeps) {
     availability: hc<typeof availability>(base, { fetch }),
     outages: hc<typeof outages>(base, { fetch }),
     cases: hc<typeof cases>(base, { fetch }),
+    callsForecast: hc<typeof callsForecast>(base, { fetch }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { body, type inProcessApi } from './api.ts';
+import { CallForecastPanel } from './drill-calls.tsx';
 import { Chart, dayName, duration, int, jsonScript, Layout, pct, Status } from './layout.tsx';
 
 type Api = ReturnType<typeof inProcessApi>;
@@ -8,11 +9,12 @@ export type SupervisorQuery = { queue?: string; interval: '15' | '30' | '60'; re
 /** Today's intervals and what is waiting now, from the calls API (`/kpis` and `/now`). */
 export async function supervisorData(api: Api, q: SupervisorQuery) {
   const queue = q.queue ? { queue: q.queue } : {};
-  const [now, kpis] = await Promise.all([
+  const [now, kpis, forecast] = await Promise.all([
     api.calls.api.v1.calls.now.$get({ query: queue }).then(body),
     api.calls.api.v1.calls.kpis.$get({ query: { grain: 'interval', interval: q.interval, ...queue } }).then(body),
+    api.callsForecast.api.v1.calls.forecast.$get({ query: queue }).then(body),
   ]);
-  return { now, kpis };
+  return { now, kpis, forecast };
 }
 type Data = Awaited<ReturnType<typeof supervisorData>>;
 type Row = Data['kpis']['rows'][number];
@@ -178,6 +180,7 @@ export function SupervisorPage(props: { data: Data; q: SupervisorQuery; queues: 
       <div id="live" data-live-url={liveUrl} data-refresh-seconds={q.refresh} data-zone={now.zone}>
         <SupervisorLive data={props.data} />
       </div>
+      <CallForecastPanel f={props.data.forecast} link />
     </Layout>
   );
 }

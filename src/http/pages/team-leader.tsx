@@ -1,5 +1,6 @@
 import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
+import { casePageHref, ticketPageHref } from './drill-common.tsx';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
 
 type Api = ReturnType<typeof inProcessApi>;
@@ -27,18 +28,20 @@ export async function teamLeaderData(api: Api) {
 type Data = Awaited<ReturnType<typeof teamLeaderData>>;
 type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
 
-/** The ticket's timeline (why it breached); without a source the API takes the configured ticket source. */
-const timelineHref = (t: { id: string; source?: string }) =>
-  `/api/v1/sla/tickets/${encodeURIComponent(t.id)}/timeline${t.source ? `?source=${encodeURIComponent(t.source)}` : ''}`;
+/** The ticket's timeline page (why it breached); without a source it is the configured ticket source. */
+const timelineHref = ticketPageHref;
+/** The tickets behind a figure, as a page (src/http/pages/drill-tickets.tsx). */
+const ticketsHref = (q: Record<string, string>) => `/pages/tickets?${new URLSearchParams(q).toString()}`;
 
-function AttainmentCell(props: { team: string; period: string; f: Figure | undefined }) {
+function AttainmentCell(props: { team: string; period: string; range: string; f: Figure | undefined }) {
+  const drill = (measure: string) => ticketsHref({ measure, from: props.range, to: props.range, team: props.team });
   const f = props.f ?? { met: 0, breached: 0, attainment: null, goal: null, status: 'no_data' };
   return (
     <td class="n" data-team={props.team} data-period={props.period} data-attainment={f.attainment ?? ''} data-met={f.met} data-breached={f.breached}>
       <strong>{pct(f.attainment)}</strong> <Status status={f.status} />
       <br />
       <small>
-        {f.met} met, {f.breached} breached
+        <a href={drill('met')}>{f.met} met</a>, <a href={drill('breached')}>{f.breached} breached</a>
       </small>
     </td>
   );
@@ -89,7 +92,7 @@ function TicketTable(props: { caption: string; id: string; list: Data['atRisk'];
         </tbody>
       </table>
       <p>
-        <a href={props.drill}>All of them as JSON (the drill-down)</a>
+        <a href={props.drill.replace('/api/v1/sla/tickets', '/pages/tickets')}>All of them, page by page</a> (or <a href={props.drill}>as JSON</a>)
       </p>
     </>
   );
@@ -123,7 +126,7 @@ function CasesDueTable(props: { list: Data['casesDue'] }) {
             list.cases.map((c) => (
               <tr data-case={c.id}>
                 <th scope="row">
-                  <a href={`/api/v1/cases/${encodeURIComponent(c.id)}/timeline?source=${encodeURIComponent(c.source)}`} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
+                  <a href={casePageHref(c)} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
                     {c.id}
                   </a>
                 </th>
@@ -137,7 +140,7 @@ function CasesDueTable(props: { list: Data['casesDue'] }) {
         </tbody>
       </table>
       <p>
-        <a href={drill}>All of them as JSON (the drill-down)</a>
+        <a href={drill.replace('/api/v1/cases', '/pages/cases')}>All of them, page by page</a> (or <a href={drill}>as JSON</a>)
       </p>
     </>
   );
@@ -161,7 +164,8 @@ function ForecastTile(props: { f: Data['forecast'] }) {
         <>
           <strong>The goal of {pct(f.goal)} is out of reach</strong>: even if every outcome still to come is met, the month ends {int(-budget)} short of it.
         </>
-      )}
+      )}{' '}
+      <a href={ticketsHref({ measure: 'breached', from: f.month, to: f.month })}>This month's breached tickets, with the forecast beside them</a>.
     </p>
   );
 }
@@ -214,9 +218,9 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
                 return (
                   <tr>
                     <th scope="row">{team}</th>
-                    <AttainmentCell team={team} period="today" f={t?.today} />
-                    <AttainmentCell team={team} period="yesterday" f={y} />
-                    <AttainmentCell team={team} period="month" f={t?.monthToDate} />
+                    <AttainmentCell team={team} period="today" range={today.day} f={t?.today} />
+                    <AttainmentCell team={team} period="yesterday" range={yesterdayDay} f={y} />
+                    <AttainmentCell team={team} period="month" range={today.month} f={t?.monthToDate} />
                   </tr>
                 );
               })}
@@ -297,7 +301,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
               {trend.rows.map((r) => (
                 <tr data-period={r.period} data-attainment={r.attainment ?? ''}>
                   <th scope="row">
-                    <a href={`/api/v1/sla/tickets?measure=breached&from=${r.period}&to=${r.period}`} aria-label={`${monthName(r.period)}: the breached tickets (JSON)`}>
+                    <a href={ticketsHref({ measure: 'breached', from: r.period, to: r.period })} aria-label={`${monthName(r.period)}: the breached tickets`}>
                       {monthName(r.period)}
                     </a>
                   </th>

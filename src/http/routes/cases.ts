@@ -24,7 +24,7 @@ const attainmentQuery = z.object({
   ...sliceQuery,
 });
 
-const casesQuery = z.object({
+export const casesQuery = z.object({
   measure: z.enum(caseMeasures).optional(),
   /** Current state instead of a figure: open (not yet due), overdue (past due, unanswered), stopped (waiting for the requester). */
   state: z.enum(caseStates).optional(),

@@ -31,7 +31,7 @@ const attainmentQuery = z.object({
 });
 
 const outcomes = ['met', 'breached', 'in_progress', 'paused', 'no_target'] as const;
-const ticketsQuery = z.object({
+export const ticketsQuery = z.object({
   measure: z.enum(measures).optional(),
   outcome: z.enum(outcomes).optional(),
   from: period.optional(),

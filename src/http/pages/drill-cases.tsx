@@ -1,0 +1,94 @@
+import { body, type inProcessApi } from './api.ts';
+import { casePageHref, FilterWords, hrefWith, listWords, Pager, type PageQuery } from './drill-common.tsx';
+import { Layout } from './layout.tsx';
+
+type Api = ReturnType<typeof inProcessApi>;
+
+const measureWords: Record<string, string> = {
+  received: 'received',
+  responded: 'responded to',
+  met: 'answered within their timescale',
+  late: 'answered late or overdue',
+  extended: 'extended',
+  escalated: 'escalated',
+};
+const stateWords: Record<string, string> = { open: 'open, not yet due', overdue: 'past their due date, unanswered', stopped: 'waiting for the requester (clock stopped)' };
+
+/** The casework drill-down (GET /api/v1/cases with the same query). */
+export async function caseListData(api: Api, q: PageQuery) {
+  return { list: await body(await api.cases.api.v1.cases.$get({ query: q as never })), q };
+}
+type Data = Awaited<ReturnType<typeof caseListData>>;
+
+export function caseFilterWords(list: Data['list'], q: PageQuery): string {
+  const slice = list.slice as { kind?: string; department?: string };
+  let what = 'cases';
+  if (list.measure) what += ` ${measureWords[list.measure] ?? list.measure}`;
+  else if (list.state) what += ` ${stateWords[list.state] ?? list.state}`;
+  else if (q.dueFrom || q.dueTo) what = 'cases not yet answered';
+  else what = 'all cases';
+  const parts: string[] = [];
+  if (list.from && list.to) parts.push(list.from === list.to ? `on ${list.from}` : `from ${list.from} to ${list.to}`);
+  if (q.dueFrom || q.dueTo) parts.push(`due ${q.dueFrom ? `from ${q.dueFrom}` : ''}${q.dueFrom && q.dueTo ? ' ' : ''}${q.dueTo ? `to ${q.dueTo}` : ''}`);
+  if (slice.kind) parts.push(`kind ${slice.kind}`);
+  if (slice.department) parts.push(`department ${slice.department}`);
+  // The period reads with the noun ("… on 2025-04-01"), the slice after a comma.
+  const [period, ...rest] = list.from && list.to ? parts : ['', ...parts];
+  return `${what}${period ? ` ${period}` : ''}${rest.length ? `, ${listWords(rest)}` : ''}`;
+}
+
+/** GET /pages/cases: the cases behind a casework figure, paged, each linked to its timeline. */
+export function CaseListPage(props: { data: Data; reportMonth: string }) {
+  const { list, q } = props.data;
+  const words = caseFilterWords(list, q);
+  return (
+    <Layout title="Cases" reportMonth={props.reportMonth}>
+      <h1>Cases behind the figure</h1>
+      <FilterWords words={words} json={hrefWith('/api/v1/cases', q, {})} />
+      <Pager path="/pages/cases" q={q} page={list.page} pageSize={list.pageSize} total={list.total} noun="cases" />
+      <div class="scroll">
+        <table id="cases" data-total={list.total}>
+          <caption>{`${words[0]!.toUpperCase()}${words.slice(1)}`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Case</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Department</th>
+              <th scope="col">Received</th>
+              <th scope="col">Due</th>
+              <th scope="col">Responded</th>
+              <th scope="col">Outcome</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.cases.length === 0 ? (
+              <tr>
+                <td colspan={7}>None.</td>
+              </tr>
+            ) : (
+              list.cases.map((c) => (
+                <tr data-case={c.id}>
+                  <th scope="row">
+                    <a href={casePageHref(c)} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
+                      {c.id}
+                    </a>
+                  </th>
+                  <td>{c.kind}</td>
+                  <td>{c.department ?? '(none)'}</td>
+                  <td>{String(c.receivedAt).slice(0, 10)}</td>
+                  <td>
+                    {c.dueDay ?? (c.waitingFor ? `waiting for ${c.waitingFor}` : '–')}
+                    {c.extended ? ' (extended)' : ''}
+                  </td>
+                  <td>{c.respondedAt ? String(c.respondedAt).slice(0, 10) : '–'}</td>
+                  <td data-outcome={c.outcome}>{String(c.outcome).replace('_', ' ')}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <Pager path="/pages/cases" q={q} page={list.page} pageSize={list.pageSize} total={list.total} noun="cases" />
+    </Layout>
+  );
+}
