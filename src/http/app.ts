@@ -6,6 +6,7 @@ import { apiKeyAuth, type AuthOptions } from './auth.ts';
 import { SIGN_IN_AVAILABLE } from './pages/signed-in.tsx';
 import { authOperations, authRoutes } from './routes/auth.tsx';
 import { securityHeaders } from './security-headers.ts';
+import { requestLog } from './request-log.ts';
 import { sessionLoader } from './session.ts';
 import { errorBody, renderError } from './errors.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -50,8 +51,9 @@ export type AppDeps = {
 
 /** The HTTP API; tests call `app.request()` on it without a server. */
 export function createApp(deps: AppDeps) {
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? (() => {}); // 5xx are logged with their request id by requestLog
   const app = new Hono();
+  app.use('*', requestLog());
   app.use('*', securityHeaders());
   // Lets the layout show who is signed in without every page passing the request down.
   app.use('*', contextStorage());

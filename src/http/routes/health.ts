@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import { logger } from '../../log.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 
 export const healthOperations: Operation[] = [{ method: 'get', path: '/health', tag: 'Service', summary: 'Liveness and database reachability (no key needed)' }];
 
 export function healthRoutes(deps: AppDeps) {
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? ((m: string) => logger.warn(m));
   return new Hono().get('/health', async (c) => {
     const started = performance.now();
     try {
