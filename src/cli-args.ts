@@ -19,7 +19,6 @@ export type CommandSpec = {
 
 const s = { type: 'string' } as const;
 const none = { options: {}, positionals: [0, 0] as [number, number] };
-const callOptions = { format: s, source: s, zone: s };
 
 /** The commands, in the order of the help; `ingest` has one entry per feed. */
 export const commands = {
@@ -49,10 +48,10 @@ export const commands = {
   'ingest calls': {
     help: `ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
                              ingest an Asterisk queue_log or a calls CSV, then compute call figures`,
-    options: callOptions,
+    options: { format: s, source: s, zone: s },
     positionals: [1, 1],
   },
-  'ingest emails': { help: 'ingest emails FILE [--source NAME]\n                             ingest email contacts (id, mailbox, received_at, processed_at)', options: callOptions, positionals: [1, 1] },
+  'ingest emails': { help: 'ingest emails FILE [--source NAME] [--zone ZONE]\n                             ingest email contacts (id, mailbox, received_at, processed_at)', options: { source: s, zone: s }, positionals: [1, 1] },
   'ingest actions': {
     help: `ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
                              ingest a service plan's action export (preset pentana or generic)`,
