@@ -19,7 +19,8 @@ tbody th { white-space: nowrap; } table.measures tbody th, table.cc tbody th { w
 thead th { border-bottom: 1.5px solid #999; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 5mm; align-items: start; }
 .chart { margin: 0; } .chart canvas { width: 100% !important; height: 60mm !important; } figcaption { font-size: 8pt; color: var(--grey); }
-.status { font-weight: 600; white-space: nowrap; } table.cc .status { white-space: normal; } .status.green { color: var(--green); } .status.amber { color: var(--amber); } .status.red { color: var(--red); } .status.no_data, .status.data_only { color: var(--grey); }
+/* The pages' status words ("✓ meets target") wrap inside the narrow A4 columns. */
+.status { font-weight: 600; } .status.green { color: var(--green); } .status.amber { color: var(--amber); } .status.red { color: var(--red); } .status.no_data, .status.data_only { color: var(--grey); }
 @page { size: A4; margin: 12mm; }
 @media print { body { max-width: none; padding: 0; font-size: 9.5pt; } section { break-inside: avoid-page; } .pair, table, figure { break-inside: avoid; } h2 { break-after: avoid; } }
 @media (max-width: 700px) { .pair { grid-template-columns: 1fr; } }
