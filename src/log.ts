@@ -47,4 +47,14 @@ export function createLogger(settings = logSettings(), out: NodeJS.WritableStrea
 }
 
 /** The process's logger: jobs, the server and the commands' diagnostics. */
-export const logger: Logger = createLogger();
+export const logger: Logger = createLogger(processSettings());
+
+/** A bad LOG_LEVEL or LOG_FORMAT stops the process with the variable named, like every other setting (src/config/env.ts). */
+function processSettings() {
+  try {
+    return logSettings();
+  } catch (e) {
+    process.stderr.write(`attain: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}
