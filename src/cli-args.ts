@@ -51,7 +51,7 @@ export const commands = {
     options: { format: s, source: s, zone: s },
     positionals: [1, 1],
   },
-  'ingest emails': { help: 'ingest emails FILE [--source NAME] [--zone ZONE]\n                             ingest email contacts (id, mailbox, received_at, processed_at)', options: { source: s, zone: s }, positionals: [1, 1] },
+  'ingest emails': { help: 'ingest emails FILE [--source NAME] [--zone ZONE] [--format csv]\n                             ingest email contacts (id, mailbox, received_at, processed_at)', options: { source: s, zone: s, format: s }, positionals: [1, 1] },
   'ingest actions': {
     help: `ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
                              ingest a service plan's action export (preset pentana or generic)`,
