@@ -23,56 +23,16 @@ import { callsRules } from './calls/rules.ts';
 import { syncConfiguredSystems } from './store/availability.ts';
 import { ingestTicketHistoryFile } from './feeds/tickets/history.ts';
 import { ingestTicketFeedFile } from './feeds/tickets/mapped-feed.ts';
-import { runsCommand, rejectedCommand } from './feeds/runs-command.ts';
+import { printIngestResult, runsCommand, rejectedCommand } from './feeds/runs-command.ts';
 import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { publishCommand } from './reports/publish-command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
-import { listRejectedRows, markAbandoned } from './store/ingest-runs.ts';
-
-const usage = `attain: service-desk and contact-centre metrics monitor
-
-Usage: attain <command> [options]
-  start                      migrate, write demo feeds if the drop folder is empty, schedule, work, serve
-  serve                      HTTP API only (PORT, default 3000)
-  scheduler                  enqueue scheduled job slots on BullMQ (needs REDIS_URL)
-  worker                     consume BullMQ jobs (needs REDIS_URL)
-  migrate                    apply database migrations
-  demo                       write the demo ticket and contact-centre feeds into the drop folders
-  ingest tickets FILE [--preset NAME] [--source NAME]
-                             ingest a ticket CSV (.csv or .csv.gz): generic, or a tool's export via a preset
-                             (servicenow-incident, servicenow-requested-item, servicenow-event-log, jira-sm, rabobank-itil, or a configured mapping)
-  runs [--limit N]           list recent ingest runs
-  rejected RUN               list the rejected rows of an ingest run (line, field, reason, raw)
-  ingest ticket-history FILE ingest status/priority history (id, at, field, value)
-  ingest outages FILE        ingest outage records (system, start, end, kind, reason, ref)
-  ingest cases FILE [--preset NAME] [--source NAME]
-                             ingest casework (complaints, FOI/EIR/FOISA, SAR, member enquiries)
-  ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]
-                             ingest an Asterisk queue_log or a calls CSV, then compute call figures
-  ingest emails FILE         ingest email contacts (id, mailbox, received_at, processed_at)
-  ingest actions FILE [--preset NAME] [--plan CODE] [--title TEXT]
-                             ingest a service plan's action export (preset pentana or generic)
-  ingest measures FILE       ingest supplied measure values (code, period, value, numerator, denominator, note, benchmark)
-  compute                    evaluate changed and open tickets (SLA state)
-  keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
-  report MONTH [--format json|csv|html] [--out FILE]
-                             the monthly performance report (html: printable page with charts)
-  kpi-feed MONTH [--format csv|json] [--revision N] [--out FILE]
-                             build (new revision if changed) and print the month's KPI feed
-  publish MONTH [--republish]
-                             freeze the month's report and KPI feed as issued (again, as a new version, with --republish)
-Environment: DATABASE_URL (PostgreSQL; embedded PGlite in ATTAIN_DATA_DIR otherwise), REDIS_URL,
-PORT, ATTAIN_DATA_DIR (default ./data), ATTAIN_CONFIG (JSON configuration file).`;
-
-class UsageError extends Error {}
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { markAbandoned } from './store/ingest-runs.ts';
+import { helpText, parseCommand, UsageError, type CommandName } from './cli-args.ts';
+import { logger } from './log.ts';
 
 function makeRunner(rt: Runtime): Runner {
   if (rt.env.redisUrl) return createBullProducer({ redisUrl: rt.env.redisUrl });
@@ -86,7 +46,7 @@ function makeRunner(rt: Runtime): Runner {
 async function markAbandonedAtStart(rt: Runtime) {
   const n = await markAbandoned(rt.handle.db, rt.handle.kind === 'pglite' ? 0 : rt.config.jobs.staleAfterSeconds);
   const total = n.ingestRuns + n.jobSlots + n.jobRuns + n.dropClaims;
-  if (total > 0) console.log(`interrupted by an earlier stop: ${n.ingestRuns} ingest runs, ${n.jobRuns} job attempts, ${n.dropClaims} drop-folder files (retried once)`);
+  if (total > 0) logger.warn(`interrupted by an earlier stop: ${n.ingestRuns} ingest runs, ${n.jobRuns} job attempts, ${n.dropClaims} drop-folder files (retried once)`);
 }
 
 function onShutdown(fn: () => Promise<void>) {
@@ -128,14 +88,8 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
   });
   const server = serve({ fetch: app.fetch, port: rt.env.port });
   const base = `http://localhost:${rt.env.port}`;
-  console.log(`attain serving on ${base} (database: ${rt.handle.location})`);
-  console.log(`  ${base}/  (pages: ${base}/pages/team-leader, ${base}/pages/supervisor, ${base}/pages/availability)`);
-  console.log(`  ${base}/health`);
-  console.log(`  ${base}/api/v1/sla/attainment`);
-  console.log(`  ${base}/api/v1/sla/attainment?grain=day`);
-  console.log(`  ${base}/api/v1/availability`);
-  console.log(`  ${base}/api/v1/calls/kpis`);
-  console.log(`  ${base}/api/v1/calls/now`);
+  const links = ['/', '/pages/team-leader', '/pages/supervisor', '/pages/availability', '/health', '/api/v1/sla/attainment', '/api/v1/sla/attainment?grain=day', '/api/v1/availability', '/api/v1/calls/kpis', '/api/v1/calls/now'];
+  logger.info({ links: links.map((l) => `${base}${l}`) }, `attain serving on ${base} (database: ${rt.handle.location})`);
   return server;
 }
 
@@ -145,17 +99,17 @@ async function commandStart() {
   await removeStaleUploads(rt);
   const zone = slaRules(rt.config).zone;
   const demo = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, zone, new Date());
-  if (demo) console.log(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
-  for (const f of await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date())) console.log(`demo: wrote ${path.relative(process.cwd(), f)}; the calls drop job picks it up now`);
+  if (demo) logger.info(`demo: wrote ${path.relative(process.cwd(), demo)}; the ingest job picks it up now`);
+  for (const f of await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date())) logger.info(`demo: wrote ${path.relative(process.cwd(), f)}; the calls drop job picks it up now`);
   await syncConfiguredSystems(rt.handle.db, rt.config.systems);
   const demoOutages = await writeDemoAvailabilityIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date());
-  if (demoOutages) console.log(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
+  if (demoOutages) logger.info(`demo: created 5 systems and ingested ${path.relative(process.cwd(), demoOutages)}`);
   const demoCases = await writeDemoCasesIfEmpty(rt.env.dataDir, caseRulesOf(rt.config).zone, new Date());
-  if (demoCases) console.log(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
-  for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) console.log(`demo: ingested ${path.relative(process.cwd(), f)}`);
+  if (demoCases) logger.info(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
+  for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) logger.info(`demo: ingested ${path.relative(process.cwd(), f)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
-  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
+  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
   // Do not wait a minute for the first tick: ingest and compute once at start-up.
   const boot = new Date().toISOString().replace(/[:.]/g, '');
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
@@ -167,8 +121,8 @@ async function commandStart() {
   void runner
     .drain()
     .then(() => enqueueMissedKpiFeed(rt.handle.db, rt.config, new Date(), runner.enqueue))
-    .then((month) => month && console.log(`kpi-feed: ${month}'s feed was due and missing; building it`))
-    .catch((e: Error) => console.error(`kpi-feed catch-up: ${e.message}`));
+    .then((month) => month && logger.info(`kpi-feed: ${month}'s feed was due and missing; building it`))
+    .catch((e: Error) => logger.error({ err: e }, `kpi-feed catch-up: ${e.message}`));
   const server = listen(rt, runner.enqueue);
   onShutdown(async () => {
     server.close();
@@ -179,71 +133,66 @@ async function commandStart() {
   });
 }
 
-async function commandIngest(args: string[]) {
-  const [feed, file] = args;
-  if ((feed === 'calls' || feed === 'emails') && file) {
-    const rt = await openRuntime();
-    return ingestCallsCommand(rt, feed, file, args).finally(() => rt.handle.close());
-  }
-  if (feed === 'outages' && file) {
-    const rt = await openRuntime();
-    return ingestOutagesCommand(rt, file).finally(() => rt.handle.close());
-  }
-  if (feed === 'cases' && file) {
-    const rt = await openRuntime();
-    return ingestCasesCommand(rt, file, { preset: option(args, '--preset'), source: option(args, '--source') }).finally(() => rt.handle.close());
-  }
-  if (feed === 'actions' && file) {
-    const rt = await openRuntime();
-    return ingestActionsCommand(rt, file, args).finally(() => rt.handle.close());
-  }
-  if (feed === 'measures' && file) {
-    const rt = await openRuntime();
-    return ingestMeasuresCommand(rt, file).finally(() => rt.handle.close());
-  }
-  if ((feed !== 'tickets' && feed !== 'ticket-history') || !file) {
-    throw new UsageError('usage: attain ingest tickets|ticket-history|outages|calls|emails|cases|actions|measures FILE');
-  }
+const feeds = ['tickets', 'ticket-history', 'outages', 'calls', 'emails', 'cases', 'actions', 'measures'] as const;
+type Feed = (typeof feeds)[number];
+
+/** Opens the runtime, runs `fn` on it and always closes the database. */
+async function withRuntime(fn: (rt: Runtime) => Promise<void>): Promise<void> {
   const rt = await openRuntime();
-  try {
-    let last = 0;
-    const common = {
-      source: rt.config.ticketSource,
-      zone: slaRules(rt.config).zone,
-      onProgress: (p: { rowsRead: number }) => {
-        if (p.rowsRead - last >= 10_000) {
-          last = p.rowsRead;
-          process.stderr.write(`  ${p.rowsRead.toLocaleString('en-GB')} rows read…\n`);
-        }
-      },
-    };
-    const result =
-      feed === 'tickets'
-        ? await ingestTicketFeedFile(rt.handle.db, path.resolve(file), rt.config, { ...common, preset: option(args, '--preset'), source: option(args, '--source') })
-        : await ingestTicketHistoryFile(rt.handle.db, path.resolve(file), common);
-    console.log(
-      `${result.file}: ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected (ingest run ${result.runId})`,
-    );
-    for (const w of result.warnings.slice(0, 5)) console.log(`  warning: ${w}`);
-    if (result.rejected > 0) {
-      const rows = await listRejectedRows(rt.handle.db, result.runId);
-      for (const r of rows.slice(0, 10)) console.log(`  rejected line ${r.line}${r.field ? ` (${r.field})` : ''}: ${r.reason}`);
-      if (rows.length > 10) console.log(`  … ${rows.length - 10} more; every rejected row is kept in rejected_rows (run_id = ${result.runId})`);
-    }
-    if (result.status === 'failed') throw new Error(`${result.error} (rows before the failure were kept; re-run the file once fixed)`);
-    const computed = await computeSlaJob.run(jobContext(rt, async () => {}), {});
-    console.log(`computed: ${(computed as { evaluated: number }).evaluated} tickets evaluated`);
-  } finally {
-    await rt.handle.close();
+  return fn(rt).finally(() => rt.handle.close());
+}
+
+async function commandIngest(args: string[]) {
+  const feed = args[0] as Feed | undefined;
+  if (!feed || !feeds.includes(feed)) throw new UsageError(`usage: attain ingest ${feeds.join('|')} FILE; run \`attain help ingest\``);
+  const parsed = parseCommand(`ingest ${feed}`, args.slice(1));
+  if (parsed.help) return void console.log(helpText('ingest'));
+  const file = parsed.positionals[0]!;
+  const v = parsed.values as { preset?: string; source?: string; format?: string; zone?: string; plan?: string; title?: string };
+  switch (feed) {
+    case 'calls':
+    case 'emails':
+      return withRuntime((rt) => ingestCallsCommand(rt, feed, file, v));
+    case 'outages':
+      return withRuntime((rt) => ingestOutagesCommand(rt, file));
+    case 'cases':
+      return withRuntime((rt) => ingestCasesCommand(rt, file, { preset: v.preset, source: v.source }));
+    case 'actions':
+      return withRuntime((rt) => ingestActionsCommand(rt, file, v));
+    case 'measures':
+      return withRuntime((rt) => ingestMeasuresCommand(rt, file));
+    default:
+      return withRuntime((rt) => ingestTickets(rt, feed, file, v));
   }
 }
 
-async function commandKeys(args: string[]) {
-  const [action, arg] = args;
+async function ingestTickets(rt: Runtime, feed: 'tickets' | 'ticket-history', file: string, v: { preset?: string; source?: string }) {
+  let last = 0;
+  const common = {
+    source: rt.config.ticketSource,
+    zone: slaRules(rt.config).zone,
+    onProgress: (p: { rowsRead: number }) => {
+      if (p.rowsRead - last >= 10_000) {
+        last = p.rowsRead;
+        process.stderr.write(`  ${p.rowsRead.toLocaleString('en-GB')} rows read…\n`);
+      }
+    },
+  };
+  const result =
+    feed === 'tickets'
+      ? await ingestTicketFeedFile(rt.handle.db, path.resolve(file), rt.config, { ...common, preset: v.preset, source: v.source })
+      : await ingestTicketHistoryFile(rt.handle.db, path.resolve(file), common);
+  await printIngestResult(rt.handle.db, result, 5);
+  const computed = await computeSlaJob.run(jobContext(rt, async () => {}), {});
+  console.log(`computed: ${(computed as { evaluated: number }).evaluated} tickets evaluated`);
+}
+
+async function commandKeys(positionals: string[], roleText: string | undefined) {
+  const [action, arg] = positionals;
   const rt = await openRuntime();
   try {
     if (action === 'create' && arg) {
-      const role = option(args, '--role') ?? 'viewer';
+      const role = roleText ?? 'viewer';
       if (!(roles as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${roles.join(', ')}`);
       const key = await createApiKey(rt.handle.db, arg, role as Role);
       console.log(`created key ${key.id} "${key.name}" (${key.role}); send it as "Authorization: Bearer <key>". It is shown once:`);
@@ -264,92 +213,96 @@ async function commandKeys(args: string[]) {
   }
 }
 
-async function main(argv: string[]) {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'start':
-      return commandStart();
-    case 'serve': {
-      const rt = await openRuntime({ serves: true });
-      await removeStaleUploads(rt);
-      const server = listen(rt);
-      return onShutdown(async () => {
-        server.close();
-        await rt.handle.close();
-      });
-    }
-    case 'migrate': {
-      const rt = await openRuntime({ migrate: false });
-      await rt.handle.migrate();
-      console.log(`migrated ${rt.handle.location}`);
-      return rt.handle.close();
-    }
-    case 'demo': {
-      const rt = await openRuntime({ migrate: false });
-      const file = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, slaRules(rt.config).zone, new Date());
-      console.log(file ? `wrote ${file}` : 'the drop folder already holds a feed; nothing written');
-      const calls = await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date());
-      console.log(calls.length > 0 ? `wrote ${calls.join(', ')}` : 'the calls drop folder already holds a feed; nothing written');
-      return rt.handle.close();
-    }
-    case 'ingest':
-      return commandIngest(args);
-    case 'runs':
-      return runsCommand(args);
-    case 'rejected':
-      return rejectedCommand(args);
-    case 'compute': {
-      const rt = await openRuntime();
-      const r = await computeSlaJob.run(jobContext(rt, async () => {}), {});
-      console.log(JSON.stringify(r));
-      return rt.handle.close();
-    }
-    case 'scheduler': {
-      const rt = await openRuntime({ migrate: false });
-      if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
-      const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-      const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => console.error(`schedule: ${e.message}`));
-      console.log(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
-      return onShutdown(async () => {
-        await stop();
-        await producer.close();
-        await rt.handle.close();
-      });
-    }
-    case 'worker': {
-      const rt = await openRuntime();
-      if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
-      await markAbandonedAtStart(rt);
-      const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-      const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
-      console.log('worker: consuming the attain queue');
-      return onShutdown(async () => {
-        await w.close();
-        await producer.close();
-        await rt.handle.close();
-      });
-    }
-    case 'report':
-    case 'kpi-feed': {
-      const rt = await openRuntime();
-      return (command === 'report' ? reportCommand(rt, args) : kpiFeedCommand(rt, args)).finally(() => rt.handle.close());
-    }
-    case 'publish':
-      return publishCommand(() => openRuntime(), args);
-    case 'keys':
-      return commandKeys(args);
-    case undefined:
-    case 'help':
-    case '--help':
-      console.log(usage);
-      return;
-    default:
-      throw new UsageError(`unknown command "${command}"; run \`attain help\` for the list`);
-  }
+async function commandServe() {
+  const rt = await openRuntime({ serves: true });
+  await removeStaleUploads(rt);
+  const server = listen(rt);
+  onShutdown(async () => {
+    server.close();
+    await rt.handle.close();
+  });
 }
 
+async function commandMigrate() {
+  const rt = await openRuntime({ migrate: false });
+  await rt.handle.migrate();
+  console.log(`migrated ${rt.handle.location}`);
+  await rt.handle.close();
+}
+
+async function commandDemo() {
+  const rt = await openRuntime({ migrate: false });
+  const file = await writeDemoFeedIfEmpty(dropFolders(rt.env.dataDir).inbox, slaRules(rt.config).zone, new Date());
+  console.log(file ? `wrote ${file}` : 'the drop folder already holds a feed; nothing written');
+  const calls = await writeDemoCallsIfEmpty(rt.env.dataDir, callsRules(rt.config).zone, new Date());
+  console.log(calls.length > 0 ? `wrote ${calls.join(', ')}` : 'the calls drop folder already holds a feed; nothing written');
+  await rt.handle.close();
+}
+
+async function commandScheduler() {
+  const rt = await openRuntime({ migrate: false });
+  if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+  const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
+  const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
+  logger.info(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
+  onShutdown(async () => {
+    await stop();
+    await producer.close();
+    await rt.handle.close();
+  });
+}
+
+async function commandWorker() {
+  const rt = await openRuntime();
+  if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
+  await markAbandonedAtStart(rt);
+  const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
+  const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
+  logger.info('worker: consuming the attain queue');
+  onShutdown(async () => {
+    await w.close();
+    await producer.close();
+    await rt.handle.close();
+  });
+}
+
+async function commandCompute() {
+  await withRuntime(async (rt) => {
+    const r = await computeSlaJob.run(jobContext(rt, async () => {}), {});
+    console.log(JSON.stringify(r));
+  });
+}
+
+/** What each command does once its arguments are read; `ingest` reads its own (per feed). */
+const run: Record<Exclude<CommandName, `ingest ${string}`>, (p: { values: Record<string, string | boolean | undefined>; positionals: string[] }) => Promise<void>> = {
+  start: () => commandStart(),
+  serve: () => commandServe(),
+  scheduler: () => commandScheduler(),
+  worker: () => commandWorker(),
+  migrate: () => commandMigrate(),
+  demo: () => commandDemo(),
+  compute: () => commandCompute(),
+  runs: (p) => runsCommand(p.values as { limit?: string; feed?: string }),
+  rejected: (p) => rejectedCommand(p.positionals),
+  keys: (p) => commandKeys(p.positionals, p.values.role as string | undefined),
+  report: (p) => withRuntime((rt) => reportCommand(rt, p.positionals[0], p.values as { format?: string; out?: string })),
+  'kpi-feed': (p) => withRuntime((rt) => kpiFeedCommand(rt, p.positionals[0], p.values as { format?: string; revision?: string; out?: string })),
+  publish: (p) => publishCommand(() => openRuntime(), p.positionals[0]!, { republish: p.values.republish === true }),
+};
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void console.log(helpText(args[0]));
+  if (command === 'ingest') return commandIngest(args);
+  if (!Object.hasOwn(run, command)) throw new UsageError(`unknown command "${command}"; run \`attain help\` for the list`);
+  const name = command as keyof typeof run;
+  const parsed = parseCommand(name, args);
+  if (parsed.help) return void console.log(helpText(name));
+  return run[name](parsed as never);
+}
+
+// A command's failure is its answer, in plain words on stderr: status 2 for a usage mistake, 1 otherwise.
 main(process.argv.slice(2)).catch((e: Error) => {
   console.error(`attain: ${e.message}`);
-  if (e instanceof UsageError) console.error('run `attain help` for usage');
-  process.exit(1);
+  process.exit(e instanceof UsageError ? 2 : 1);
 });

@@ -3,6 +3,7 @@ import type { JobContext } from '../jobs/context.ts';
 import { loadAppConfig, type AppConfig } from './config/app-config.ts';
 import { loadEnv, type Env } from './config/env.ts';
 import path from 'node:path';
+import { logger } from './log.ts';
 
 export type Runtime = { env: Env; config: AppConfig; handle: DbHandle };
 
@@ -17,6 +18,6 @@ export async function openRuntime(opts: { migrate?: boolean; serves?: boolean } 
   return { env, config, handle };
 }
 
-export function jobContext(rt: Runtime, enqueue: JobContext['enqueue'], log = (m: string) => console.log(m)): JobContext {
+export function jobContext(rt: Runtime, enqueue: JobContext['enqueue'], log = (m: string) => logger.info(m)): JobContext {
   return { db: rt.handle.db, config: rt.config, env: rt.env, now: () => new Date(), log, enqueue };
 }

@@ -2,18 +2,13 @@ import { openRuntime } from '../runtime.ts';
 import { getIngestRun, listRejectedRows } from '../store/ingest-runs.ts';
 import { listRuns } from '../store/ticket-feeds.ts';
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 /** `attain runs [--limit N] [--feed NAME]`: recent ingest runs, newest first, one line each. */
-export async function runsCommand(args: string[]): Promise<void> {
-  const limit = Number(option(args, '--limit') ?? 20);
+export async function runsCommand(opts: { limit?: string; feed?: string }): Promise<void> {
+  const limit = Number(opts.limit ?? 20);
   if (!Number.isInteger(limit) || limit < 1) throw new Error('--limit: expected a whole number ≥ 1');
   const rt = await openRuntime();
   try {
-    const runs = await listRuns(rt.handle.db, { limit, feed: option(args, '--feed') });
+    const runs = await listRuns(rt.handle.db, { limit, feed: opts.feed });
     if (runs.length === 0) console.log('no ingest runs yet');
     for (const r of runs) {
       console.log(

@@ -23,6 +23,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { asApiError } from './routes/service-errors.ts';
 import { slaForecastRoutes } from './routes/sla-forecast.ts';
 import { slaRoutes } from './routes/sla.ts';
+import { requestLog } from './request-log.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionLoader } from './session.ts';
 
@@ -32,8 +33,9 @@ const version = '0.1.0';
 
 /** The HTTP API; tests call `app.request()` on it without a server. */
 export function createApp(deps: AppDeps) {
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? (() => {}); // 5xx are logged with their request id by requestLog
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('*', requestLog());
   app.use('*', securityHeaders());
   // Lets the layout show who is signed in without every page passing the request down.
   app.use('*', contextStorage());

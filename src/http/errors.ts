@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { tryGetContext } from 'hono/context-storage';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
@@ -60,15 +61,26 @@ function clipDetails(value: unknown, depth = 0): unknown {
   return value;
 }
 
-/** The error body `{ error: { code, message, details? } }`, held under {@link MAX_ERROR_BYTES}. */
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
-  const full = { error: { code, message: clip(publicText(message), MAX_MESSAGE_CHARS), ...(details ? { details } : {}) } };
+/** The id of the request being answered (src/http/request-log.ts), read from hono's context storage. */
+function currentRequestId(): string | undefined {
+  const id = tryGetContext()?.get('requestId' as never) as unknown;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * The error body `{ error: { code, message, details?, requestId? } }`, held under
+ * {@link MAX_ERROR_BYTES}. `requestId` is the id in the response's `X-Request-Id` and in the log
+ * line, so a user's report of an error finds its log line.
+ */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>, requestId = currentRequestId()) {
+  const id = requestId ? { requestId } : {};
+  const full = { error: { code, message: clip(publicText(message), MAX_MESSAGE_CHARS), ...(details ? { details } : {}), ...id } };
   if (Buffer.byteLength(JSON.stringify(full)) < MAX_ERROR_BYTES) return full;
   const clipped = { error: { ...full.error, ...(details ? { details: clipDetails(details) as Record<string, unknown> } : {}) } };
   if (Buffer.byteLength(JSON.stringify(clipped)) < MAX_ERROR_BYTES) return clipped;
   // Still too long: keep only the field the message names.
   const field = details && typeof details.field === 'string' ? { field: clip(details.field, 100) } : undefined;
-  return { error: { code, message: clip(full.error.message, 500), ...(field ? { details: field } : {}) } };
+  return { error: { code, message: clip(full.error.message, 500), ...(field ? { details: field } : {}), ...id } };
 }
 
 /** An error as status, code and message, whatever threw it (the JSON and the HTML renderers share it). */

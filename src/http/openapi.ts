@@ -34,6 +34,7 @@ export const ErrorSchema = z
       code: z.enum(errorCodes),
       message: z.string(),
       details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'What the message is about: `field` names the parameter or body field at fault' }),
+      requestId: z.string().optional().openapi({ description: 'The request id (also the X-Request-Id header); the server log line of a 5xx carries it' }),
     }),
   })
   .openapi('Error', { example: { error: { code: 'invalid_parameter', message: 'from: expected a real date YYYY-MM-DD, got "2025-02-30"', details: { field: 'from' } } } });

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { reportScriptHashes } from '../reports/render-scripts.ts';
 
 /**
  * Security headers on every answer (hono's secureHeaders): a CSP that runs only scripts served
@@ -26,13 +27,15 @@ const strict = secureHeaders({
 
 /**
  * The monthly report's HTML is also a standalone file (`attain report MONTH --format html`) that
- * must draw offline, so it inlines Chart.js and its own script (src/reports/render-html.ts):
- * it keeps inline script, but loads nothing from elsewhere and cannot be framed either.
+ * must draw offline, so it inlines Chart.js and its own script (src/reports/render-scripts.ts):
+ * its CSP allows exactly those two scripts by their SHA-256 hashes (no 'unsafe-inline' for
+ * scripts), loads nothing from elsewhere and cannot be framed either. Styles stay inline (its
+ * stylesheet, the progress bars' widths).
  */
 const report = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'none'"],
-    scriptSrc: ["'unsafe-inline'"],
+    scriptSrc: reportScriptHashes(),
     styleSrc: ["'unsafe-inline'"],
     imgSrc: ['data:'],
     // The commentary form on the report page saves through the API (PUT, same origin).

@@ -6,18 +6,13 @@ import { monthPattern, monthlyReport } from './monthly.ts';
 import { renderReportCsv } from './render-csv.ts';
 import { renderReportHtml } from './render-html.ts';
 
-const option = (args: string[], name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-
 function monthArg(month: string | undefined, usage: string): string {
   if (!month || !monthPattern.test(month)) throw new Error(`MONTH: expected YYYY-MM (e.g. 2025-12), got "${month ?? ''}"; usage: ${usage}`);
   return month;
 }
 
-function formatArg<F extends string>(args: string[], formats: readonly F[], fallback: F): F {
-  const f = option(args, '--format') ?? fallback;
+function formatArg<F extends string>(given: string | undefined, formats: readonly F[], fallback: F): F {
+  const f = given ?? fallback;
   if (!(formats as readonly string[]).includes(f)) throw new Error(`--format must be one of ${formats.join(', ')} (got "${f}")`);
   return f as F;
 }
@@ -34,12 +29,12 @@ async function emit(text: string, out: string | undefined): Promise<void> {
 const reportUsage = 'attain report MONTH [--format json|csv|html] [--out FILE]';
 
 /** `attain report MONTH [--format json|csv|html] [--out FILE]`: the monthly performance report. */
-export async function reportCommand(rt: Runtime, args: string[]): Promise<void> {
-  const month = monthArg(args[0], reportUsage);
-  const format = formatArg(args, ['json', 'csv', 'html'] as const, 'json');
+export async function reportCommand(rt: Runtime, monthText: string | undefined, opts: { format?: string; out?: string }): Promise<void> {
+  const month = monthArg(monthText, reportUsage);
+  const format = formatArg(opts.format, ['json', 'csv', 'html'] as const, 'json');
   const report = await monthlyReport(rt.handle.db, rt.config, month, new Date());
   const text = format === 'csv' ? renderReportCsv(report) : format === 'html' ? renderReportHtml(report) : JSON.stringify(report, null, 2) + '\n';
-  await emit(text, option(args, '--out'));
+  await emit(text, opts.out);
 }
 
 const feedUsage = 'attain kpi-feed MONTH [--format csv|json] [--revision N] [--out FILE]';
@@ -48,10 +43,10 @@ const feedUsage = 'attain kpi-feed MONTH [--format csv|json] [--revision N] [--o
  * `attain kpi-feed MONTH`: builds the month's feed (a new revision only when its content
  * changed) and prints it; with `--revision N` prints that stored revision without building.
  */
-export async function kpiFeedCommand(rt: Runtime, args: string[]): Promise<void> {
-  const month = monthArg(args[0], feedUsage);
-  const format = formatArg(args, ['json', 'csv'] as const, 'json');
-  const revText = option(args, '--revision');
+export async function kpiFeedCommand(rt: Runtime, monthText: string | undefined, opts: { format?: string; revision?: string; out?: string }): Promise<void> {
+  const month = monthArg(monthText, feedUsage);
+  const format = formatArg(opts.format, ['json', 'csv'] as const, 'json');
+  const revText = opts.revision;
   let doc;
   if (revText !== undefined) {
     const revision = Number(revText);
@@ -63,5 +58,5 @@ export async function kpiFeedCommand(rt: Runtime, args: string[]): Promise<void>
     doc = built.document;
     console.error(`${month}: revision ${doc.revision}${built.created ? ' (new)' : ' (content unchanged; no new revision)'}`);
   }
-  await emit(format === 'csv' ? kpiFeedCsv(doc) : JSON.stringify(doc, null, 2) + '\n', option(args, '--out'));
+  await emit(format === 'csv' ? kpiFeedCsv(doc) : JSON.stringify(doc, null, 2) + '\n', opts.out);
 }

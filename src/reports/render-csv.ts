@@ -1,6 +1,6 @@
 import { csvLine, type CsvValue } from '../demo/csv.ts';
 import type { MonthlyReport } from './monthly.ts';
-import { restatementCsvRows } from './render-restatement.ts';
+import { restatementCsvRows } from './render-restatement.tsx';
 
 export const reportCsvColumns = ['section', 'period', 'subject', 'item', 'value', 'unit', 'target', 'status', 'note'] as const;
 

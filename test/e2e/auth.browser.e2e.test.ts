@@ -177,7 +177,7 @@ describe.skipIf(!haveChromium || !pg.available)('signing in through an OpenID Co
       const r = await fetch('/api/v1/outages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ system: 'Email', start: '2025-04-02T09:00:00Z' }) });
       return { status: r.status, body: await r.json() };
     });
-    expect(write).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'this needs the editor role; you are signed in as Alice Viewer, who has viewer', details: { needed: 'editor', role: 'viewer' } } } });
+    expect(write).toEqual({ status: 403, body: { error: { code: 'forbidden', message: 'this needs the editor role; you are signed in as Alice Viewer, who has viewer', details: { needed: 'editor', role: 'viewer' }, requestId: expect.any(String) } } });
 
     await Promise.all([page.waitForURL(`${base}/auth/sign-in?signedOut`), page.click('header .signed-in button')]);
     expect(await page.textContent('#signed-out')).toContain('signed out');

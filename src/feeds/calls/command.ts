@@ -6,28 +6,23 @@ import { listRejectedRows } from '../../store/ingest-runs.ts';
 import { anonymousBankZone } from './anonymous-bank.ts';
 import { callFeedFormats, formatFromName, ingestCallFile, ingestEmailFile, type CallFeedFormat, type CallIngestResult } from './ingest-file.ts';
 
-const option = (args: string[], name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-
 /**
  * `attain ingest calls FILE [--format queue_log|csv|anonymous-bank] [--source NAME] [--zone ZONE]`
  * and `attain ingest emails FILE [--source NAME]`: ingest, print counts, warnings and rejected
  * lines, then recompute the call figures of the days the file touched. Throws when the file failed.
  */
-export async function ingestCallsCommand(rt: Runtime, feed: 'calls' | 'emails', file: string, args: string[]): Promise<void> {
+export async function ingestCallsCommand(rt: Runtime, feed: 'calls' | 'emails', file: string, opts: { format?: string; source?: string; zone?: string }): Promise<void> {
   const rules = callsRules(rt.config);
-  const formatText = option(args, '--format');
+  const formatText = opts.format;
   if (formatText !== undefined && !(callFeedFormats as readonly string[]).includes(formatText)) {
     throw new Error(`--format must be one of ${callFeedFormats.join(', ')} (got "${formatText}")`);
   }
   const format = (formatText as CallFeedFormat | undefined) ?? formatFromName(file);
   // The Anonymous Bank export's times are the call centre's in Israel; everything else the calendar's.
-  const zone = option(args, '--zone') ?? (format === 'anonymous-bank' && feed === 'calls' ? anonymousBankZone : rules.zone);
-  const source = option(args, '--source') ?? (feed === 'emails' ? rules.config.emailSource : format === 'anonymous-bank' ? 'anonymous-bank' : rules.config.source);
+  const zone = opts.zone ?? (format === 'anonymous-bank' && feed === 'calls' ? anonymousBankZone : rules.zone);
+  const source = opts.source ?? (feed === 'emails' ? rules.config.emailSource : format === 'anonymous-bank' ? 'anonymous-bank' : rules.config.source);
   let last = 0;
-  const opts = {
+  const ingestOpts = {
     source,
     zone,
     clockSkewSeconds: rules.config.clockSkewSeconds,
@@ -38,7 +33,7 @@ export async function ingestCallsCommand(rt: Runtime, feed: 'calls' | 'emails', 
       }
     },
   };
-  const result: CallIngestResult = feed === 'emails' ? await ingestEmailFile(rt.handle.db, path.resolve(file), opts) : await ingestCallFile(rt.handle.db, path.resolve(file), format, opts);
+  const result: CallIngestResult = feed === 'emails' ? await ingestEmailFile(rt.handle.db, path.resolve(file), ingestOpts) : await ingestCallFile(rt.handle.db, path.resolve(file), format, ingestOpts);
   console.log(
     `${result.file} (${feed === 'emails' ? 'email contacts' : format}, source ${source}, zone ${zone}): ${result.rowsRead} lines read, ${result.inserted} inserted, ${result.updated} updated, ${result.unchanged} unchanged, ${result.rejected} rejected` +
       (feed === 'calls' ? `, ${result.agentEvents} agent events, ${result.stillOpen} still open` : '') +

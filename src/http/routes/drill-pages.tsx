@@ -48,7 +48,7 @@ const textQuery = (c: Context) => Object.fromEntries(Object.entries(c.req.query(
 /** The drill-down pages (README "Drill-down pages"): each list and timeline of the API as a page people read. */
 export function drillPagesRoutes(deps: AppDeps) {
   const api = inProcessApi(deps);
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? (() => {}); // 5xx are logged with their request id by requestLog
   const zone = slaRules(deps.config).zone;
   const callsZone = callsRules(deps.config).zone;
   const reportMonth = () => addDays(`${localDayKey(zone, deps.now().getTime()).slice(0, 7)}-01`, -1).slice(0, 7);

@@ -1,3 +1,4 @@
+import { logger } from '../../log.ts';
 import { z } from '@hono/zod-openapi';
 import { checkHealth } from '../../services/health.ts';
 import type { AppDeps } from '../context.ts';
@@ -20,7 +21,7 @@ const healthRoute = apiRoute({
 });
 
 export function healthRoutes(deps: AppDeps) {
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? ((m: string) => logger.warn(m));
   return router().openapi(healthRoute, async (c) => {
     const h = await checkHealth({ ...deps, log });
     return h.status === 'ok' ? c.json(h, 200) : c.json(h, 503);

@@ -167,7 +167,7 @@ function HomePage({ month }: { month: string }) {
 /** The pages for people (README "Pages"), server-rendered from the API's own answers. */
 export function pagesRoutes(deps: AppDeps) {
   const api = inProcessApi(deps);
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const log = deps.log ?? (() => {}); // 5xx are logged with their request id by requestLog
   const zone = slaRules(deps.config).zone;
   const thisMonth = () => localDayKey(zone, deps.now().getTime()).slice(0, 7);
   /** The last complete month: the one the monthly report is for. */
