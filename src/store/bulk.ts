@@ -1,0 +1,77 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+
+/**
+ * The bulk write path shared by the ticket and call ingests (BENCHMARKS.md, bench:ingest and
+ * bench:calls): a batch is streamed with `COPY` into a temporary staging table and merged into
+ * the real table with one set-based statement. `COPY` is not in drizzle's API, so it is run on
+ * the driver under the transaction: postgres.js `COPY … FROM STDIN` (a writable stream), or
+ * PGlite's `COPY … FROM '/dev/blob'` with the batch as a Blob.
+ */
+
+type PostgresJsClient = { unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> } };
+type PgliteClient = { query(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown> };
+
+/** The driver's client a drizzle database or transaction runs its statements on. */
+function driverOf(db: Db): { kind: 'postgres'; client: PostgresJsClient } | { kind: 'pglite'; client: PgliteClient } {
+  const client = (db as unknown as { session?: { client?: Record<string, unknown> } }).session?.client;
+  if (client && typeof client.unsafe === 'function') return { kind: 'postgres', client: client as unknown as PostgresJsClient };
+  if (client && typeof client.query === 'function') return { kind: 'pglite', client: client as unknown as PgliteClient };
+  throw new Error('bulk write: unknown database driver');
+}
+
+/** A value as one field of a `COPY … (format csv)` line: NULL unquoted and empty, text always quoted. */
+export function csvCell(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
+}
+
+/** Rows as CSV text for COPY: one line a row, cells already encoded with csvCell. */
+export function csvLines(rows: Iterable<string[]>): string {
+  const parts: string[] = [];
+  for (const r of rows) parts.push(r.join(','));
+  parts.push('');
+  return parts.join('\n');
+}
+
+/**
+ * Streams `text` (csvLines) into `table (columns)` with COPY, on the connection of `db`, which
+ * must be a transaction (the staging table is a temporary one of that transaction).
+ */
+export async function copyInto(db: Db, table: string, columns: readonly string[], text: string): Promise<void> {
+  const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
+  const driver = driverOf(db);
+  if (driver.kind === 'pglite') {
+    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([text]) });
+    return;
+  }
+  const stream = await driver.client.unsafe(statement.replace('%SOURCE%', 'stdin')).writable();
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(text);
+  });
+}
+
+/**
+ * Runs `fn` with a temporary staging table created for it (dropped after, and at commit in any
+ * case) inside a transaction, or a savepoint when `db` already is one: COPY must run on the
+ * connection that holds the table.
+ */
+export async function withStaging<T>(db: Db, table: string, definition: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`create temp table ${table} (${definition}) on commit drop`));
+    const result = await fn(tx as unknown as Db);
+    await tx.execute(sql.raw(`drop table ${table}`));
+    return result;
+  });
+}
+
+/** One row of an aggregate the merge statement returns (postgres.js answers an array, PGlite `{ rows }`). */
+export async function oneRow<T>(db: Db, query: SQL): Promise<T> {
+  const result = await db.execute(query);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
+  return rows[0]!;
+}
