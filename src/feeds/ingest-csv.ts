@@ -78,7 +78,7 @@ export function storableProblem(item: unknown, maxText: number, at = ''): FieldP
 
 /**
  * Batch sizes when the caller sets none: the first batch of 1,000 rows commits (and shows
- * progress) quickly, then each batch doubles up to 50,000 rows, where the bulk write (COPY into
+ * progress) quickly, then each batch doubles up to 20,000 rows, where the bulk write (COPY into
  * staging, one merge) has paid off its per-batch cost. A fixed `batchSize` is kept as given.
  */
 export function batchSizes(fixed?: number): () => number {
@@ -86,7 +86,7 @@ export function batchSizes(fixed?: number): () => number {
   let next = 1000;
   return () => {
     const size = next;
-    next = Math.min(next * 2, 50_000);
+    next = Math.min(next * 2, 20_000);
     return size;
   };
 }

@@ -181,7 +181,7 @@ export class CallIngestRun {
     return this.pending >= this.size;
   }
 
-  // Growing batches when none is set (1,000 rows first, up to 50,000: see batchSizes).
+  // Growing batches when none is set (1,000 rows first, up to 20,000: see batchSizes).
   private nextSize: () => number = batchSizes(undefined);
   private size = 0;
 
