@@ -37,9 +37,16 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
   // One statement may touch a key once: the last visit for a key wins.
   const byKey = new Map<string, StoredVisit>();
   for (const v of batch) byKey.set(visitKey(v), v);
-  const text = csvLines([...byKey.values()].map((v, i) => visitCells(v, i)));
+  const visits = [...byKey.values()];
+  const text = csvLines(visits.map((v, i) => visitCells(v, i)));
   const changed = await withStaging(db, 'bulk_visits', visitStaging, async (tx) => {
-    await copyInto(tx, 'bulk_visits', visitStagingColumns, text);
+    await copyInto(tx, 'bulk_visits', visitStagingColumns, text, () =>
+      visits.map((v, seq) => ({
+        seq, source: v.source, call_id: v.callId, queue: v.queue, a: v.arrivedAt, channel: v.channel, an: v.answeredAt, e: v.endedAt, outcome: v.outcome,
+        wait_seconds: v.waitSeconds, talk_seconds: v.talkSeconds, hold_seconds: v.holdSeconds, wrap_seconds: v.wrapSeconds, agent: v.agent,
+        transferred: v.transferred, extra: v.extra ?? null,
+      })),
+    );
     return oneRow<{ inserted: number; changed: number }>(tx, sql`
       with m as (
         insert into call_visits (source, call_id, queue, arrived_at, channel, answered_at, ended_at, outcome, wait_seconds,
@@ -61,14 +68,12 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
 /** Keeps agent events through COPY; an event already stored (same source, instant and fields) is skipped. Returns how many were new. */
 export async function bulkInsertAgentEvents(db: Db, source: string, runId: number | null, events: readonly AgentEvent[]): Promise<number> {
   if (events.length === 0) return 0;
-  const text = csvLines(
-    events.map((e) => [
-      String(e.at), csvCell(`${e.callId ?? ''}|${e.queue ?? ''}|${e.agent ?? ''}|${e.event}|${e.data}`),
-      csvCell(e.callId), csvCell(e.queue), csvCell(e.agent), csvCell(e.event), csvCell(e.data),
-    ]),
-  );
+  const key = (e: AgentEvent) => `${e.callId ?? ''}|${e.queue ?? ''}|${e.agent ?? ''}|${e.event}|${e.data}`;
+  const text = csvLines(events.map((e) => [String(e.at), csvCell(key(e)), csvCell(e.callId), csvCell(e.queue), csvCell(e.agent), csvCell(e.event), csvCell(e.data)]));
   const r = await withStaging(db, 'bulk_agent_events', 'at bigint, k text, c text, q text, ag text, ev text, d text', async (tx) => {
-    await copyInto(tx, 'bulk_agent_events', ['at', 'k', 'c', 'q', 'ag', 'ev', 'd'], text);
+    await copyInto(tx, 'bulk_agent_events', ['at', 'k', 'c', 'q', 'ag', 'ev', 'd'], text, () =>
+      events.map((e) => ({ at: e.at, k: key(e), c: e.callId, q: e.queue, ag: e.agent, ev: e.event, d: e.data })),
+    );
     return oneRow<{ n: number }>(tx, sql`
       with m as (
         insert into call_agent_events (source, key, at, call_id, queue, agent, event, data, ingest_run_id)

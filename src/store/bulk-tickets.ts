@@ -46,7 +46,13 @@ export async function bulkUpsertTickets(db: Db, source: string, runId: number, b
   const sorted = [...byId.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const text = csvLines(sorted.map((t, i) => ticketCells(t, i)));
   const changed = await withStaging(db, 'bulk_tickets', staging, async (tx) => {
-    await copyInto(tx, 'bulk_tickets', stagingColumns, text);
+    await copyInto(tx, 'bulk_tickets', stagingColumns, text, () =>
+      sorted.map((t, seq) => ({
+        seq, external_id: t.externalId, kind: t.kind, priority: t.priority, vip: t.vip, team: t.team, channel: t.channel, category: t.category,
+        status: t.status, opened_at: t.openedAt.toISOString(), first_response_at: iso(t.firstResponseAt), resolved_at: iso(t.resolvedAt),
+        closed_at: iso(t.closedAt), satisfaction: t.satisfaction, extra: t.extra,
+      })),
+    );
     return oneRow<{ inserted: number; changed: number }>(tx, sql`
       with m as (
         insert into tickets (source, ingest_run_id, ${sql.raw(dataColumns.join(', '))}, external_id)

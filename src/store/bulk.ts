@@ -9,7 +9,7 @@ import type { Db } from '../../db/client.ts';
  * PGlite's `COPY … FROM '/dev/blob'` with the batch as a Blob.
  */
 
-type PostgresJsClient = { unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> } };
+type PostgresJsClient = { unsafe(query: string): Promise<unknown> & { writable(): Promise<NodeJS.WritableStream> } };
 type PgliteClient = { query(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown> };
 
 /** The driver's client a drizzle database or transaction runs its statements on. */
@@ -38,21 +38,54 @@ export function csvLines(rows: Iterable<string[]>): string {
 
 /**
  * Streams `text` (csvLines) into `table (columns)` with COPY, on the connection of `db`, which
- * must be a transaction (the staging table is a temporary one of that transaction).
+ * must be a transaction (the staging table is a temporary one of that transaction). `rows` gives
+ * the same rows as column → value objects: only used when PostgreSQL refuses the COPY (a value
+ * the feed's checks let through), to raise PostgreSQL's own reason (see copyFromStdin).
  */
-export async function copyInto(db: Db, table: string, columns: readonly string[], text: string): Promise<void> {
+export async function copyInto(db: Db, table: string, columns: readonly string[], text: string, rows: () => Record<string, unknown>[]): Promise<void> {
   const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
   const driver = driverOf(db);
   if (driver.kind === 'pglite') {
     await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([text]) });
     return;
   }
-  const stream = await driver.client.unsafe(statement.replace('%SOURCE%', 'stdin')).writable();
+  if (await copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), text)) return;
+  // The same rows as one statement: PostgreSQL raises the error COPY met, with its message.
+  await db.execute(sql`insert into ${sql.raw(table)} select * from json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(rows())}::json)`);
+  throw new Error(`${table}: the database refused the batch`);
+}
+
+/**
+ * COPY … FROM STDIN through postgres.js inside a savepoint; false (savepoint rolled back) when
+ * PostgreSQL refused it. postgres.js loses an error that arrives after the stream's end (the
+ * stream never finishes, the query promise already resolved), so the outcome is read from the
+ * next statement on the connection instead: it runs once the COPY is over, and fails only when
+ * the COPY left the transaction aborted.
+ */
+async function copyFromStdin(client: PostgresJsClient, statement: string, text: string): Promise<boolean> {
+  await client.unsafe('savepoint bulk_copy');
+  const stream = (await client.unsafe(statement).writable()) as NodeJS.WritableStream & { writableFinished?: boolean };
   await new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('finish', resolve);
-    stream.end(text);
+    stream.once('error', reject);
+    stream.write(text, (e) => (e ? reject(e) : resolve()));
   });
+  stream.end();
+  // The next statement may be sent only once the stream has handed over its end (COPY_IN_PROGRESS before).
+  for (let i = 0; ; i += 1) {
+    try {
+      await client.unsafe('release savepoint bulk_copy');
+      return true;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'COPY_IN_PROGRESS' && i < 1000) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (code !== '25P02') throw e;
+      await client.unsafe('rollback to savepoint bulk_copy');
+      return false;
+    }
+  }
 }
 
 /**
