@@ -5,10 +5,15 @@
  *  2. the product's ingest of it (`ingestCallFile`, format queue_log) into a database: embedded
  *     PGlite on disk in the temporary folder, or PostgreSQL with DATABASE_URL (a fresh database
  *     is created and dropped);
- *  3. the month's KPIs computed and stored (the compute-calls job), then read back over HTTP.
- * Prints lines per second of each, the ingest's ratio to the plain count, and peak RSS.
+ *  3. the month's KPIs computed and stored (the compute-calls job), then read back over HTTP
+ *     (`compute=0` skips it);
+ * and, in the same run on the same file: parsing alone (lines read and assembled into visits,
+ * nothing written) and the database's own `COPY` of the lines into a one-column table (PostgreSQL
+ * `COPY … FROM STDIN`; PGlite `COPY … FROM '/dev/blob'` in 16 MiB slices).
+ * Prints lines per second of each, the ingest's ratio to the plain count and to COPY, and peak RSS.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +23,8 @@ import { openDatabase, type DbHandle } from '../db/client.ts';
 import { computeCalls } from '../jobs/compute-calls.ts';
 import { callsRules } from '../src/calls/rules.ts';
 import { appConfigSchema } from '../src/config/app-config.ts';
-import { ingestCallFile } from '../src/feeds/calls/ingest-file.ts';
+import { ingestCallFile, readLines } from '../src/feeds/calls/ingest-file.ts';
+import { createQueueLogAssembler } from '../src/feeds/calls/queue-log.ts';
 import { createApp } from '../src/http/app.ts';
 import { writeQueueLog } from './queue-log-generator.ts';
 
@@ -27,6 +33,7 @@ const arg = (name: string, fallback: number) => {
   return a ? Number(a.slice(name.length + 1).replace(/_/g, '')) : fallback;
 };
 const LINES = arg('lines', 10_000_000);
+const COMPUTE = arg('compute', 1) !== 0;
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -58,6 +65,32 @@ async function openBenchDb(): Promise<DbHandle> {
   };
 }
 
+/** COPY of the file's lines into `bench_lines (line text)`, each line taken whole (no delimiter or quote can occur). */
+async function copyLines(handle: DbHandle, file: string): Promise<number> {
+  const session = (handle.db as unknown as { session: { client: Record<string, (...a: unknown[]) => unknown> } }).session.client;
+  const copy = "copy bench_lines from %SRC% with (format csv, delimiter E'\\x01', quote E'\\x02')";
+  if (handle.kind === 'postgres') {
+    const sql = session as unknown as postgres.Sql;
+    await sql.unsafe('create unlogged table bench_lines (line text)');
+    const t = performance.now();
+    await pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), await sql.unsafe(copy.replace('%SRC%', 'stdin')).writable());
+    return performance.now() - t;
+  }
+  const pg = session as unknown as { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown>; exec(q: string): Promise<unknown> };
+  await pg.exec('create table bench_lines (line text)');
+  const t = performance.now();
+  // Slices of whole lines: the blob is held in WebAssembly memory while it is copied.
+  let rest = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 16 << 20 }) as AsyncIterable<Buffer>) {
+    const buf = Buffer.concat([rest, chunk]);
+    const cut = buf.lastIndexOf(10) + 1;
+    rest = buf.subarray(cut);
+    if (cut > 0) await pg.query(copy.replace('%SRC%', "'/dev/blob'"), [], { blob: new Blob([buf.subarray(0, cut)]) });
+  }
+  if (rest.length > 0) await pg.query(copy.replace('%SRC%', "'/dev/blob'"), [], { blob: new Blob([rest]) });
+  return performance.now() - t;
+}
+
 const dir = await mkdtemp(path.join(os.tmpdir(), 'attain-bench-calls-'));
 const file = path.join(dir, 'queue_log');
 const start = Date.UTC(2025, 5, 1, 0, 0, 0) / 1000 - 3600; // 1 June 2025 00:00 BST
@@ -76,6 +109,16 @@ try {
   const countRate = counted / (countMs / 1000);
   console.log(`line count:   ${fmt(counted)} lines in ${(countMs / 1000).toFixed(1)} s = ${fmt(countRate)} lines/s`);
 
+  // Parsing alone: the reader and the visit assembler, nothing written.
+  t = performance.now();
+  let parsedVisits = 0;
+  const asm = createQueueLogAssembler({ source: 'bench', zone: 'Europe/London', open: [] }, { visit: () => (parsedVisits += 1), agentEvent: () => {}, problem: () => {}, warning: () => {} });
+  for await (const l of readLines(file)) if (l.text !== undefined && l.text.trim() !== '') asm.push(l.text, l.line);
+  asm.finish();
+  const parseMs = performance.now() - t;
+  const parseRate = counted / (parseMs / 1000);
+  console.log(`parse only:   ${fmt(counted)} lines (${fmt(parsedVisits)} visits) in ${(parseMs / 1000).toFixed(1)} s = ${fmt(parseRate)} lines/s (${(parseRate / countRate).toFixed(2)}× the line count)`);
+
   // 2. The product's ingest.
   const handle = await openBenchDb();
   const rssBeforeIngest = process.memoryUsage().rss;
@@ -85,7 +128,6 @@ try {
   const r = await ingestCallFile(handle.db, file, 'queue_log', {
     source: 'bench',
     zone: 'Europe/London',
-    batchSize: 5000,
     onProgress: (p) => {
       if (p.rowsRead - lastReport >= 1_000_000) {
         lastReport = p.rowsRead;
@@ -102,8 +144,18 @@ try {
   console.log(`ratio:        ingest ${(countRate / ingestRate).toFixed(1)}× slower than the plain line count (${((ingestRate / countRate) * 100).toFixed(1)}% of its speed)`);
   console.log(`peak RSS:     ${mib(ingestPeak)} during the ingest (${mib(rssBeforeIngest)} before it)`);
 
+  // The database's own speed: COPY of the same lines into a one-column table.
+  const copyMs = await copyLines(handle, file);
+  const copyRate = counted / (copyMs / 1000);
+  console.log(`COPY:         ${fmt(counted)} lines into a one-column table in ${(copyMs / 1000).toFixed(1)} s = ${fmt(copyRate)} lines/s; ingest ÷ COPY speed ${(ingestRate / copyRate).toFixed(2)}`);
+
   // 3. A month of KPIs: computed and stored, then served.
   const config = appConfigSchema.parse({});
+  if (!COMPUTE) {
+    await handle.close();
+    console.log(`machine:      ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${mib(os.totalmem())}, Node ${process.version}`);
+    process.exit(0);
+  }
   peakRss = process.memoryUsage().rss;
   t = performance.now();
   const c = await computeCalls(handle.db, callsRules(config), new Date('2025-07-15T12:00:00Z'));

@@ -1,23 +1,26 @@
 /**
- * `npm run bench:ingest [-- rows[,rows…]] [--keep-db]`: generated generic ticket CSVs (default
- * 250,000 and 1,000,000 rows) ingested into PostgreSQL the way `attain ingest tickets` does,
- * rows/s and peak RSS (sampled every 50 ms during the ingest), beside PostgreSQL's own `COPY` of
- * the same file into a plain table of text columns, as a ratio. Each size runs in a child
- * process of its own, so peak RSS of the sizes can be compared (memory must not grow with the file).
+ * `npm run bench:ingest [-- rows[,rows…]] [pglite]`: generated generic ticket CSVs (default
+ * 250,000 and 1,000,000 rows) ingested the way `attain ingest tickets` does, rows/s and peak RSS
+ * (sampled every 50 ms during the ingest), beside, in the same run on the same file, a plain line
+ * count (readline) and the database's own `COPY` of the file into a plain table of text columns,
+ * as ratios. On PostgreSQL, or with `pglite` on the embedded database on disk (COPY there from
+ * '/dev/blob'). Each size runs in a child process of its own, so peak RSS of the sizes can be
+ * compared (memory must not grow with the file).
  *
  * Database: DATABASE_URL when set (tables must be empty: tickets are upserted on their ids), else
  * a fresh database created on postgres://postgres@127.0.0.1:5432 and dropped afterwards.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { openDatabase } from '../db/client.ts';
+import { openDatabase, type DbHandle } from '../db/client.ts';
 import { appConfigSchema } from '../src/config/app-config.ts';
 import { ingestTicketFeedFile } from '../src/feeds/tickets/mapped-feed.ts';
 
@@ -82,36 +85,59 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-/** One size, in this process: generate, ingest, COPY; prints one JSON line. */
-async function one(rows: number) {
+async function lineCount(file: string): Promise<{ lines: number; ms: number }> {
+  const t = performance.now();
+  let lines = 0;
+  for await (const _ of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) lines += 1;
+  return { lines, ms: performance.now() - t };
+}
+
+/** COPY of the file into a plain table of text columns, on the database the ingest used; its row count. */
+async function copyFile(kind: 'pglite' | 'postgres', url: string, handle: DbHandle | null, file: string): Promise<{ ms: number; n: number }> {
+  const table = `create table bench_copy (${header.split(',').map((c) => `${c} text`).join(', ')})`;
+  if (kind === 'pglite') {
+    const pg = (handle!.db as unknown as { session: { client: { exec(q: string): Promise<unknown>; query<T>(q: string, p?: unknown[], o?: { blob: Blob }): Promise<{ rows: T[] }> } } }).session.client;
+    await pg.exec(table);
+    const t = performance.now();
+    await pg.query("copy bench_copy from '/dev/blob' with (format csv, header true)", [], { blob: new Blob([readFileSync(file)]) });
+    const ms = performance.now() - t;
+    const { rows } = await pg.query<{ n: number }>('select count(*)::int as n from bench_copy');
+    return { ms, n: rows[0]!.n };
+  }
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  await sql.unsafe(table);
+  const t = performance.now();
+  await pipeline(createReadStream(file), await sql`copy bench_copy from stdin with (format csv, header true)`.writable());
+  const ms = performance.now() - t;
+  const [{ n }] = (await sql`select count(*)::int as n from bench_copy`) as unknown as [{ n: number }];
+  await sql.end({ timeout: 1 });
+  return { ms, n };
+}
+
+/** One size, in this process: generate, count lines, ingest, COPY; prints one JSON line. */
+async function one(rows: number, kind: 'pglite' | 'postgres') {
   const dir = await mkdtemp(path.join(tmpdir(), 'attain-bench-ingest-'));
   const file = path.join(dir, `tickets-${rows}.csv`);
-  const db = await freshDatabase();
+  const db = kind === 'postgres' ? await freshDatabase() : { url: '', drop: async () => {} };
   try {
     let t = performance.now();
     await generate(file, rows);
     const generateMs = performance.now() - t;
     const bytes = (await stat(file)).size;
+    const count = await lineCount(file);
 
-    const handle = await openDatabase({ url: db.url, max: 2 });
+    const handle = kind === 'postgres' ? await openDatabase({ url: db.url, max: 2 }) : await openDatabase({ pgliteDir: path.join(dir, 'pglite') });
     await handle.migrate();
     const config = appConfigSchema.parse({});
     const baseRss = process.memoryUsage().rss;
     t = performance.now();
     const { value: result, peak } = await withPeakRss(() => ingestTicketFeedFile(handle.db, file, config, {}));
     const ingestMs = performance.now() - t;
-    await handle.close();
     if (result.status !== 'succeeded' || result.inserted !== rows) throw new Error(`ingest: ${JSON.stringify({ ...result, warnings: undefined })}`);
-
-    const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create table bench_copy (${header.split(',').map((c) => `${c} text`).join(', ')})`);
-    t = performance.now();
-    await pipeline(createReadStream(file), await sql`copy bench_copy from stdin with (format csv, header true)`.writable());
-    const copyMs = performance.now() - t;
-    const [{ n }] = (await sql`select count(*)::int as n from bench_copy`) as unknown as [{ n: number }];
-    await sql.end({ timeout: 1 });
-    if (n !== rows) throw new Error(`copy: ${n} rows, expected ${rows}`);
-    console.log(JSON.stringify({ rows, bytes, generateMs, ingestMs, copyMs, baseRss, peakRss: peak }));
+    const copy = await copyFile(kind, db.url, handle, file);
+    await handle.close();
+    if (copy.n !== rows) throw new Error(`copy: ${copy.n} rows, expected ${rows}`);
+    console.log(JSON.stringify({ rows, bytes, generateMs, countMs: count.ms, ingestMs, copyMs: copy.ms, baseRss, peakRss: peak }));
   } finally {
     await rm(dir, { recursive: true, force: true });
     await db.drop();
@@ -123,19 +149,21 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 
 async function main() {
   const args = process.argv.slice(2);
-  if (args[0] === '--one') return one(Number(args[1]));
-  const sizes = (args[0] ?? '250000,1000000').split(',').map(Number);
+  if (args[0] === '--one') return one(Number(args[1]), args[2] === 'pglite' ? 'pglite' : 'postgres');
+  const kind = args.includes('pglite') ? 'pglite' : 'postgres';
+  const sizes = (args.find((a) => /^[\d,]+$/.test(a)) ?? '250000,1000000').split(',').map(Number);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1)) throw new Error('usage: bench/ingest.bench.ts [rows[,rows…]]');
-  console.log(`ingest benchmark: Node ${process.version}, PostgreSQL ${process.env.DATABASE_URL ? 'DATABASE_URL' : '127.0.0.1:5432 (fresh database)'}`);
-  console.log('| rows | file | ingest | rows/s | COPY | rows/s | ingest ÷ COPY | RSS before → peak during ingest |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const where = kind === 'pglite' ? 'PGlite on disk (temporary folder)' : `PostgreSQL ${process.env.DATABASE_URL ? 'DATABASE_URL' : '127.0.0.1:5432 (fresh database)'}`;
+  console.log(`ingest benchmark: Node ${process.version}, ${where}, load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log('| rows | file | line count lines/s | ingest | rows/s | COPY | rows/s | ingest speed ÷ COPY | RSS before → peak during ingest |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   const self = fileURLToPath(import.meta.url);
   for (const rows of sizes) {
-    const child = spawnSync(process.execPath, [...process.execArgv, self, '--one', String(rows)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const child = spawnSync(process.execPath, [...process.execArgv, self, '--one', String(rows), kind], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     if (child.status !== 0) throw new Error(`size ${rows}: exit ${child.status}`);
-    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { rows: number; bytes: number; ingestMs: number; copyMs: number; baseRss: number; peakRss: number };
+    const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { rows: number; bytes: number; countMs: number; ingestMs: number; copyMs: number; baseRss: number; peakRss: number };
     console.log(
-      `| ${fmt(r.rows)} | ${mib(r.bytes)} | ${(r.ingestMs / 1000).toFixed(1)} s | ${fmt((r.rows / r.ingestMs) * 1000)} | ${(r.copyMs / 1000).toFixed(2)} s | ${fmt((r.rows / r.copyMs) * 1000)} | ${(r.ingestMs / r.copyMs).toFixed(1)}× | ${mib(r.baseRss)} → ${mib(r.peakRss)} |`,
+      `| ${fmt(r.rows)} | ${mib(r.bytes)} | ${fmt(((r.rows + 1) / r.countMs) * 1000)} | ${(r.ingestMs / 1000).toFixed(1)} s | ${fmt((r.rows / r.ingestMs) * 1000)} | ${(r.copyMs / 1000).toFixed(2)} s | ${fmt((r.rows / r.copyMs) * 1000)} | ${(r.copyMs / r.ingestMs).toFixed(2)} | ${mib(r.baseRss)} → ${mib(r.peakRss)} |`,
     );
   }
 }

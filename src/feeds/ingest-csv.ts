@@ -77,6 +77,85 @@ export function storableProblem(item: unknown, maxText: number, at = ''): FieldP
 }
 
 /**
+ * Batch sizes when the caller sets none: the first batch of 1,000 rows commits (and shows
+ * progress) quickly, then each batch doubles up to 20,000 rows, where the bulk write (COPY into
+ * staging, one merge) has paid off its per-batch cost. A fixed `batchSize` is kept as given.
+ */
+export function batchSizes(fixed?: number): () => number {
+  if (fixed !== undefined) return () => fixed;
+  let next = 1000;
+  return () => {
+    const size = next;
+    next = Math.min(next * 2, 20_000);
+    return size;
+  };
+}
+
+/**
+ * Writes a run's batches one after another while the reader fills the next one (the database
+ * and the parser work at the same time; at most one batch in flight). Progress counts only what
+ * committed: a batch's rows read and days are handed over with it, so a run failed after batch
+ * N records exactly the rows of batches 1..N, as when batches were written in line.
+ */
+class BatchPipeline<T> {
+  private inFlight: Promise<void> = Promise.resolve();
+  private committedDays = new Set<string>();
+  /** Rows read up to the end of the batch whose write failed. */
+  failedAt: number | null = null;
+  batchNo = 0;
+  /** Batches handed over, committed or not. */
+  handed = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly runId: number,
+    private readonly feed: CsvFeed<T>,
+    private readonly p: RunProgress,
+    private readonly opts: IngestOptions,
+  ) {}
+
+  /** Hands a batch over once the previous one committed; its failure surfaces here or in `drain`. */
+  async push(items: T[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
+    await this.inFlight;
+    this.handed += 1;
+    this.inFlight = this.write(items, rejected, days, rowsRead);
+    this.inFlight.catch(() => {});
+  }
+
+  drain() {
+    return this.inFlight;
+  }
+
+  private async write(items: T[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
+    const { db, p, feed } = this;
+    try {
+      // A deadlock with another ingest of overlapping rows rolls the batch back: write it again.
+      const counts = await retryOnConflict(() =>
+        db.transaction(async (tx) => {
+          const c = await feed.write(tx, this.runId, items);
+          await quarantineRows(tx, rejected);
+          return c;
+        }),
+      );
+      p.rowsRead = rowsRead;
+      p.inserted += counts.inserted;
+      p.updated += counts.updated;
+      p.unchanged += counts.unchanged;
+      p.rejected += rejected.length;
+      for (const d of days) this.committedDays.add(d);
+      p.touchedDays = [...this.committedDays].sort();
+      await recordIngestProgress(db, this.runId, p);
+      this.opts.onProgress?.(p);
+      this.batchNo += 1;
+      await this.opts.afterBatch?.(this.batchNo);
+    } catch (e) {
+      this.failedAt = rowsRead;
+      throw e;
+    }
+  }
+}
+
+/**
  * Streams a CSV feed file into the store in batches (ARCHITECTURE.md, "Decisions already made"):
  * each batch's items and rejected rows commit together; bad rows go to the quarantine with line,
  * field and reason and the rest goes in; progress is recorded after every batch. A file that
@@ -85,45 +164,32 @@ export function storableProblem(item: unknown, maxText: number, at = ''): FieldP
  */
 export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, opts: IngestOptions): Promise<IngestResult> {
   const name = path.basename(file);
-  const batchSize = opts.batchSize ?? 1000;
+  const nextSize = batchSizes(opts.batchSize);
+  let batchSize = nextSize();
   const runId = await startIngestRun(db, { feed: feed.feed, source: opts.source, file: name });
   const p: RunProgress = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: [], touchedDays: [] };
-  const days = new Set<string>();
+  const pipe = new BatchPipeline(db, runId, feed, p, opts);
+  let rowsRead = 0;
+  let days = new Set<string>();
   let batch: T[] = [];
   let rejected: NewRejectedRow[] = [];
-  let batchNo = 0;
   let warningCount = 0;
   const skipped = new Map<string, number>();
   const maxText = opts.limits?.maxFieldChars ?? 1 << 16;
   const notes: string[] = [];
   const reject = (line: number, field: string | null, reason: string, raw: string) =>
     rejected.push({ runId, file: name, line, field: field === null ? null : safeMessage(field), reason: safeMessage(reason), raw: quarantineText(raw) });
-
-  const flush = async () => {
-    // A deadlock with another ingest of overlapping rows rolls the batch back: write it again.
-    const counts = await retryOnConflict(() =>
-      db.transaction(async (tx) => {
-        const c = await feed.write(tx, runId, batch);
-        await quarantineRows(tx, rejected);
-        return c;
-      }),
-    );
-    p.inserted += counts.inserted;
-    p.updated += counts.updated;
-    p.unchanged += counts.unchanged;
-    p.rejected += rejected.length;
-    p.touchedDays = [...days].sort();
+  const handOver = async () => {
+    await pipe.push(batch, rejected, [...days], rowsRead);
     batch = [];
     rejected = [];
-    await recordIngestProgress(db, runId, p);
-    opts.onProgress?.(p);
-    batchNo += 1;
-    await opts.afterBatch?.(batchNo);
+    days = new Set();
+    batchSize = nextSize();
   };
 
   try {
     for await (const rec of readCsvRecords(file, { ...feed.csv, limits: opts.limits, onWarning: (w) => notes.push(safeMessage(w)) })) {
-      p.rowsRead += 1;
+      rowsRead += 1;
       if (rec.problem) reject(rec.line, rec.problem.field, rec.problem.reason, rec.raw);
       else if (rec.fieldCountError) reject(rec.line, null, rec.fieldCountError, rec.raw);
       else {
@@ -144,17 +210,22 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
           reject(rec.line, r.problems[0]!.field, r.problems.map((x) => `${x.field}: ${x.reason}`).join('; '), rec.raw);
         }
       }
-      if (batch.length + rejected.length >= batchSize) await flush();
+      if (batch.length + rejected.length >= batchSize) await handOver();
     }
-    if (batch.length + rejected.length > 0 || batchNo === 0) await flush();
+    if (batch.length + rejected.length > 0 || pipe.handed === 0) await handOver();
+    await pipe.drain();
     if (warningCount > MAX_WARNINGS) p.warnings.push(`… ${warningCount - MAX_WARNINGS} more warnings`);
     for (const [why, n] of skipped) p.warnings.push(`${n} row${n === 1 ? '' : 's'} skipped: ${why}`);
     p.warnings.push(...notes);
     await finishIngestRun(db, runId, p);
     return { ...p, runId, file: name, status: 'succeeded' };
   } catch (e) {
+    // A reader failure: the batch in flight may still commit (or fail first: its error is the run's).
+    let cause = e;
+    if (pipe.failedAt === null) await pipe.drain().catch((f: unknown) => (cause = f));
+    p.rowsRead = pipe.failedAt ?? rowsRead;
     // Never the statement or the batch's rows: a short cause naming the file.
-    const error = shortCause(name, e);
+    const error = shortCause(name, cause);
     p.warnings.push(...notes);
     await finishIngestRun(db, runId, p, error);
     return { ...p, runId, file: name, status: 'failed', error };

@@ -30,7 +30,8 @@ export async function finishIngestRun(db: Db, runId: number, p: RunProgress, err
 }
 
 export async function quarantineRows(db: Db, rows: NewRejectedRow[]): Promise<void> {
-  if (rows.length > 0) await db.insert(rejectedRows).values(rows);
+  // In slices: a statement binds at most 65,535 parameters, and a bulk batch may hold 50,000 bad rows.
+  for (let i = 0; i < rows.length; i += 5000) await db.insert(rejectedRows).values(rows.slice(i, i + 5000));
 }
 
 export async function getIngestRun(db: Db, runId: number) {

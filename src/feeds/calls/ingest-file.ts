@@ -3,9 +3,11 @@ import type { Db } from '../../../db/client.ts';
 import type { NewRejectedRow } from '../../../db/schema.ts';
 import { localDayNumber, dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
-import { insertAgentEvents, openVisitsOf, upsertEmailContacts, upsertVisits, type StoredVisit } from '../../store/calls.ts';
+import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../store/bulk-calls.ts';
+import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store/calls.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
+import { batchSizes } from '../ingest-csv.ts';
 import { feedLimits, instantProblem, MAX_NAME_CHARS, quarantineText, safeMessage, secondsProblem, shortCause, textProblem, type FeedLimits } from '../limits.ts';
 import { readTextLines } from '../text-lines.ts';
 import { normaliseAnonymousBankCall } from './anonymous-bank.ts';
@@ -106,6 +108,8 @@ export class CallIngestRun {
     private readonly opts: Pick<CallIngestOptions, 'zone' | 'batchSize' | 'onProgress' | 'afterBatch' | 'limits'>,
   ) {
     this.limits = feedLimits(opts.limits);
+    this.nextSize = batchSizes(opts.batchSize);
+    this.size = this.nextSize();
   }
 
   async start() {
@@ -174,8 +178,12 @@ export class CallIngestRun {
 
   /** True when the batch is full: call `maybeFlush` then (checked per line, so kept synchronous). */
   get full() {
-    return this.pending >= (this.opts.batchSize ?? 2000);
+    return this.pending >= this.size;
   }
+
+  // Growing batches when none is set (1,000 rows first, up to 20,000: see batchSizes).
+  private nextSize: () => number = batchSizes(undefined);
+  private size = 0;
 
   /**
    * Starts writing the batch when it is full, and lets the reader go on filling the next one
@@ -186,6 +194,7 @@ export class CallIngestRun {
     if (!this.full) return;
     await this.inFlight;
     this.inFlight = this.flush();
+    this.size = this.nextSize();
     // Marked as handled: a failure is awaited (and thrown) by the next maybeFlush or finish.
     this.inFlight.catch(() => {});
   }
@@ -199,9 +208,9 @@ export class CallIngestRun {
     this.events = [];
     this.rejected = [];
     const counts = await this.db.transaction(async (tx) => {
-      const c = await upsertVisits(tx, this.runId, visits);
+      const c = await bulkUpsertVisits(tx, this.runId, visits);
       const e = await upsertEmailContacts(tx, this.runId, emails);
-      this.agentEventCount += await insertAgentEvents(tx, this.meta.source, this.runId, events);
+      this.agentEventCount += await bulkInsertAgentEvents(tx, this.meta.source, this.runId, events);
       await quarantineRows(tx, rejected);
       return { inserted: c.inserted + e.inserted, updated: c.updated + e.updated, unchanged: c.unchanged + e.unchanged };
     });

@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { NormalisedTicket } from '../feeds/tickets/generic.ts';
+import { copyInto, csvCell, csvLines, oneRow, withStaging } from './bulk.ts';
+
+export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
+
+// Columns a feed sets; a row counts as changed only when one of them differs.
+const dataColumns = [
+  'kind', 'priority', 'vip', 'team', 'channel', 'category', 'status', 'opened_at',
+  'first_response_at', 'resolved_at', 'closed_at', 'satisfaction', 'extra',
+] as const;
+
+const staging =
+  'seq integer, external_id text, kind text, priority text, vip boolean, team text, channel text, category text, status text, ' +
+  'opened_at timestamptz, first_response_at timestamptz, resolved_at timestamptz, closed_at timestamptz, satisfaction integer, extra jsonb';
+const stagingColumns = ['seq', 'external_id', ...dataColumns] as const;
+
+const changedClause = sql.raw(
+  `(${dataColumns.map((c) => `tickets.${c}`).join(', ')}) is distinct from (${dataColumns.map((c) => `excluded.${c}`).join(', ')})`,
+);
+const updateSet = sql.raw([...dataColumns.map((c) => `${c} = excluded.${c}`), 'ingest_run_id = excluded.ingest_run_id', 'updated_at = now()'].join(', '));
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+function ticketCells(t: NormalisedTicket, seq: number): string[] {
+  return [
+    String(seq), csvCell(t.externalId), csvCell(t.kind), csvCell(t.priority), csvCell(t.vip), csvCell(t.team), csvCell(t.channel),
+    csvCell(t.category), csvCell(t.status), csvCell(t.openedAt.toISOString()), csvCell(iso(t.firstResponseAt)), csvCell(iso(t.resolvedAt)),
+    csvCell(iso(t.closedAt)), csvCell(t.satisfaction), csvCell(t.extra === null ? null : JSON.stringify(t.extra)),
+  ];
+}
+
+/**
+ * Upserts a batch of tickets on (source, external id) through a staging table filled by COPY and
+ * one `insert … select … on conflict … where (…) is distinct from (…)`: a row whose data is
+ * unchanged is not touched (not even `updated_at`), so ingesting the same file twice changes
+ * nothing. Counts: inserted and updated from `xmax = 0` of the rows written; the rest unchanged
+ * (a key repeated in the batch counts once written, its other rows unchanged: the last one wins).
+ */
+export async function bulkUpsertTickets(db: Db, source: string, runId: number, batch: readonly NormalisedTicket[]): Promise<UpsertCounts> {
+  if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  const byId = new Map<string, NormalisedTicket>();
+  for (const t of batch) byId.set(t.externalId, t);
+  // Rows in key order: two ingests of overlapping files lock shared keys in the same order and
+  // cannot deadlock on them (a remaining conflict is retried by the caller, retryOnConflict).
+  const sorted = [...byId.values()].sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const text = csvLines(sorted.map((t, i) => ticketCells(t, i)));
+  const changed = await withStaging(db, 'bulk_tickets', staging, async (tx) => {
+    await copyInto(tx, 'bulk_tickets', stagingColumns, text, () =>
+      sorted.map((t, seq) => ({
+        seq, external_id: t.externalId, kind: t.kind, priority: t.priority, vip: t.vip, team: t.team, channel: t.channel, category: t.category,
+        status: t.status, opened_at: t.openedAt.toISOString(), first_response_at: iso(t.firstResponseAt), resolved_at: iso(t.resolvedAt),
+        closed_at: iso(t.closedAt), satisfaction: t.satisfaction, extra: t.extra,
+      })),
+    );
+    return oneRow<{ inserted: number; changed: number }>(tx, sql`
+      with m as (
+        insert into tickets (source, ingest_run_id, ${sql.raw(dataColumns.join(', '))}, external_id)
+        select ${source}, ${runId}::bigint, ${sql.raw(dataColumns.map((c) => `u.${c}`).join(', '))}, u.external_id
+        from bulk_tickets u order by u.seq
+        on conflict (source, external_id) do update set ${updateSet}
+        where ${changedClause}
+        returning (xmax = 0) as inserted)
+      select (count(*) filter (where inserted))::int as inserted, count(*)::int as changed from m`);
+  });
+  return { inserted: changed.inserted, updated: changed.changed - changed.inserted, unchanged: batch.length - changed.changed };
+}

@@ -1,0 +1,110 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+
+/**
+ * The bulk write path shared by the ticket and call ingests (BENCHMARKS.md, bench:ingest and
+ * bench:calls): a batch is streamed with `COPY` into a temporary staging table and merged into
+ * the real table with one set-based statement. `COPY` is not in drizzle's API, so it is run on
+ * the driver under the transaction: postgres.js `COPY … FROM STDIN` (a writable stream), or
+ * PGlite's `COPY … FROM '/dev/blob'` with the batch as a Blob.
+ */
+
+type PostgresJsClient = { unsafe(query: string): Promise<unknown> & { writable(): Promise<NodeJS.WritableStream> } };
+type PgliteClient = { query(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown> };
+
+/** The driver's client a drizzle database or transaction runs its statements on. */
+function driverOf(db: Db): { kind: 'postgres'; client: PostgresJsClient } | { kind: 'pglite'; client: PgliteClient } {
+  const client = (db as unknown as { session?: { client?: Record<string, unknown> } }).session?.client;
+  if (client && typeof client.unsafe === 'function') return { kind: 'postgres', client: client as unknown as PostgresJsClient };
+  if (client && typeof client.query === 'function') return { kind: 'pglite', client: client as unknown as PgliteClient };
+  throw new Error('bulk write: unknown database driver');
+}
+
+/** A value as one field of a `COPY … (format csv)` line: NULL unquoted and empty, text always quoted. */
+export function csvCell(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
+}
+
+/** Rows as CSV text for COPY: one line a row, cells already encoded with csvCell. */
+export function csvLines(rows: Iterable<string[]>): string {
+  const parts: string[] = [];
+  for (const r of rows) parts.push(r.join(','));
+  parts.push('');
+  return parts.join('\n');
+}
+
+/**
+ * Streams `text` (csvLines) into `table (columns)` with COPY, on the connection of `db`, which
+ * must be a transaction (the staging table is a temporary one of that transaction). `rows` gives
+ * the same rows as column → value objects: only used when PostgreSQL refuses the COPY (a value
+ * the feed's checks let through), to raise PostgreSQL's own reason (see copyFromStdin).
+ */
+export async function copyInto(db: Db, table: string, columns: readonly string[], text: string, rows: () => Record<string, unknown>[]): Promise<void> {
+  const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
+  const driver = driverOf(db);
+  if (driver.kind === 'pglite') {
+    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([text]) });
+    return;
+  }
+  if (await copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), text)) return;
+  // The same rows as one statement: PostgreSQL raises the error COPY met, with its message.
+  await db.execute(sql`insert into ${sql.raw(table)} select * from json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(rows())}::json)`);
+  throw new Error(`${table}: the database refused the batch`);
+}
+
+/**
+ * COPY … FROM STDIN through postgres.js inside a savepoint; false (savepoint rolled back) when
+ * PostgreSQL refused it. postgres.js loses an error that arrives after the stream's end (the
+ * stream never finishes, the query promise already resolved), so the outcome is read from the
+ * next statement on the connection instead: it runs once the COPY is over, and fails only when
+ * the COPY left the transaction aborted.
+ */
+async function copyFromStdin(client: PostgresJsClient, statement: string, text: string): Promise<boolean> {
+  await client.unsafe('savepoint bulk_copy');
+  const stream = (await client.unsafe(statement).writable()) as NodeJS.WritableStream & { writableFinished?: boolean };
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.write(text, (e) => (e ? reject(e) : resolve()));
+  });
+  stream.end();
+  // The next statement may be sent only once the stream has handed over its end (COPY_IN_PROGRESS before).
+  for (let i = 0; ; i += 1) {
+    try {
+      await client.unsafe('release savepoint bulk_copy');
+      return true;
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'COPY_IN_PROGRESS' && i < 1000) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (code !== '25P02') throw e;
+      await client.unsafe('rollback to savepoint bulk_copy');
+      return false;
+    }
+  }
+}
+
+/**
+ * Runs `fn` with a temporary staging table created for it (dropped after, and at commit in any
+ * case) inside a transaction, or a savepoint when `db` already is one: COPY must run on the
+ * connection that holds the table.
+ */
+export async function withStaging<T>(db: Db, table: string, definition: string, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`create temp table ${table} (${definition}) on commit drop`));
+    const result = await fn(tx as unknown as Db);
+    await tx.execute(sql.raw(`drop table ${table}`));
+    return result;
+  });
+}
+
+/** One row of an aggregate the merge statement returns (postgres.js answers an array, PGlite `{ rows }`). */
+export async function oneRow<T>(db: Db, query: SQL): Promise<T> {
+  const result = await db.execute(query);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
+  return rows[0]!;
+}
