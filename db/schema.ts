@@ -12,3 +12,4 @@ export * from './schema/cases.ts';
 export * from './schema/claims.ts';
 export * from './schema/plans.ts';
 export * from './schema/measures.ts';
+export * from './schema/sla-counts.ts';

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { tickets, ticketSla } from '../../db/schema.ts';
+import { slaCounts, tickets, ticketSla } from '../../db/schema.ts';
 import type { Grain } from '../sla/periods.ts';
 
 export const sliceDims = ['kind', 'team', 'priority', 'vip', 'channel'] as const;
@@ -13,29 +13,41 @@ export const NONE = '(none)';
 export const measures = ['received', 'resolved', 'met', 'breached', 'noTarget', 'resolvedWithTarget', 'resolvedMet'] as const;
 export type Measure = (typeof measures)[number];
 
+/**
+ * The slice as the SLA state was evaluated (ticket_sla's copy of the ticket's): the stored counts
+ * were added under it, so a drill-down filtered on it lists exactly the tickets a count counted,
+ * and ticket_sla's own indexes serve it.
+ */
 const dimColumn: Record<SliceDim, AnyPgColumn> = {
-  kind: tickets.kind,
-  team: tickets.team,
-  priority: tickets.priority,
-  vip: tickets.vip,
-  channel: tickets.channel,
+  kind: ticketSla.kind,
+  team: ticketSla.team,
+  priority: ticketSla.priority,
+  vip: ticketSla.vip,
+  channel: ticketSla.channel,
+};
+const countsDimColumn: Record<SliceDim, AnyPgColumn> = {
+  kind: slaCounts.kind,
+  team: slaCounts.team,
+  priority: slaCounts.priority,
+  vip: slaCounts.vip,
+  channel: slaCounts.channel,
 };
 
 /**
  * The label of a dimension's value as the API shows it. The constant is inlined, not bound: the
  * same expression must appear in SELECT and GROUP BY, and two bound parameters would differ.
  */
-const dimExpr = (d: SliceDim): SQL<string> =>
-  d === 'vip' ? sql<string>`case when ${tickets.vip} then 'true' else 'false' end` : sql<string>`coalesce(${dimColumn[d]}, ${sql.raw(`'${NONE}'`)})`;
+const dimExpr = (d: SliceDim, columns = dimColumn): SQL<string> =>
+  d === 'vip' ? sql<string>`case when ${columns.vip} then 'true' else 'false' end` : sql<string>`coalesce(${columns[d]}, ${sql.raw(`'${NONE}'`)})`;
 
-function sliceConditions(slice: SliceFilter): SQL[] {
+function sliceConditions(slice: SliceFilter, columns = dimColumn): SQL[] {
   const out: SQL[] = [];
   for (const d of sliceDims) {
     const v = slice[d];
     if (v === undefined) continue;
-    if (d === 'vip') out.push(eq(tickets.vip, v === 'true'));
-    else if (v === NONE) out.push(isNull(dimColumn[d]));
-    else out.push(eq(dimColumn[d], v));
+    if (d === 'vip') out.push(eq(columns.vip, v === 'true'));
+    else if (v === NONE) out.push(isNull(columns[d]));
+    else out.push(eq(columns[d], v));
   }
   return out;
 }
@@ -72,31 +84,26 @@ export function periodExpr(grain: Grain, day: AnyPgColumn): SQL<string> {
 export type CountsQuery = { fromDay: string; toDay: string; grain: Grain; slice: SliceFilter; by: SliceDim[] };
 export type CountRow = { period: string; dims: Record<string, string>; counts: Record<Measure, number> };
 
-/** Every measure per period (and per `by` dimension) over per-ticket SLA state, in SQL. */
+/**
+ * Every measure per period (and per `by` dimension), summed from the stored per-day counts
+ * (src/store/sla-counts.ts): a 12-month query reads days × slices rows, not the tickets. A period
+ * and slice appears when any of its counts is above zero, as when it was counted from tickets.
+ */
 export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow[]> {
-  const rows = new Map<string, CountRow>();
-  for (const m of measures) {
-    const { day, where } = measureOf(m);
-    const period = periodExpr(q.grain, day);
-    const dims = Object.fromEntries(q.by.map((d) => [d, dimExpr(d)]));
-    const result = await db
-      .select({ period, n: count(), ...dims })
-      .from(ticketSla)
-      .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-      .where(and(gte(day, q.fromDay), lte(day, q.toDay), where, ...sliceConditions(q.slice)))
-      .groupBy(period, ...q.by.map((d) => dimExpr(d)));
-    for (const r of result as (Record<string, string | number> & { period: string; n: number })[]) {
-      const rowDims = Object.fromEntries(q.by.map((d) => [d, String(r[d])]));
-      const key = `${r.period}|${JSON.stringify(rowDims)}`;
-      let row = rows.get(key);
-      if (!row) {
-        row = { period: r.period, dims: rowDims, counts: Object.fromEntries(measures.map((x) => [x, 0])) as Record<Measure, number> };
-        rows.set(key, row);
-      }
-      row.counts[m] = Number(r.n);
-    }
-  }
-  return [...rows.values()];
+  const period = periodExpr(q.grain, slaCounts.day);
+  const dims = Object.fromEntries(q.by.map((d) => [d, dimExpr(d, countsDimColumn)]));
+  const sums = Object.fromEntries(measures.map((m) => [m, sql<number>`sum(${slaCounts[m]})::int`]));
+  const result = await db
+    .select({ period, ...dims, ...sums })
+    .from(slaCounts)
+    .where(and(gte(slaCounts.day, q.fromDay), lte(slaCounts.day, q.toDay), ...sliceConditions(q.slice, countsDimColumn)))
+    .groupBy(period, ...q.by.map((d) => dimExpr(d, countsDimColumn)))
+    .having(sql.join(measures.map((m) => sql`sum(${slaCounts[m]}) <> 0`), sql` or `));
+  return (result as Record<string, string | number>[]).map((r) => ({
+    period: String(r.period),
+    dims: Object.fromEntries(q.by.map((d) => [d, String(r[d])])),
+    counts: Object.fromEntries(measures.map((m) => [m, Number(r[m])])) as Record<Measure, number>,
+  }));
 }
 
 const listFields = {
@@ -187,6 +194,21 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
       .groupBy(team),
   ]);
   return { openByKind, breached, atRisk, notActioned };
+}
+
+/**
+ * The oldest open ticket of every team with open tickets, in one query: the open-by-team index
+ * (ticket_sla_open_team, partial on open states) hands each team's oldest first.
+ */
+export async function oldestOpenByTeam(db: Db): Promise<Map<string, { id: string; openedAt: Date }>> {
+  const team = dimExpr('team');
+  const rows = await db
+    .selectDistinctOn([ticketSla.team], { team, id: tickets.externalId, openedAt: tickets.openedAt })
+    .from(ticketSla)
+    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
+    .where(isNull(ticketSla.resolvedAt))
+    .orderBy(ticketSla.team, asc(ticketSla.openedAt), asc(tickets.openedAt));
+  return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: r.openedAt }]));
 }
 
 /** The oldest open ticket of a team (its id for the link). */

@@ -12,7 +12,7 @@ import {
   attainmentCounts,
   listSlaTickets,
   measures,
-  oldestOpenTicket,
+  oldestOpenByTeam,
   openTicketsByTeam,
   sliceDims,
   slaTicket,
@@ -156,6 +156,7 @@ export function slaRoutes(deps: AppDeps) {
       const now = deps.now();
       const day = today();
       const riskBy = new Date(calendar.addBusinessMs(now.getTime(), q.riskMinutes * 60_000));
+      const oldestOpen = oldestOpenByTeam(deps.db);
       const [daily, monthly, open] = await Promise.all([
         attainmentCounts(deps.db, { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] }),
         attainmentCounts(deps.db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
@@ -174,7 +175,7 @@ export function slaRoutes(deps: AppDeps) {
       const n = (list: { team: string; n: number }[], team: string) => Number(list.find((r) => r.team === team)?.n ?? 0);
       const rows = await Promise.all(
         [...teams].sort().map(async (team) => {
-          const oldest = await oldestOpenTicket(deps.db, team);
+          const oldest = (await oldestOpen).get(team);
           const openKinds = open.openByKind.filter((r) => r.team === team);
           return {
             team,
