@@ -26,6 +26,7 @@ import { ingestTicketFeedFile } from './feeds/tickets/mapped-feed.ts';
 import { runsCommand, rejectedCommand } from './feeds/runs-command.ts';
 import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
+import { verifyCommand } from './services/sla-verify.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
@@ -56,6 +57,7 @@ Usage: attain <command> [options]
                              ingest a service plan's action export (preset pentana or generic)
   ingest measures FILE       ingest supplied measure values (code, period, value, numerator, denominator, note, benchmark)
   compute                    evaluate changed and open tickets (SLA state)
+  verify                     recount the SLA attainment counts from the per-ticket state; non-zero exit on a difference
   keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX
   report MONTH [--format json|csv|html] [--out FILE]
                              the monthly performance report (html: printable page with charts)
@@ -333,6 +335,10 @@ async function main(argv: string[]) {
     }
     case 'keys':
       return commandKeys(args);
+    case 'verify': {
+      const rt = await openRuntime();
+      return verifyCommand(rt).finally(() => rt.handle.close());
+    }
     case undefined:
     case 'help':
     case '--help':

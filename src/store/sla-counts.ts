@@ -84,23 +84,26 @@ export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void>
   }
 }
 
-export type CountsDifference = Record<(typeof keyColumns)[number], string | boolean | null> & { stored: Record<string, number>; recomputed: Record<string, number> };
+export type CountsDifference = Record<(typeof keyColumns)[number], string | boolean | null> & { stored: Record<string, number>; recounted: Record<string, number> };
 
 /**
  * Every day and slice where the stored counts differ from a recount of `ticket_sla` (all-zero
  * stored rows are the same as no row). Empty when the counts are right.
  */
 export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDifference[]> {
-  const join = keyColumns.map((k) => `s.${k} is not distinct from r.${k}`).join(' and ');
-  const differs = cols.map((k) => `coalesce(s.${k}, 0) <> coalesce(r.${k}, 0)`).join(' or ');
+  // A union grouped by the key, not a full join: GROUP BY matches null teams with each other.
+  const keys = keyColumns.join(', ');
   const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
-      with r as (${contributionsOf(sql`true`)}), s as (select * from sla_counts)
-      select ${sql.raw(keyColumns.map((k) => `coalesce(s.${k}, r.${k}) as ${k}`).join(', '))},
-        ${sql.raw(cols.map((k) => `coalesce(s.${k}, 0) as s_${k}, coalesce(r.${k}, 0) as r_${k}`).join(', '))}
-      from s full join r on ${sql.raw(join)}
-      where ${sql.raw(differs)}
-      order by 1, 2, 3, 4, 5, 6
+      select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `sum(s_${k}) as s_${k}, sum(r_${k}) as r_${k}`).join(', '))}
+      from (
+        select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `${k} as s_${k}, 0 as r_${k}`).join(', '))} from sla_counts
+        union all
+        select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `0, ${k}`).join(', '))} from (${contributionsOf(sql`true`)}) r
+      ) x
+      group by ${sql.raw(keys)}
+      having ${sql.raw(cols.map((k) => `sum(s_${k}) <> sum(r_${k})`).join(' or '))}
+      order by ${sql.raw(keys)}
       limit ${limit}`),
   );
   return rows.map((r) => ({
@@ -111,7 +114,7 @@ export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDif
     team: (r.team as string | null) ?? null,
     channel: (r.channel as string | null) ?? null,
     stored: Object.fromEntries(cols.map((k) => [k, Number(r[`s_${k}`])])),
-    recomputed: Object.fromEntries(cols.map((k) => [k, Number(r[`r_${k}`])])),
+    recounted: Object.fromEntries(cols.map((k) => [k, Number(r[`r_${k}`])])),
   }));
 }
 
