@@ -46,3 +46,5 @@ FROM (
   SELECT outcome_day, kind, priority, vip, team, channel, 0, 0, (outcome = 'met')::int, (outcome = 'breached')::int, 0, 0, 0 FROM "ticket_sla" WHERE outcome_day IS NOT NULL AND outcome IN ('met', 'breached')
 ) c
 GROUP BY c.day, c.kind, c.priority, c.vip, c.team, c.channel;
+--> statement-breakpoint
+INSERT INTO "call_queue_names" ("kind", "name") SELECT DISTINCT 'queue', "queue" FROM "call_visits" UNION SELECT DISTINCT 'mailbox', "mailbox" FROM "email_contacts" ON CONFLICT DO NOTHING;

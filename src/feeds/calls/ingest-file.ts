@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import type { NewRejectedRow } from '../../../db/schema.ts';
 import { localDayNumber, dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
+import { rememberCallNames } from '../../store/call-names.ts';
 import { insertAgentEvents, openVisitsOf, upsertEmailContacts, upsertVisits, type StoredVisit } from '../../store/calls.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
@@ -203,6 +204,7 @@ export class CallIngestRun {
       const e = await upsertEmailContacts(tx, this.runId, emails);
       this.agentEventCount += await insertAgentEvents(tx, this.meta.source, this.runId, events);
       await quarantineRows(tx, rejected);
+      await rememberCallNames(tx, { visits, emails });
       return { inserted: c.inserted + e.inserted, updated: c.updated + e.updated, unchanged: c.unchanged + e.unchanged };
     });
     this.p.inserted += counts.inserted;
