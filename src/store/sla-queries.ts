@@ -159,11 +159,8 @@ function listConditions(q: TicketListQuery): SQL[] {
 /** The tickets behind a figure: the same predicates as attainmentCounts, listed and counted. */
 export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const where = and(...listConditions(q));
-  const [{ total }] = (await db
-    .select({ total: count() })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(where)) as [{ total: number }];
+  // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
+  const [{ total }] = (await db.select({ total: count() }).from(ticketSla).where(where)) as [{ total: number }];
   const rows = await db
     .select(listFields)
     .from(ticketSla)
@@ -175,40 +172,43 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
   return { total: Number(total), rows };
 }
 
-/** Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"). */
+/**
+ * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), from the
+ * open SLA states (partial index on open states by team) and their slice copy. Only "not actioned"
+ * needs the ticket's own status and first response: looked up per open state by primary key (the
+ * `offset 0` keeps PostgreSQL from turning it into a scan of every ticket).
+ */
 export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const team = dimExpr('team');
   const open = isNull(ticketSla.resolvedAt);
-  const base = () => db.select({ team, n: count() }).from(ticketSla).innerJoin(tickets, eq(tickets.id, ticketSla.ticketId));
+  const base = () => db.select({ team, n: count() }).from(ticketSla);
   const [openByKind, breached, atRisk, notActioned] = await Promise.all([
-    db
-      .select({ team, kind: tickets.kind, n: count() })
-      .from(ticketSla)
-      .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-      .where(open)
-      .groupBy(team, tickets.kind),
+    db.select({ team, kind: sql<string>`${ticketSla.kind}`, n: count() }).from(ticketSla).where(open).groupBy(team, ticketSla.kind),
     base().where(and(open, eq(ticketSla.outcome, 'breached'))).groupBy(team),
     base().where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
-    base()
-      .where(and(open, isNull(tickets.firstResponseAt), sql`lower(coalesce(${tickets.status}, 'new')) in ('new', 'assigned')`))
-      .groupBy(team),
+    db.execute(sql`
+      select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
+      from ticket_sla s
+      cross join lateral (select t.first_response_at, t.status from tickets t where t.id = s.ticket_id offset 0) t
+      where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
+      group by 1`),
   ]);
-  return { openByKind, breached, atRisk, notActioned };
+  const rows = (Array.isArray(notActioned) ? notActioned : (notActioned as unknown as { rows: unknown[] }).rows) as { team: string; n: number }[];
+  return { openByKind, breached, atRisk, notActioned: rows.map((r) => ({ team: r.team, n: Number(r.n) })) };
 }
 
 /**
- * The oldest open ticket of every team with open tickets, in one query: the open-by-team index
- * (ticket_sla_open_team, partial on open states) hands each team's oldest first.
+ * The oldest open ticket of every team with open tickets, in one query: each team's oldest open
+ * state from the open-by-team index, then those few tickets' ids by primary key.
  */
 export async function oldestOpenByTeam(db: Db): Promise<Map<string, { id: string; openedAt: Date }>> {
-  const team = dimExpr('team');
-  const rows = await db
-    .selectDistinctOn([ticketSla.team], { team, id: tickets.externalId, openedAt: tickets.openedAt })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(isNull(ticketSla.resolvedAt))
-    .orderBy(ticketSla.team, asc(ticketSla.openedAt), asc(tickets.openedAt));
-  return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: r.openedAt }]));
+  const result = await db.execute(sql`
+    with o as (
+      select distinct on (team) team, ticket_id from ticket_sla where resolved_at is null order by team, opened_at, ticket_id
+    )
+    select coalesce(o.team, ${sql.raw(`'${NONE}'`)}) as team, t.external_id as id, t.opened_at as "openedAt" from o join tickets t on t.id = o.ticket_id`);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { team: string; id: string; openedAt: Date | string }[];
+  return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: new Date(r.openedAt) }]));
 }
 
 /** The oldest open ticket of a team (its id for the link). */
