@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 export const TEAMS = 25;
 export const QUEUES = 8;
 
-/** Tickets opened evenly over the 365 days before `end`; about 3% still open, a quarter with a pause and a resolution in their history. */
+/** Tickets opened evenly over the 365 days before `end`; about 3% still open (and those whose resolution would be after `end`), a quarter with a pause and a resolution in their history. */
 export async function seedTickets(db: Db, n: number, end: Date): Promise<void> {
   const endIso = end.toISOString();
   await db.execute(sql`
@@ -20,13 +20,16 @@ export async function seedTickets(db: Db, n: number, end: Date): Promise<void> {
       g % 11 = 0,
       'Team ' || lpad((g % ${TEAMS})::text, 2, '0'),
       (array['phone','email','portal'])[1 + g % 3],
-      case when (g * 13) % 100 < 3 then 'In Progress' else 'Resolved' end,
+      case when o.resolved is null then 'In Progress' else 'Resolved' end,
       o.opened,
       o.opened + make_interval(mins => (5 + (g * 31) % 120)::int),
-      case when (g * 13) % 100 < 3 then null else o.opened + make_interval(mins => (10 + (g * 97) % 4000)::int) end,
+      o.resolved,
       null, now()
     from generate_series(1, ${n}::bigint) g
-    cross join lateral (select ${endIso}::timestamptz - interval '365 days' + (g::float8 / ${n}) * interval '365 days' - make_interval(mins => ((g * 17) % 300)::int) as opened) o`);
+    cross join lateral (select ${endIso}::timestamptz - interval '365 days' + (g::float8 / ${n}) * interval '365 days' - make_interval(mins => ((g * 17) % 300)::int) as opened) p
+    -- Nothing dated after the clock: a resolution still ahead leaves the ticket open.
+    cross join lateral (select p.opened, case when (g * 13) % 100 >= 3 and p.opened + make_interval(mins => (10 + (g * 97) % 4000)::int) <= ${endIso}::timestamptz
+      then p.opened + make_interval(mins => (10 + (g * 97) % 4000)::int) end as resolved) o`);
   await db.execute(sql`select setval(pg_get_serial_sequence('tickets', 'id'), ${n})`);
   // A quarter of the tickets: in progress 15 min after opening, awaiting the user an hour on, then resolved.
   await db.execute(sql`
