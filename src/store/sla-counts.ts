@@ -59,11 +59,24 @@ function idArray(ids: readonly number[]): SQL {
   return sql.raw(`'{${ids.join(',')}}'::bigint[]`);
 }
 
-const updateSet = Object.fromEntries(
-  Object.entries(ticketSla)
-    .filter(([k, c]) => k !== 'ticketId' && typeof c === 'object' && c !== null && 'name' in (c as object))
-    .map(([k, c]) => [k, sql.raw(`excluded.${(c as { name: string }).name}`)]),
-);
+/** ticket_sla's columns: TS key → SQL name. */
+const slaColumns = Object.entries(ticketSla)
+  .filter(([, c]) => typeof c === 'object' && c !== null && 'name' in (c as object) && 'columnType' in (c as object))
+  .map(([key, c]) => [key, (c as { name: string }).name] as const);
+const slaColumnList = slaColumns.map(([, n]) => n).join(', ');
+const slaUpdateSet = slaColumns.filter(([k]) => k !== 'ticketId').map(([, n]) => `${n} = excluded.${n}`).join(', ');
+
+/**
+ * Upserts states as one JSON parameter read by json_populate_recordset (the table's own row type
+ * converts it), not 30 bound parameters a row: a thousand states parse and plan as one value.
+ */
+async function upsertStates(db: Db, rows: readonly NewTicketSla[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))));
+  await db.execute(sql`
+    insert into ticket_sla (${sql.raw(slaColumnList)})
+    select ${sql.raw(slaColumnList)} from json_populate_recordset(null::ticket_sla, ${json}::json)
+    on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
+}
 
 /**
  * Writes per-ticket states and moves the stored counts with them, in one transaction: the rows
@@ -78,7 +91,7 @@ export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void>
       const t = tx as unknown as Db;
       await t.execute(sql`select ticket_id from ticket_sla where ticket_id = any(${ids}) order by ticket_id for update`);
       await addContributions(t, ids, -1);
-      await t.insert(ticketSla).values(chunk).onConflictDoUpdate({ target: ticketSla.ticketId, set: updateSet });
+      await upsertStates(t, chunk);
       await addContributions(t, ids, 1);
     });
   }
