@@ -13,3 +13,4 @@ export * from './schema/claims.ts';
 export * from './schema/plans.ts';
 export * from './schema/measures.ts';
 export * from './schema/published.ts';
+export * from './schema/sla-counts.ts';

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { evaluateStaleTickets } from '../src/services/compute-sla.ts';
+import { evaluateStaleTickets } from '../src/services/sla-compute.ts';
 import { defineJob } from './define.ts';
 
-export { evaluateStaleTickets } from '../src/services/compute-sla.ts';
+/** The compute's business logic lives in src/services/sla-compute.ts; kept here for its callers. */
+export { evaluateStaleTickets };
 
 export const computeSlaJob = defineJob({
   name: 'compute-sla',
@@ -12,8 +13,8 @@ export const computeSlaJob = defineJob({
   cron: '*/5 * * * *',
   async run(ctx) {
     const now = ctx.now();
-    const { evaluated, months } = await evaluateStaleTickets(ctx.db, ctx.config, now);
-    if (evaluated > 0) ctx.log(`compute-sla: evaluated ${evaluated} tickets; figures moved in ${months.length ? months.join(', ') : 'no month'}`);
+    const { evaluated, written, months } = await evaluateStaleTickets(ctx.db, ctx.config, now);
+    if (evaluated > 0) ctx.log(`compute-sla: evaluated ${evaluated} tickets, ${written} changed; figures moved in ${months.length ? months.join(', ') : 'no month'}`);
     return { evaluated, months };
   },
 });

@@ -60,6 +60,7 @@ export const commands = {
   },
   'ingest measures': { help: 'ingest measures FILE       ingest supplied measure values (code, period, value, numerator, denominator, note, benchmark)', options: {}, positionals: [1, 1] },
   compute: { help: 'compute                    evaluate changed and open tickets (SLA state)', ...none },
+  verify: { help: 'verify                     recount the SLA attainment counts from the per-ticket state; non-zero exit on a difference', ...none },
   keys: { help: 'keys create NAME [--role viewer|ingest|admin] | keys list | keys revoke ID|PREFIX\n                             create, list or revoke API keys', options: { role: s }, positionals: [1, 2] },
   report: {
     help: `report MONTH [--format json|csv|html] [--out FILE]

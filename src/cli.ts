@@ -27,6 +27,7 @@ import { printIngestResult, runsCommand, rejectedCommand } from './feeds/runs-co
 import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { publishCommand } from './reports/publish-command.ts';
+import { verifyCommand } from './services/sla-verify.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
@@ -282,6 +283,7 @@ const run: Record<Exclude<CommandName, `ingest ${string}`>, (p: { values: Record
   migrate: () => commandMigrate(),
   demo: () => commandDemo(),
   compute: () => commandCompute(),
+  verify: () => withRuntime((rt) => verifyCommand(rt)),
   runs: (p) => runsCommand(p.values as { limit?: string; feed?: string }),
   rejected: (p) => rejectedCommand(p.positionals),
   keys: (p) => commandKeys(p.positionals, p.values.role as string | undefined),

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -67,6 +68,17 @@ export const ticketSla = pgTable(
     /** The ticket's updated_at this state was computed from. */
     ticketUpdatedAt: instant('ticket_updated_at').notNull(),
     evaluatedAt: instant('evaluated_at').notNull(),
+    /**
+     * The ticket's slice as evaluated (copied from `tickets`): the stored counts were added under
+     * it, so a later change of team or channel knows which counts to take back.
+     */
+    kind: text('kind'),
+    priority: text('priority'),
+    vip: boolean('vip'),
+    team: text('team'),
+    channel: text('channel'),
+    /** The next instant the stored outcome can change without new data (due, breach, a status change); null when only new data can change it. */
+    nextCheckAt: instant('next_check_at'),
   },
   (t) => [
     index('ticket_sla_outcome').on(t.outcome),
@@ -74,6 +86,9 @@ export const ticketSla = pgTable(
     index('ticket_sla_resolved_day').on(t.resolvedDay),
     index('ticket_sla_outcome_day').on(t.outcomeDay),
     index('ticket_sla_due_at').on(t.dueAt),
+    index('ticket_sla_next_check').on(t.nextCheckAt).where(sql`next_check_at is not null`),
+    // Open tickets by team, oldest first: the team leader's day.
+    index('ticket_sla_open_team').on(t.team, t.openedAt).where(sql`resolved_at is null`),
   ],
 );
 

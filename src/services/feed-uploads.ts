@@ -16,7 +16,7 @@ import { getIngestRun } from '../store/ingest-runs.ts';
 import { listRuns, rejectedRowsPage } from '../store/ticket-feeds.ts';
 import { ingestCases } from './cases.ts';
 import { computeCalls } from './compute-calls.ts';
-import { evaluateStaleTickets } from './compute-sla.ts';
+import { evaluateStaleTickets } from './sla-compute.ts';
 import { InputError, quote } from './input-error.ts';
 
 /** Feed files uploaded over HTTP: ingested, then the figures they move recomputed (or queued). */

@@ -8,7 +8,7 @@ import { goalFor, priorities } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
 import { explainTicket } from '../sla/timeline.ts';
 import { historyOf, toSlaTicket } from '../store/sla.ts';
-import { attainmentCounts, listSlaTickets, measures, oldestOpenTicket, openTicketsByTeam, slaTicket, type Measure, type SliceFilter, type sliceDims } from '../store/sla-queries.ts';
+import { attainmentCounts, listSlaTickets, measures, oldestOpenByTeam, openTicketsByTeam, slaTicket, type Measure, type SliceFilter, type sliceDims } from '../store/sla-queries.ts';
 import { InputError } from './input-error.ts';
 
 /** The SLA figures the API and the pages show: attainment, the tickets behind it, the day per team, one ticket's timeline. */
@@ -113,10 +113,11 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
   const day = todayOf(config, now);
   const calendar = slaRules(config).policyAt(now.getTime()).calendar;
   const riskBy = new Date(calendar.addBusinessMs(now.getTime(), q.riskMinutes * 60_000));
-  const [daily, monthly, open] = await Promise.all([
+  const [daily, monthly, open, oldestOpen] = await Promise.all([
     attainmentCounts(db, { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] }),
     attainmentCounts(db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
     openTicketsByTeam(db, riskBy),
+    oldestOpenByTeam(db),
   ]);
   const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
   for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
@@ -131,7 +132,7 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
   const n = (list: { team: string; n: number }[], team: string) => Number(list.find((r) => r.team === team)?.n ?? 0);
   const rows = await Promise.all(
     [...teams].sort().map(async (team) => {
-      const oldest = await oldestOpenTicket(db, team);
+      const oldest = oldestOpen.get(team);
       const openKinds = open.openByKind.filter((r) => r.team === team);
       return {
         team,

@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { callNames } from './call-names.ts';
 import { callAgentEvents, callComputeMarks, callTailCursors, callVisits, emailContacts, metricValues, type NewCallVisitRow } from '../../db/schema.ts';
 import { visitKey, type CallVisit, type EmailContact } from '../calls/visit.ts';
 import type { AgentEvent, OpenVisit } from '../feeds/calls/queue-log.ts';
@@ -169,10 +170,9 @@ export async function waitingVisits(db: Db, opts: { queue?: string; arrivedAfter
   return rows.map(toVisit);
 }
 
-/** Distinct queues that have visits. */
+/** Queues that have visits: kept by ingest in call_queue_names, not a DISTINCT over the visits. */
 export async function callQueues(db: Db): Promise<string[]> {
-  const rows = await db.selectDistinct({ q: callVisits.queue }).from(callVisits).orderBy(asc(callVisits.queue));
-  return rows.map((r) => r.q);
+  return callNames(db, 'queue');
 }
 
 /**

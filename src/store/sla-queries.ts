@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { tickets, ticketSla } from '../../db/schema.ts';
+import { slaCounts, tickets, ticketSla } from '../../db/schema.ts';
 import type { Grain } from '../sla/periods.ts';
 
 export const sliceDims = ['kind', 'team', 'priority', 'vip', 'channel'] as const;
@@ -13,29 +13,41 @@ export const NONE = '(none)';
 export const measures = ['received', 'resolved', 'met', 'breached', 'noTarget', 'resolvedWithTarget', 'resolvedMet'] as const;
 export type Measure = (typeof measures)[number];
 
+/**
+ * The slice as the SLA state was evaluated (ticket_sla's copy of the ticket's): the stored counts
+ * were added under it, so a drill-down filtered on it lists exactly the tickets a count counted,
+ * and ticket_sla's own indexes serve it.
+ */
 const dimColumn: Record<SliceDim, AnyPgColumn> = {
-  kind: tickets.kind,
-  team: tickets.team,
-  priority: tickets.priority,
-  vip: tickets.vip,
-  channel: tickets.channel,
+  kind: ticketSla.kind,
+  team: ticketSla.team,
+  priority: ticketSla.priority,
+  vip: ticketSla.vip,
+  channel: ticketSla.channel,
+};
+const countsDimColumn: Record<SliceDim, AnyPgColumn> = {
+  kind: slaCounts.kind,
+  team: slaCounts.team,
+  priority: slaCounts.priority,
+  vip: slaCounts.vip,
+  channel: slaCounts.channel,
 };
 
 /**
  * The label of a dimension's value as the API shows it. The constant is inlined, not bound: the
  * same expression must appear in SELECT and GROUP BY, and two bound parameters would differ.
  */
-const dimExpr = (d: SliceDim): SQL<string> =>
-  d === 'vip' ? sql<string>`case when ${tickets.vip} then 'true' else 'false' end` : sql<string>`coalesce(${dimColumn[d]}, ${sql.raw(`'${NONE}'`)})`;
+const dimExpr = (d: SliceDim, columns = dimColumn): SQL<string> =>
+  d === 'vip' ? sql<string>`case when ${columns.vip} then 'true' else 'false' end` : sql<string>`coalesce(${columns[d]}, ${sql.raw(`'${NONE}'`)})`;
 
-function sliceConditions(slice: SliceFilter): SQL[] {
+function sliceConditions(slice: SliceFilter, columns = dimColumn): SQL[] {
   const out: SQL[] = [];
   for (const d of sliceDims) {
     const v = slice[d];
     if (v === undefined) continue;
-    if (d === 'vip') out.push(eq(tickets.vip, v === 'true'));
-    else if (v === NONE) out.push(isNull(dimColumn[d]));
-    else out.push(eq(dimColumn[d], v));
+    if (d === 'vip') out.push(eq(columns.vip, v === 'true'));
+    else if (v === NONE) out.push(isNull(columns[d]));
+    else out.push(eq(columns[d], v));
   }
   return out;
 }
@@ -72,31 +84,26 @@ export function periodExpr(grain: Grain, day: AnyPgColumn): SQL<string> {
 export type CountsQuery = { fromDay: string; toDay: string; grain: Grain; slice: SliceFilter; by: SliceDim[] };
 export type CountRow = { period: string; dims: Record<string, string>; counts: Record<Measure, number> };
 
-/** Every measure per period (and per `by` dimension) over per-ticket SLA state, in SQL. */
+/**
+ * Every measure per period (and per `by` dimension), summed from the stored per-day counts
+ * (src/store/sla-counts.ts): a 12-month query reads days × slices rows, not the tickets. A period
+ * and slice appears when any of its counts is above zero, as when it was counted from tickets.
+ */
 export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow[]> {
-  const rows = new Map<string, CountRow>();
-  for (const m of measures) {
-    const { day, where } = measureOf(m);
-    const period = periodExpr(q.grain, day);
-    const dims = Object.fromEntries(q.by.map((d) => [d, dimExpr(d)]));
-    const result = await db
-      .select({ period, n: count(), ...dims })
-      .from(ticketSla)
-      .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-      .where(and(gte(day, q.fromDay), lte(day, q.toDay), where, ...sliceConditions(q.slice)))
-      .groupBy(period, ...q.by.map((d) => dimExpr(d)));
-    for (const r of result as (Record<string, string | number> & { period: string; n: number })[]) {
-      const rowDims = Object.fromEntries(q.by.map((d) => [d, String(r[d])]));
-      const key = `${r.period}|${JSON.stringify(rowDims)}`;
-      let row = rows.get(key);
-      if (!row) {
-        row = { period: r.period, dims: rowDims, counts: Object.fromEntries(measures.map((x) => [x, 0])) as Record<Measure, number> };
-        rows.set(key, row);
-      }
-      row.counts[m] = Number(r.n);
-    }
-  }
-  return [...rows.values()];
+  const period = periodExpr(q.grain, slaCounts.day);
+  const dims = Object.fromEntries(q.by.map((d) => [d, dimExpr(d, countsDimColumn)]));
+  const sums = Object.fromEntries(measures.map((m) => [m, sql<number>`sum(${slaCounts[m]})::int`]));
+  const result = await db
+    .select({ period, ...dims, ...sums })
+    .from(slaCounts)
+    .where(and(gte(slaCounts.day, q.fromDay), lte(slaCounts.day, q.toDay), ...sliceConditions(q.slice, countsDimColumn)))
+    .groupBy(period, ...q.by.map((d) => dimExpr(d, countsDimColumn)))
+    .having(sql.join(measures.map((m) => sql`sum(${slaCounts[m]}) <> 0`), sql` or `));
+  return (result as Record<string, string | number>[]).map((r) => ({
+    period: String(r.period),
+    dims: Object.fromEntries(q.by.map((d) => [d, String(r[d])])),
+    counts: Object.fromEntries(measures.map((m) => [m, Number(r[m])])) as Record<Measure, number>,
+  }));
 }
 
 const listFields = {
@@ -152,11 +159,8 @@ function listConditions(q: TicketListQuery): SQL[] {
 /** The tickets behind a figure: the same predicates as attainmentCounts, listed and counted. */
 export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const where = and(...listConditions(q));
-  const [{ total }] = (await db
-    .select({ total: count() })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(where)) as [{ total: number }];
+  // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
+  const [{ total }] = (await db.select({ total: count() }).from(ticketSla).where(where)) as [{ total: number }];
   const rows = await db
     .select(listFields)
     .from(ticketSla)
@@ -168,25 +172,43 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
   return { total: Number(total), rows };
 }
 
-/** Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"). */
+/**
+ * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), from the
+ * open SLA states (partial index on open states by team) and their slice copy. Only "not actioned"
+ * needs the ticket's own status and first response: looked up per open state by primary key (the
+ * `offset 0` keeps PostgreSQL from turning it into a scan of every ticket).
+ */
 export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const team = dimExpr('team');
   const open = isNull(ticketSla.resolvedAt);
-  const base = () => db.select({ team, n: count() }).from(ticketSla).innerJoin(tickets, eq(tickets.id, ticketSla.ticketId));
+  const base = () => db.select({ team, n: count() }).from(ticketSla);
   const [openByKind, breached, atRisk, notActioned] = await Promise.all([
-    db
-      .select({ team, kind: tickets.kind, n: count() })
-      .from(ticketSla)
-      .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-      .where(open)
-      .groupBy(team, tickets.kind),
+    db.select({ team, kind: sql<string>`${ticketSla.kind}`, n: count() }).from(ticketSla).where(open).groupBy(team, ticketSla.kind),
     base().where(and(open, eq(ticketSla.outcome, 'breached'))).groupBy(team),
     base().where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
-    base()
-      .where(and(open, isNull(tickets.firstResponseAt), sql`lower(coalesce(${tickets.status}, 'new')) in ('new', 'assigned')`))
-      .groupBy(team),
+    db.execute(sql`
+      select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
+      from ticket_sla s
+      cross join lateral (select t.first_response_at, t.status from tickets t where t.id = s.ticket_id offset 0) t
+      where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
+      group by 1`),
   ]);
-  return { openByKind, breached, atRisk, notActioned };
+  const rows = (Array.isArray(notActioned) ? notActioned : (notActioned as unknown as { rows: unknown[] }).rows) as { team: string; n: number }[];
+  return { openByKind, breached, atRisk, notActioned: rows.map((r) => ({ team: r.team, n: Number(r.n) })) };
+}
+
+/**
+ * The oldest open ticket of every team with open tickets, in one query: each team's oldest open
+ * state from the open-by-team index, then those few tickets' ids by primary key.
+ */
+export async function oldestOpenByTeam(db: Db): Promise<Map<string, { id: string; openedAt: Date }>> {
+  const result = await db.execute(sql`
+    with o as (
+      select distinct on (team) team, ticket_id from ticket_sla where resolved_at is null order by team, opened_at, ticket_id
+    )
+    select coalesce(o.team, ${sql.raw(`'${NONE}'`)}) as team, t.external_id as id, t.opened_at as "openedAt" from o join tickets t on t.id = o.ticket_id`);
+  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { team: string; id: string; openedAt: Date | string }[];
+  return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: new Date(r.openedAt) }]));
 }
 
 /** The oldest open ticket of a team (its id for the link). */

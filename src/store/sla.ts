@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { SlaTicket } from '../sla/evaluate.ts';
 import type { Priority } from '../sla/policy.ts';
-import { ticketHistory, tickets, ticketSla, type NewTicketSla } from '../../db/schema.ts';
+import { ticketHistory, tickets, ticketSla } from '../../db/schema.ts';
+export { saveSlaStates } from './sla-counts.ts';
 
 export const ticketFields = {
   id: tickets.id,
@@ -13,6 +14,7 @@ export const ticketFields = {
   priority: tickets.priority,
   vip: tickets.vip,
   team: tickets.team,
+  channel: tickets.channel,
   status: tickets.status,
   openedAt: tickets.openedAt,
   resolvedAt: tickets.resolvedAt,
@@ -20,83 +22,44 @@ export const ticketFields = {
   updatedAt: tickets.updatedAt,
 };
 
+/** Where the incremental compute looks: tickets changed since `since`, and states due for a check at `now`. */
+export type ChangeWindow = { since: Date; now: Date };
+
 /**
  * Tickets whose SLA state is missing or stale: never evaluated, changed since, evaluated under a
  * policy version no longer configured, or still open (their clock runs with `now`).
+ * With a `window`, only the tickets changed since its `since` (by the `updated_at` index) and
+ * the states whose `next_check_at` has come are looked at: a run costs what changed.
  * Keyset-paged by id so a large desk streams through in bounded memory.
  */
-export async function* ticketsToEvaluate(db: Db, policyStamps: string[], pageSize = 5000) {
+export async function* ticketsToEvaluate(db: Db, policyStamps: string[], pageSize = 5000, window?: ChangeWindow) {
   let after = 0;
   for (;;) {
-    const stale: SQL[] = [
-      isNull(ticketSla.ticketId),
-      // JS dates hold milliseconds; PostgreSQL keeps microseconds.
-      ne(ticketSla.ticketUpdatedAt, sql`date_trunc('milliseconds', ${tickets.updatedAt})`),
-      and(isNull(tickets.resolvedAt), isNull(tickets.closedAt))!,
-    ];
-    if (policyStamps.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyStamps));
+    // JS dates hold milliseconds; PostgreSQL keeps microseconds.
+    const changed = ne(ticketSla.ticketUpdatedAt, sql`date_trunc('milliseconds', ${tickets.updatedAt})`);
+    let where: SQL | undefined;
+    if (window) {
+      const due = lte(ticketSla.nextCheckAt, window.now);
+      const candidates = sql`${tickets.id} in (select id from tickets where updated_at >= ${window.since.toISOString()}::timestamptz
+        union all select ticket_id from ticket_sla where next_check_at <= ${window.now.toISOString()}::timestamptz)`;
+      where = and(gt(tickets.id, after), candidates, or(isNull(ticketSla.ticketId), changed, due));
+    } else {
+      const stale: SQL[] = [isNull(ticketSla.ticketId), changed, and(isNull(tickets.resolvedAt), isNull(tickets.closedAt))!];
+      if (policyStamps.length > 0) stale.push(notInArray(ticketSla.policyVersion, policyStamps));
+      where = and(gt(tickets.id, after), or(...stale));
+    }
     const page = await db
-      .select({
-        ...ticketFields,
-        // Flat: drizzle turns a nested left-joined object into null when its first fields are null.
-        oldOutcome: ticketSla.outcome,
-        oldOutcomeAt: ticketSla.outcomeAt,
-        oldBreachedAt: ticketSla.breachedAt,
-        oldTicketUpdatedAt: ticketSla.ticketUpdatedAt,
-        oldOpenedAt: ticketSla.openedAt,
-        oldResolvedAt: ticketSla.resolvedAt,
-      })
+      .select(ticketFields)
       .from(tickets)
       .leftJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
-      .where(and(gt(tickets.id, after), or(...stale)))
+      .where(where)
       .orderBy(asc(tickets.id))
       .limit(pageSize);
     if (page.length === 0) return;
-    yield page.map(({ oldOutcome, oldOutcomeAt, oldBreachedAt, oldTicketUpdatedAt, oldOpenedAt, oldResolvedAt, ...t }) => ({
-      ...t,
-      /** The stored state before this evaluation, null when never evaluated. */
-      old:
-        oldOutcome === null
-          ? null
-          : { outcome: oldOutcome, outcomeAt: oldOutcomeAt, breachedAt: oldBreachedAt, ticketUpdatedAt: oldTicketUpdatedAt!, openedAt: oldOpenedAt!, resolvedAt: oldResolvedAt },
-    }));
+    const old = new Map((await db.select().from(ticketSla).where(inArray(ticketSla.ticketId, page.map((t) => t.id)))).map((r) => [r.ticketId, r]));
+    /** `old`: the stored state before this evaluation, null when never evaluated. */
+    yield page.map((t) => ({ ...t, old: old.get(t.id) ?? null }));
     after = page[page.length - 1]!.id;
-  }
-}
-
-/** Writes per-ticket states, replacing what was there. */
-export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    await db
-      .insert(ticketSla)
-      .values(chunk)
-      .onConflictDoUpdate({
-        target: ticketSla.ticketId,
-        set: {
-          policyVersion: sql`excluded.policy_version`,
-          calendarId: sql`excluded.calendar_id`,
-          reopenCount: sql`excluded.reopen_count`,
-          openedDay: sql`excluded.opened_day`,
-          resolvedDay: sql`excluded.resolved_day`,
-          outcomeDay: sql`excluded.outcome_day`,
-          responseTargetMinutes: sql`excluded.response_target_minutes`,
-          responseOutcome: sql`excluded.response_outcome`,
-          responseDueAt: sql`excluded.response_due_at`,
-          responseOutcomeAt: sql`excluded.response_outcome_at`,
-          openedAt: sql`excluded.opened_at`,
-          resolvedAt: sql`excluded.resolved_at`,
-          targetMinutes: sql`excluded.target_minutes`,
-          elapsedMs: sql`excluded.elapsed_ms`,
-          outcome: sql`excluded.outcome`,
-          dueAt: sql`excluded.due_at`,
-          breachedAt: sql`excluded.breached_at`,
-          outcomeAt: sql`excluded.outcome_at`,
-          everBreached: sql`excluded.ever_breached`,
-          ticketUpdatedAt: sql`excluded.ticket_updated_at`,
-          evaluatedAt: sql`excluded.evaluated_at`,
-        },
-      });
   }
 }
 

@@ -5,6 +5,7 @@ import { localDayNumber, dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
 import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../store/bulk-calls.ts';
 import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store/calls.ts';
+import { rememberCallNames } from '../../store/call-names.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
 import { batchSizes } from '../ingest-csv.ts';
@@ -212,6 +213,7 @@ export class CallIngestRun {
       const e = await upsertEmailContacts(tx, this.runId, emails);
       this.agentEventCount += await bulkInsertAgentEvents(tx, this.meta.source, this.runId, events);
       await quarantineRows(tx, rejected);
+      await rememberCallNames(tx, { visits, emails });
       return { inserted: c.inserted + e.inserted, updated: c.updated + e.updated, unchanged: c.unchanged + e.unchanged };
     });
     this.p.inserted += counts.inserted;

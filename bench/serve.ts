@@ -1,0 +1,144 @@
+/**
+ * bench:serve (issue 12): every endpoint behind the pages and the monthly report on a large desk,
+ * against a Hono hello-world route on the same server, with autocannon on loopback at fixed
+ * concurrency; and the SLA compute after 1,000 changed tickets and with nothing changed.
+ *
+ *   npm run bench:serve -- [--tickets 3000000] [--visits 10000000] [--connections 10] [--seconds 10] [--keep]
+ *
+ * Seeds a separate PostgreSQL database (BENCH_DATABASE_URL, default attain_bench on 127.0.0.1)
+ * with set-based SQL (bench/serve-seed.ts); the SLA state and the call figures are computed by
+ * the product's own jobs. `--keep` reuses a database seeded before with the same sizes.
+ */
+import { serve } from '@hono/node-server';
+import autocannon from 'autocannon';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../db/client.ts';
+import { computeCalls } from '../jobs/compute-calls.ts';
+import { callsRules } from '../src/calls/rules.ts';
+import { appConfigSchema } from '../src/config/app-config.ts';
+import { createApp } from '../src/http/app.ts';
+import { evaluateStaleTickets } from '../src/services/sla-compute.ts';
+import { seedTickets, seedVisits } from './serve-seed.ts';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const TICKETS = arg('tickets', 3_000_000);
+const VISITS = arg('visits', 10_000_000);
+const CONNECTIONS = arg('connections', 10);
+const SECONDS = arg('seconds', 10);
+const keep = process.argv.includes('--keep');
+const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const dbName = 'attain_bench';
+const url = process.env.BENCH_DATABASE_URL ?? adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
+
+const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
+const config = appConfigSchema.parse({});
+const now = new Date();
+
+async function prepare() {
+  if (!keep) {
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.unsafe(`create database ${dbName}`);
+    await admin.end();
+  }
+  const handle = await openDatabase({ url, max: CONNECTIONS + 2 });
+  await handle.migrate();
+  if (keep) return handle;
+  let t0 = performance.now();
+  await seedTickets(handle.db, TICKETS, now);
+  console.log(`seeded ${TICKETS} tickets with histories in ${secs(t0)} s`);
+  t0 = performance.now();
+  await seedVisits(handle.db, VISITS, now);
+  console.log(`seeded ${VISITS} call visits in ${secs(t0)} s`);
+  t0 = performance.now();
+  const first = await evaluateStaleTickets(handle.db, config, now);
+  console.log(`first (full) SLA compute: ${first.evaluated} tickets in ${secs(t0)} s`);
+  t0 = performance.now();
+  await computeCalls(handle.db, callsRules(config), now);
+  console.log(`call figures computed in ${secs(t0)} s`);
+  await handle.db.execute(sql`analyze`);
+  return handle;
+}
+
+async function measure(base: string, path: string) {
+  const r = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${path}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+  // A request over autocannon's 10 s timeout is not in the latencies: say how many there were.
+  return { path, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, timeouts: r.timeouts };
+}
+
+async function computeTimes(handle: Awaited<ReturnType<typeof prepare>>) {
+  const later = new Date(now.getTime() + 60_000);
+  await evaluateStaleTickets(handle.db, config, later); // settle: what came due since the seed
+  await handle.db.execute(sql`update tickets set updated_at = now(), status = 'Resolved' where id in (select id from tickets order by id desc limit 1000)`);
+  let t0 = performance.now();
+  const changed = await evaluateStaleTickets(handle.db, config, later);
+  const changedMs = performance.now() - t0;
+  t0 = performance.now();
+  const nothing = await evaluateStaleTickets(handle.db, config, later);
+  const nothingMs = performance.now() - t0;
+  return { changed: { ms: changedMs, evaluated: changed.evaluated }, nothing: { ms: nothingMs, evaluated: nothing.evaluated } };
+}
+
+async function main() {
+  const handle = await prepare();
+  const app = createApp({ db: handle.db, dbKind: 'postgres', config, now: () => now, log: () => {} });
+  app.get('/bench/hello', (c) => c.text('hello'));
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  const base = `http://127.0.0.1:${port}`;
+  const month = now.toISOString().slice(0, 7);
+  const prevMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+  const paths = [
+    '/bench/hello',
+    `/api/v1/sla/attainment?grain=month&by=team`,
+    '/api/v1/sla/today',
+    `/api/v1/sla/tickets?measure=breached&from=${prevMonth}&to=${prevMonth}&team=Team%2007`,
+    `/api/v1/calls/kpis?grain=interval&interval=15&from=${now.toISOString().slice(0, 10)}`,
+    '/api/v1/calls/now',
+    `/api/v1/availability?grain=month&from=${month}&to=${month}`,
+    `/api/v1/reports/monthly/${prevMonth}`,
+  ];
+  const results = [];
+  for (const p of paths) {
+    const r = await measure(base, p);
+    results.push(r);
+    console.log(`${p}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(1)} req/s, ${r.timeouts} timeouts`);
+  }
+  server.close();
+  const compute = await computeTimes(handle);
+  console.log(`compute after 1,000 changed tickets: ${compute.changed.ms.toFixed(0)} ms (${compute.changed.evaluated} evaluated); nothing changed: ${compute.nothing.ms.toFixed(0)} ms`);
+  await handle.close();
+  writeSection(results, compute);
+}
+
+function writeSection(results: { path: string; p50: number; p99: number; rps: number; timeouts: number }[], compute: Awaited<ReturnType<typeof computeTimes>>) {
+  const hello = results[0]!.rps;
+  const lines = [
+    '<!-- bench:serve -->',
+    '## Serving at a large desk\'s scale (`npm run bench:serve`)',
+    '',
+    `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, PostgreSQL on 127.0.0.1; ` +
+      `${TICKETS.toLocaleString('en-GB')} tickets over 12 months, ${VISITS.toLocaleString('en-GB')} call visits over 30 days; autocannon on loopback, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, server and load generator in one process.`,
+    '',
+    '| endpoint | p50 ms | p99 ms | req/s | × hello-world req/s | timeouts (> 10 s) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map((r) => `| \`${r.path}\` | ${r.p50} | ${r.p99} | ${r.rps.toFixed(1)} | ${(r.rps / hello).toFixed(3)} | ${r.timeouts} |`),
+    '',
+    `SLA compute after 1,000 changed tickets: ${compute.changed.ms.toFixed(0)} ms (${compute.changed.evaluated} tickets evaluated); with nothing changed: ${compute.nothing.ms.toFixed(0)} ms (${compute.nothing.evaluated} evaluated).`,
+    '<!-- /bench:serve -->',
+  ];
+  const file = 'BENCHMARKS.md';
+  const text = readFileSync(file, 'utf8');
+  const re = /<!-- bench:serve -->[\s\S]*<!-- \/bench:serve -->/;
+  writeFileSync(file, re.test(text) ? text.replace(re, lines.join('\n')) : `${text.trimEnd()}\n\n${lines.join('\n')}\n`);
+}
+
+await main();

@@ -1,0 +1,157 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { slaComputeState, ticketSla, type NewTicketSla } from '../../db/schema.ts';
+
+/** The stored count columns, in the order the API names its measures. */
+export const countColumns = {
+  received: 'received',
+  resolved: 'resolved',
+  met: 'met',
+  breached: 'breached',
+  noTarget: 'no_target',
+  resolvedWithTarget: 'resolved_with_target',
+  resolvedMet: 'resolved_met',
+} as const;
+const keyColumns = ['day', 'kind', 'priority', 'vip', 'team', 'channel'] as const;
+const cols = Object.values(countColumns);
+
+/** postgres.js returns the rows as the result; PGlite as `.rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * What each `ticket_sla` row (filtered by `where`) adds to the counts, summed per day and slice
+ * (METRICS.md §2 "Attainment"): received and no-target on its opening day, met or breached on its
+ * outcome day, resolved (with a target, met) on its judged resolution day. The same predicates as
+ * `measureOf` in sla-queries.ts, so every count equals its drill-down's total.
+ */
+export function contributionsOf(where: SQL): SQL {
+  return sql`
+    select c.day, c.kind, c.priority, c.vip, c.team, c.channel,
+      ${sql.raw(cols.map((k) => `sum(c.${k})::int as ${k}`).join(', '))}
+    from (
+      select opened_day as day, kind, priority, vip, team, channel, 1 as received, 0 as resolved, 0 as met, 0 as breached,
+        (outcome = 'no_target')::int as no_target, 0 as resolved_with_target, 0 as resolved_met
+        from ticket_sla where ${where}
+      union all
+      select resolved_day, kind, priority, vip, team, channel, 0, 1, 0, 0, 0, (outcome <> 'no_target')::int, (outcome = 'met')::int
+        from ticket_sla where resolved_day is not null and ${where}
+      union all
+      select outcome_day, kind, priority, vip, team, channel, 0, 0, (outcome = 'met')::int, (outcome = 'breached')::int, 0, 0, 0
+        from ticket_sla where outcome_day is not null and outcome in ('met', 'breached') and ${where}
+    ) c
+    group by c.day, c.kind, c.priority, c.vip, c.team, c.channel`;
+}
+
+/** Adds (sign 1) or takes back (sign -1) the contributions of the given tickets' stored state. */
+async function addContributions(db: Db, ids: SQL, sign: 1 | -1): Promise<void> {
+  await db.execute(sql`
+    insert into sla_counts (${sql.raw(keyColumns.join(', '))}, ${sql.raw(cols.join(', '))})
+    select ${sql.raw(keyColumns.map((k) => `x.${k}`).join(', '))}, ${sql.raw(cols.map((k) => `${sign} * x.${k}`).join(', '))}
+    from (${contributionsOf(sql`ticket_id = any(${ids})`)}) x
+    on conflict on constraint sla_counts_key do update set ${sql.raw(cols.map((k) => `${k} = sla_counts.${k} + excluded.${k}`).join(', '))}`);
+}
+
+/** An id list inlined as a bigint[] literal (integers only): one parameter-free array however long. */
+function idArray(ids: readonly number[]): SQL {
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`ticket id ${id} is not an integer`);
+  return sql.raw(`'{${ids.join(',')}}'::bigint[]`);
+}
+
+/** ticket_sla's columns: TS key → SQL name. */
+const slaColumns = Object.entries(ticketSla)
+  .filter(([, c]) => typeof c === 'object' && c !== null && 'name' in (c as object) && 'columnType' in (c as object))
+  .map(([key, c]) => [key, (c as { name: string }).name] as const);
+const slaColumnList = slaColumns.map(([, n]) => n).join(', ');
+const slaUpdateSet = slaColumns.filter(([k]) => k !== 'ticketId').map(([, n]) => `${n} = excluded.${n}`).join(', ');
+
+/**
+ * Upserts states as one JSON parameter read by json_populate_recordset (the table's own row type
+ * converts it), not 30 bound parameters a row: a thousand states parse and plan as one value.
+ */
+async function upsertStates(db: Db, rows: readonly NewTicketSla[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))));
+  await db.execute(sql`
+    insert into ticket_sla (${sql.raw(slaColumnList)})
+    select ${sql.raw(slaColumnList)} from json_populate_recordset(null::ticket_sla, ${json}::json)
+    on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
+}
+
+/**
+ * Writes per-ticket states and moves the stored counts with them, in one transaction: the rows
+ * are locked, their old contributions taken back, the new state written and its contributions
+ * added. A crash leaves both as they were; two computes on the same tickets queue on the lock.
+ */
+export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const ids = idArray(chunk.map((r) => r.ticketId));
+    await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      await t.execute(sql`select ticket_id from ticket_sla where ticket_id = any(${ids}) order by ticket_id for update`);
+      await addContributions(t, ids, -1);
+      await upsertStates(t, chunk);
+      await addContributions(t, ids, 1);
+    });
+  }
+}
+
+export type CountsDifference = Record<(typeof keyColumns)[number], string | boolean | null> & { stored: Record<string, number>; recounted: Record<string, number> };
+
+/**
+ * Every day and slice where the stored counts differ from a recount of `ticket_sla` (all-zero
+ * stored rows are the same as no row). Empty when the counts are right.
+ */
+export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDifference[]> {
+  // A union grouped by the key, not a full join: GROUP BY matches null teams with each other.
+  const keys = keyColumns.join(', ');
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `sum(s_${k}) as s_${k}, sum(r_${k}) as r_${k}`).join(', '))}
+      from (
+        select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `${k} as s_${k}, 0 as r_${k}`).join(', '))} from sla_counts
+        union all
+        select ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `0, ${k}`).join(', '))} from (${contributionsOf(sql`true`)}) r
+      ) x
+      group by ${sql.raw(keys)}
+      having ${sql.raw(cols.map((k) => `sum(s_${k}) <> sum(r_${k})`).join(' or '))}
+      order by ${sql.raw(keys)}
+      limit ${limit}`),
+  );
+  return rows.map((r) => ({
+    day: String(r.day).slice(0, 10),
+    kind: r.kind as string,
+    priority: r.priority as string,
+    vip: r.vip as boolean,
+    team: (r.team as string | null) ?? null,
+    channel: (r.channel as string | null) ?? null,
+    stored: Object.fromEntries(cols.map((k) => [k, Number(r[`s_${k}`])])),
+    recounted: Object.fromEntries(cols.map((k) => [k, Number(r[`r_${k}`])])),
+  }));
+}
+
+/** Where the incremental compute stands (null before its first full pass). */
+export async function computeState(db: Db) {
+  const [row] = await db.select().from(slaComputeState).limit(1);
+  return row ?? null;
+}
+
+export async function saveComputeState(db: Db, ticketsSince: Date, policyStamps: string[]): Promise<void> {
+  await db
+    .insert(slaComputeState)
+    .values({ id: 1, ticketsSince, policyStamps })
+    .onConflictDoUpdate({ target: slaComputeState.id, set: { ticketsSince, policyStamps } });
+}
+
+/**
+ * The instant from which a ticket change may still be invisible to this compute: the start of the
+ * oldest transaction still running (its rows carry `updated_at = now()` of that start), or now.
+ */
+export async function changeHorizon(db: Db): Promise<Date> {
+  const [row] = rowsOf<{ at: Date | string }>(
+    await db.execute(sql`
+      select least(now(), (select min(xact_start) from pg_stat_activity where datname = current_database() and xact_start is not null)) as at`),
+  );
+  return new Date(row!.at);
+}

@@ -1,0 +1,84 @@
+/**
+ * Issue 12, item 4: the request-path queries of the SLA and calls stores are served by indexes.
+ * A PostgreSQL database is seeded set-based (bench/serve-seed.ts: 60,000 tickets over 12 months,
+ * 200,000 call visits over 30 days) and ANALYZEd; every query the store runs for a page or an
+ * endpoint is captured and EXPLAINed: none may read `tickets`, `ticket_sla` or `call_visits`
+ * with a sequential scan. PostgreSQL only: the plans are PostgreSQL's (PGlite has no statistics
+ * worth the name at this size), and sequential scans are not disabled.
+ */
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db, DbHandle } from '../../db/client.ts';
+import * as schema from '../../db/schema.ts';
+import { seedTickets, seedVisits } from '../../bench/serve-seed.ts';
+import { callQueues, waitingVisits, visitsArrivedBetween } from '../../src/store/calls.ts';
+import { attainmentCounts, listSlaTickets, oldestOpenByTeam, openTicketsByTeam } from '../../src/store/sla-queries.ts';
+import { backends } from '../support/services.ts';
+
+const pg = backends.find((b) => b.name === 'postgres')!;
+const END = new Date('2025-06-30T16:00:00Z');
+const FORBIDDEN = new Set(['tickets', 'ticket_sla', 'call_visits']);
+
+type Plan = { 'Node Type': string; 'Relation Name'?: string; Plans?: Plan[] };
+const seqScans = (p: Plan): string[] => [
+  ...(p['Node Type'] === 'Seq Scan' && p['Relation Name'] && FORBIDDEN.has(p['Relation Name']) ? [p['Relation Name']] : []),
+  ...(p.Plans ?? []).flatMap(seqScans),
+];
+
+describe.runIf(pg.available)('request-path query plans on a seeded PostgreSQL', () => {
+  let handle: DbHandle;
+  let client: postgres.Sql;
+  let db: Db;
+  const captured: { query: string; params: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    handle = await pg.open();
+    const url = (handle.location.replace('postgres://', 'postgres://postgres@'));
+    client = postgres(url, { max: 2, onnotice: () => {} });
+    db = drizzle(client, { schema, logger: { logQuery: (query, params) => void captured.push({ query, params }) } }) as unknown as Db;
+    await seedTickets(handle.db, 60_000, END);
+    await seedVisits(handle.db, 200_000, END);
+    // Per-ticket state written set-based (the plans, not the figures, are under test): outcomes
+    // spread over met, breached, in progress and no target, days from the ticket's instants.
+    await handle.db.execute(sql`
+      insert into ticket_sla (ticket_id, policy_version, calendar_id, opened_at, resolved_at, target_minutes, elapsed_ms, outcome, due_at, breached_at, outcome_at,
+        ever_breached, reopen_count, opened_day, resolved_day, outcome_day, ticket_updated_at, evaluated_at, kind, priority, vip, team, channel, next_check_at)
+      select t.id, 'bench', 'service-desk', t.opened_at, t.resolved_at, 480, 0,
+        case when t.resolved_at is null then 'in_progress' when t.id % 7 = 0 then 'breached' when t.id % 13 = 0 then 'no_target' else 'met' end,
+        t.opened_at + interval '1 day', case when t.id % 7 = 0 then t.opened_at + interval '1 day' end,
+        case when t.id % 7 = 0 then t.opened_at + interval '1 day' when t.resolved_at is not null and t.id % 13 <> 0 then t.resolved_at end,
+        t.id % 7 = 0, 0, (t.opened_at at time zone 'Europe/London')::date, (t.resolved_at at time zone 'Europe/London')::date,
+        case when t.id % 7 = 0 then ((t.opened_at + interval '1 day') at time zone 'Europe/London')::date when t.resolved_at is not null and t.id % 13 <> 0 then (t.resolved_at at time zone 'Europe/London')::date end,
+        date_trunc('milliseconds', t.updated_at), now(), t.kind, t.priority, t.vip, t.team, t.channel,
+        case when t.resolved_at is null then t.opened_at + interval '1 day' end
+      from tickets t`);
+    await handle.db.execute(sql`analyze`);
+  }, 300_000);
+  afterAll(async () => {
+    await client?.end();
+    await handle?.close();
+  });
+
+  it('reads no ticket, SLA state or call visit table with a sequential scan', async () => {
+    const riskBy = new Date(END.getTime() + 3_600_000);
+    await attainmentCounts(db, { fromDay: '2024-07-01', toDay: '2025-06-30', grain: 'month', slice: {}, by: ['team'] });
+    await listSlaTickets(db, { measure: 'breached', fromDay: '2025-05-01', toDay: '2025-05-31', slice: { team: 'Team 07' }, limit: 50, offset: 0 });
+    await listSlaTickets(db, { measure: 'met', fromDay: '2025-06-01', toDay: '2025-06-30', slice: { team: 'Team 03', kind: 'incident' }, limit: 50, offset: 0 });
+    await listSlaTickets(db, { open: true, outcomes: ['in_progress'], dueBy: riskBy, slice: { team: 'Team 01' }, limit: 50, offset: 0 });
+    await openTicketsByTeam(db, riskBy);
+    await oldestOpenByTeam(db);
+    await waitingVisits(db, { arrivedAfter: new Date(END.getTime() - 12 * 3_600_000) });
+    for await (const page of visitsArrivedBetween(db, new Date('2025-06-30T00:00:00Z'), END)) expect(page.length).toBeGreaterThan(0);
+    await callQueues(db);
+    expect(captured.length).toBeGreaterThanOrEqual(12);
+    const found: string[] = [];
+    for (const { query, params } of captured) {
+      const [row] = await client.unsafe(`explain (format json) ${query}`, params as never[]);
+      const plan = (row!['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan;
+      for (const table of seqScans(plan)) found.push(`${table}: ${query.slice(0, 160)}`);
+    }
+    expect(found).toEqual([]);
+  });
+});
