@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dayKeySchema } from '../src/calendar/dates.ts';
 import type { Db } from '../db/client.ts';
 import { addDays } from '../src/calendar/zone.ts';
 import { countEmailsByPeriod, emptyEmailCounts, mergeEmailCounts, type EmailCounts } from '../src/calls/emails.ts';
@@ -122,7 +123,7 @@ export async function computeCalls(db: Db, rules: CallsRules, now: Date, extraDa
 
 export const computeCallsJob = defineJob({
   name: 'compute-calls',
-  payload: z.object({ days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional() }).default({}),
+  payload: z.object({ days: z.array(dayKeySchema).optional() }).default({}),
   retries: 3,
   backoffMs: 2000,
   cron: '*/5 * * * *',

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { versionInForce } from '../sla/policy.ts';
+import { dayKeySchema } from '../calendar/dates.ts';
+import { versionInForce } from '../calendar/effective.ts';
+import { directions, ragOf, type Direction } from './status.ts';
 import { successMeasureInputs } from './success-measures.ts';
 
 export const units = ['percent', 'minutes', 'seconds', 'count', 'score', 'currency', 'days'] as const;
 export const frequencies = ['monthly', 'quarterly', 'six-monthly', 'annual'] as const;
 export type Frequency = (typeof frequencies)[number];
-export const directions = ['up', 'down'] as const;
-export type Direction = (typeof directions)[number];
+export { directions, type Direction };
 
 /** Which computed figure a measure reads (the report model supplies each one per month). */
 export const figureNames = [
@@ -31,7 +32,7 @@ export const figureNames = [
 ] as const;
 export type FigureName = (typeof figureNames)[number];
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const day = dayKeySchema;
 
 /**
  * One measure of the catalogue (METRICS.md §5, §7). Percent targets and values are fractions 0–1.
@@ -95,7 +96,5 @@ export function targetOf(measure: Measure, periodStart: string): number | null {
 export function measureStatus(value: number | null, target: number | null, direction: Direction, tolerance: number): MeasureStatus {
   if (value === null) return 'no_data';
   if (target === null) return 'data_only';
-  const band = Math.abs(target) * tolerance;
-  if (direction === 'up') return value >= target ? 'green' : value >= target - band ? 'amber' : 'red';
-  return value <= target ? 'green' : value <= target + band ? 'amber' : 'red';
+  return ragOf(value, target, direction, tolerance);
 }
