@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, localDayKey } from '../../calendar/zone.ts';
+import { localDayKey } from '../../calendar/zone.ts';
 import { availabilityReport } from '../../reports/availability.ts';
 import { listSystems, systemsByName } from '../../store/availability.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery, quote } from '../errors.ts';
 import { dayOrMonthParam, nameParam } from '../params.ts';
-import { periodEndDay, periodStartDay } from '../../sla/periods.ts';
+import { defaultPeriodFrom, periodEndDay, periodStartDay } from '../../sla/periods.ts';
 
 const periodText = dayOrMonthParam;
 
@@ -36,7 +36,7 @@ export function availabilityRoutes(deps: AppDeps) {
   return new Hono().get('/api/v1/availability', async (c) => {
     const q = parseQuery(availabilityQuery, c.req.query());
     const today = localDayKey('Europe/London', deps.now().getTime());
-    const defaultFrom = q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+    const defaultFrom = defaultPeriodFrom(q.grain, today);
     const from = dayOf(q.from ?? defaultFrom, false);
     const to = dayOf(q.to ?? today, true);
     if (from > to) throw new ApiError('invalid_parameter', `from: ${q.from ?? from} is after ${q.to === undefined ? `today (${to})` : `to ${q.to}`}`, { field: 'from' });

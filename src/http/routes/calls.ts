@@ -6,7 +6,7 @@ import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceL
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC, callsRules } from '../../calls/rules.ts';
 import { callFigures, targetsInForce } from '../../calls/targets.ts';
-import { periodEndDay, periodStartDay } from '../../sla/periods.ts';
+import { defaultPeriodFrom, periodEndDay, periodStartDay } from '../../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../../store/metrics.ts';
 import type { AppDeps } from '../app.ts';
@@ -88,7 +88,7 @@ export function callsRoutes(deps: AppDeps) {
         serviceLevelSeconds: q.slSeconds ?? rules.count.serviceLevelSeconds,
       };
       const variant = q.variant ?? rules.config.serviceLevelVariant;
-      const defaultFrom = q.grain === 'interval' ? today : q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+      const defaultFrom = defaultPeriodFrom(q.grain, today);
       const fromDay = asDay(q.from ?? defaultFrom, false);
       const toDay = asDay(q.to ?? (q.grain === 'interval' ? fromDay : today), true);
       if (fromDay > toDay) throw new ApiError('invalid_parameter', `from: ${fromDay} is after to ${toDay}`, { field: 'from' });

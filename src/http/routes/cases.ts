@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, localDayKey } from '../../calendar/zone.ts';
+import { localDayKey } from '../../calendar/zone.ts';
 import { caseStates, caseDims, caseMeasures, type CaseSlice } from '../../store/cases.ts';
 import { AmbiguousCaseError, caseAttainment, caseDrillDown, caseRulesOf, caseTimeline } from '../../services/cases.ts';
-import { grains, periodEndDay, periodsBetween, periodStartDay } from '../../sla/periods.ts';
+import { defaultPeriodFrom, grains, periodEndDay, periodsBetween, periodStartDay } from '../../sla/periods.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery, quote } from '../errors.ts';
@@ -65,7 +65,7 @@ export function casesRoutes(deps: AppDeps) {
   return new Hono()
     .get('/api/v1/cases/attainment', async (c) => {
       const q = parseQuery(attainmentQuery, c.req.query());
-      const defaultFrom = q.grain === 'day' ? addDays(today(), -30) : addDays(`${today().slice(0, 7)}-15`, -334).slice(0, 7);
+      const defaultFrom = defaultPeriodFrom(q.grain, today());
       const { fromDay, toDay } = range(q, defaultFrom);
       try {
         periodsBetween(q.grain, fromDay, toDay, 1000);

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { addDays, localDayKey } from '../../calendar/zone.ts';
+import { localDayKey } from '../../calendar/zone.ts';
 import { parsePriority } from '../../feeds/tickets/generic.ts';
 import { attainmentOf, statusOf, type AttainmentCounts } from '../../sla/attainment.ts';
-import { grains, periodEndDay, periodOf, periodsBetween, periodStartDay } from '../../sla/periods.ts';
+import { defaultPeriodFrom, grains, periodEndDay, periodOf, periodsBetween, periodStartDay } from '../../sla/periods.ts';
 import { goalFor, priorities } from '../../sla/policy.ts';
 import { slaRules } from '../../sla/rules.ts';
 import { explainTicket } from '../../sla/timeline.ts';
@@ -108,7 +108,7 @@ export function slaRoutes(deps: AppDeps) {
   return new Hono()
     .get('/api/v1/sla/attainment', async (c) => {
       const q = parseQuery(attainmentQuery, c.req.query());
-      const defaultFrom = q.grain === 'day' ? addDays(today(), -30) : q.grain === 'week' ? addDays(today(), -7 * 12) : addDays(`${today().slice(0, 7)}-15`, -334).slice(0, 7);
+      const defaultFrom = defaultPeriodFrom(q.grain, today());
       const { fromDay, toDay } = range(q, defaultFrom);
       let periods: string[];
       try {
