@@ -28,6 +28,7 @@ import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
+import { reportingZone } from './config/calendars.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
 import { listRejectedRows, markAbandoned } from './store/ingest-runs.ts';
 
@@ -152,7 +153,7 @@ async function commandStart() {
   for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) console.log(`demo: ingested ${path.relative(process.cwd(), f)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
-  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`));
+  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => console.error(`schedule: ${e.message}`), reportingZone(rt.config));
   // Do not wait a minute for the first tick: ingest and compute once at start-up.
   const boot = new Date().toISOString().replace(/[:.]/g, '');
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
@@ -305,7 +306,7 @@ async function main(argv: string[]) {
       const rt = await openRuntime({ migrate: false });
       if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
       const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-      const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => console.error(`schedule: ${e.message}`));
+      const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => console.error(`schedule: ${e.message}`), reportingZone(rt.config));
       console.log(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
       return onShutdown(async () => {
         await stop();

@@ -8,7 +8,7 @@
  * and every later timestamp inside the service desk's opening hours, so none lands in the
  * 01:00–02:59 window of a clock-change Sunday.
  */
-import { csvLine, type CsvValue } from './csv.ts';
+import { csvLine, type CsvValue } from '../feeds/csv-line.ts';
 import { createRandom, hashSeed, type Random } from './random.ts';
 import { englandAndWalesBankHolidays } from '../calendar/defaults.ts';
 import { civilFromDays, dayKeyToDayNumber, dayNumberToDayKey } from '../calendar/zone.ts';

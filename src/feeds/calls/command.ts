@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { computeCalls } from '../../../jobs/compute-calls.ts';
+import { computeCalls } from '../../services/compute-calls.ts';
 import { callsRules } from '../../calls/rules.ts';
 import type { Runtime } from '../../runtime.ts';
 import { listRejectedRows } from '../../store/ingest-runs.ts';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { localDayKey } from '../../calendar/zone.ts';
+import { reportingZone } from '../../config/calendars.ts';
 import { availabilityReport } from '../../reports/availability.ts';
 import { listSystems, systemsByName } from '../../store/availability.ts';
 import type { AppDeps } from '../app.ts';
@@ -35,7 +36,7 @@ const dayOf = (text: string, end: boolean) => (end ? periodEndDay(text) : period
 export function availabilityRoutes(deps: AppDeps) {
   return new Hono().get('/api/v1/availability', async (c) => {
     const q = parseQuery(availabilityQuery, c.req.query());
-    const today = localDayKey('Europe/London', deps.now().getTime());
+    const today = localDayKey(reportingZone(deps.config), deps.now().getTime());
     const defaultFrom = defaultPeriodFrom(q.grain, today);
     const from = dayOf(q.from ?? defaultFrom, false);
     const to = dayOf(q.to ?? today, true);

@@ -17,7 +17,7 @@ import { callFeedFormats, formatFromName, ingestCallFile } from '../../feeds/cal
 import { ingestOutageFile } from '../../feeds/outages/ingest-file.ts';
 import { caseFeedNames, caseMappingNamed } from '../../feeds/cases/ingest-file.ts';
 import { ingestCases } from '../../services/cases.ts';
-import { calendarOf } from '../../reports/availability.ts';
+import { zoneOfCalendar } from '../../config/calendars.ts';
 import { syncConfiguredSystems } from '../../store/availability.ts';
 import { ingestTicketHistoryFile } from '../../feeds/tickets/history.ts';
 import { feedNames, ingestTicketFeedFile, mappingNamed, ticketFeedsOf } from '../../feeds/tickets/mapped-feed.ts';
@@ -220,7 +220,7 @@ export function feedsRoutes(deps: AppDeps) {
       const { dir, file } = await receiveFile(c, deps, q.filename, maxBytes());
       try {
         await syncConfiguredSystems(deps.db, deps.config.systems);
-        const result = await ingestOutageFile(deps.db, file, { zoneOf: (id) => calendarOf(deps.config, id)?.zone ?? 'Europe/London' });
+        const result = await ingestOutageFile(deps.db, file, { zoneOf: (id) => zoneOfCalendar(deps.config, id) });
         // Availability is computed on request: nothing to queue.
         return await answer(c, result, async () => ({ queued: false }));
       } finally {

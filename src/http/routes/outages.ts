@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { parseTimestamp } from '../../calendar/zone.ts';
-import { calendarOf } from '../../reports/availability.ts';
+import { reportingZone, zoneOfCalendar } from '../../config/calendars.ts';
 import {
   findOutage,
   getOutage,
@@ -69,7 +69,7 @@ export const outageOperations: Operation[] = [
 ];
 
 export function outageRoutes(deps: AppDeps) {
-  const zoneOf = (s: SystemRow) => calendarOf(deps.config, s.calendarId)?.zone ?? 'Europe/London';
+  const zoneOf = (s: SystemRow) => zoneOfCalendar(deps.config, s.calendarId);
   const instant = (s: SystemRow, value: string) => new Date(parseTimestamp(value, zoneOf(s))!.ms);
   const systemsById = async () => new Map((await listSystems(deps.db)).map((s) => [s.id, s]));
   const existing = async (id: string) => {
@@ -95,8 +95,8 @@ export function outageRoutes(deps: AppDeps) {
         ids = [s.id];
       }
       const now = deps.now();
-      const from = q.from ? new Date(parseTimestamp(q.from, 'Europe/London')!.ms) : new Date(now.getTime() - 90 * 86_400_000);
-      const to = q.to ? new Date(parseTimestamp(q.to, 'Europe/London')!.ms) : new Date(now.getTime() + 366 * 86_400_000);
+      const from = q.from ? new Date(parseTimestamp(q.from, reportingZone(deps.config))!.ms) : new Date(now.getTime() - 90 * 86_400_000);
+      const to = q.to ? new Date(parseTimestamp(q.to, reportingZone(deps.config))!.ms) : new Date(now.getTime() + 366 * 86_400_000);
       const rows = await listOutages(deps.db, { from, to, systemIds: ids });
       const byId = new Map(all.map((s) => [s.id, s]));
       return c.json({ outages: rows.map((o) => outageOut(o, byId)) });

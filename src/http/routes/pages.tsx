@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { addDays, localDayKey } from '../../calendar/zone.ts';
-import { slaRules } from '../../sla/rules.ts';
+import { reportingZone } from '../../config/calendars.ts';
 import { callQueues } from '../../store/calls.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, describeError, parseQuery, quote } from '../errors.ts';
 import type { Operation } from '../openapi.ts';
 import { inProcessApi } from '../pages/api.ts';
-import { AVAILABILITY_ZONE, availabilityData, AvailabilityPage } from '../pages/availability.tsx';
+import { availabilityData, AvailabilityPage } from '../pages/availability.tsx';
 import { intParam, monthParam, nameParam } from '../params.ts';
 import { ErrorPage, Layout, monthName, pageLinks, reportHref } from '../pages/layout.tsx';
 import { supervisorData, SupervisorLive, SupervisorPage } from '../pages/supervisor.tsx';
@@ -59,7 +59,7 @@ const previousMonth = (month: string) => addDays(`${month}-01`, -1).slice(0, 7);
 export function pagesRoutes(deps: AppDeps) {
   const api = inProcessApi(deps);
   const log = deps.log ?? ((m: string) => console.error(m));
-  const zone = slaRules(deps.config).zone;
+  const zone = reportingZone(deps.config);
   const thisMonth = () => localDayKey(zone, deps.now().getTime()).slice(0, 7);
   /** The last complete month: the one the monthly report is for. */
   const reportMonth = () => previousMonth(thisMonth());
@@ -168,7 +168,7 @@ export function pagesRoutes(deps: AppDeps) {
     })
     .get('/pages/availability', async (c) => {
       const q = parseQuery(monthQuery, c.req.query());
-      const today = localDayKey(AVAILABILITY_ZONE, deps.now().getTime());
+      const today = localDayKey(zone, deps.now().getTime());
       const current = today.slice(0, 7);
       // On the 1st the month has barely begun: open on the last complete one.
       const opening = today.endsWith('-01') ? previousMonth(current) : current;
@@ -176,7 +176,7 @@ export function pagesRoutes(deps: AppDeps) {
       while (months.length < 13) months.push(previousMonth(months[months.length - 1]!));
       const month = q.month ?? opening;
       if (!months.includes(month)) months.push(month);
-      const data = await availabilityData(api, month);
+      const data = await availabilityData(api, month, zone);
       return html(c, <AvailabilityPage data={data} now={deps.now()} reportMonth={reportMonth()} months={months} soFar={month === current} />);
     })
     .get('/assets/chart.umd.min.js', (c) =>
