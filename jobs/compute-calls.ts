@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { dayKeySchema } from '../src/calendar/dates.ts';
 import { callsRules } from '../src/calls/rules.ts';
 import { computeCalls } from '../src/services/compute-calls.ts';
 import { defineJob } from './define.ts';
 
+// The work lives in the service; kept importable from here for existing callers.
 export { computeCalls, recomputeCallDays, recomputeEmailDays } from '../src/services/compute-calls.ts';
 
 export const computeCallsJob = defineJob({
   name: 'compute-calls',
-  payload: z.object({ days: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).optional() }).default({}),
+  payload: z.object({ days: z.array(dayKeySchema).optional() }).default({}),
   retries: 3,
   backoffMs: 2000,
   cron: '*/5 * * * *',

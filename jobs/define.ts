@@ -10,7 +10,10 @@ export type JobDefinition<P = unknown> = {
   backoffMs: number;
   /** node-cron expression (seconds field optional), or none for jobs only ever enqueued. */
   cron?: string;
-  /** IANA zone the cron expression is read in (default: the process's zone). */
+  /**
+   * IANA zone the cron expression is read in, or `reporting` for the configured reporting zone
+   * (src/config/calendars.ts); default: the process's zone.
+   */
   timezone?: string;
   run: (ctx: JobContext, payload: P) => Promise<unknown>;
 };

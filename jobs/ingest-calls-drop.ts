@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callsRules } from '../src/calls/rules.ts';
-import { callDropFolders } from '../src/demo/write-calls-demo.ts';
+import { callDropFolders } from '../src/config/drop-folders.ts';
 import { formatFromName, ingestCallFile, ingestEmailFile } from '../src/feeds/calls/ingest-file.ts';
 import { defineJob } from './define.ts';
 import { type DropFileResult, failOnErrored, processDropFolder } from './drop-folder.ts';

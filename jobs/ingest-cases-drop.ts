@@ -1,15 +1,10 @@
-import path from 'node:path';
 import { z } from 'zod';
+import { caseDropFolders } from '../src/config/drop-folders.ts';
 import { caseFeedNames, caseMappingNamed } from '../src/feeds/cases/ingest-file.ts';
 import { ingestCases } from '../src/services/cases.ts';
 import { defineJob } from './define.ts';
 import { type DropFileResult, failOnErrored, processDropFolder } from './drop-folder.ts';
 
-/** Folders of the casework drop area under the data directory. */
-export function caseDropFolders(dataDir: string) {
-  const root = path.join(dataDir, 'drop', 'cases');
-  return { inbox: root, processed: path.join(root, 'processed'), failed: path.join(root, 'failed') };
-}
 
 const feedFile = /\.(csv|csv\.gz)$/i;
 

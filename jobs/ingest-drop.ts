@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { z } from 'zod';
+import { dropFolders } from '../src/config/drop-folders.ts';
 import { sha256File } from '../src/feeds/file-hash.ts';
 import { ingestTicketFeedFile, mappingNamed, feedNames, ticketFeedsOf } from '../src/feeds/tickets/mapped-feed.ts';
 import { findSeenFile, recordSeenFile } from '../src/store/ticket-feeds.ts';
@@ -7,11 +7,8 @@ import type { JobContext } from './context.ts';
 import { defineJob } from './define.ts';
 import { type DropFolder, type DropOutcome, failOnErrored, processDropFolder } from './drop-folder.ts';
 
-/** Folders of the drop area under the data directory. */
-export function dropFolders(dataDir: string) {
-  const root = path.join(dataDir, 'drop', 'tickets');
-  return { inbox: root, processed: path.join(root, 'processed'), failed: path.join(root, 'failed') };
-}
+// The folder layout is configuration's (src/config/drop-folders.ts); re-exported for the command line.
+export { dropFolders };
 
 const feedFile = /\.(csv|csv\.gz)$/i;
 

@@ -3,21 +3,18 @@ import { z } from 'zod';
 import { localDayKey } from '../src/calendar/zone.ts';
 import { daysOfMonth } from '../src/calls/periods.ts';
 import { firstWorkingDay } from '../src/measures/kpi-feed.ts';
-import { calendarOf } from '../src/reports/availability.ts';
+import { reportingCalendar } from '../src/config/calendars.ts';
 import { buildKpiFeed, writeKpiFeedOutbox } from '../src/reports/kpi-feed.ts';
 import { monthPattern, previousMonth } from '../src/reports/monthly.ts';
 import { kpiDeliveriesOf } from '../src/store/kpi-feed.ts';
 import { defineJob } from './define.ts';
 
-/** The calendar whose working days decide when the feed is due. */
-export const KPI_FEED_CALENDAR = 'service-desk';
-
 /** The slot of a feed revision's delivery: one delivery job per revision. */
 export const deliverySlot = (month: string, revision: number) => `deliver-kpi-feed-${month}-r${revision}`;
 
 /**
- * The monthly KPI feed (METRICS.md §5): every day at 06:00 London time, acting only on the
- * first working day of the month (service-desk calendar) unless forced: builds last month's
+ * The monthly KPI feed (METRICS.md §5): every day at 06:00 in the reporting zone, acting only
+ * on the first working day of the month (the reporting calendar) unless forced: builds last month's
  * feed (a new revision only if the content changed), writes it atomically into
  * `ATTAIN_DATA_DIR/outbox/`, and queues its delivery when a webhook is configured and this
  * revision has not been delivered yet.
@@ -31,11 +28,10 @@ export const kpiFeedJob = defineJob({
   retries: 2,
   backoffMs: 60_000,
   cron: '0 6 * * *',
-  timezone: 'Europe/London',
+  timezone: 'reporting',
   async run(ctx, p) {
     const now = ctx.now();
-    const calendar = calendarOf(ctx.config, KPI_FEED_CALENDAR);
-    if (!calendar) throw new Error(`calendar "${KPI_FEED_CALENDAR}" is not configured`);
+    const calendar = reportingCalendar(ctx.config);
     const today = localDayKey(calendar.zone, now.getTime());
     const thisMonth = today.slice(0, 7);
     const due = firstWorkingDay(thisMonth, (d) => calendar.isOpenDay(d), daysOfMonth(thisMonth));

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
-import { jobRuns } from '../db/schema.ts';
-import { beatJobSlot, claimJobSlot, finishJobSlot, recordJobRuns, type JobRunRow } from '../src/store/job-slots.ts';
+import { beatJobSlot, claimJobSlot, finishJobRun, finishJobSlot, recordJobRuns, startJobRun, type JobRunRow } from '../src/store/job-slots.ts';
 import { databaseReason, isDatabaseUnreachable } from '../src/store/pg-errors.ts';
 import type { JobContext } from './context.ts';
 import type { JobDefinition } from './define.ts';
@@ -63,8 +61,7 @@ export async function runRecorded(
   let runId: number;
   try {
     await flushUnrecorded(ctx);
-    const [run] = await ctx.db.insert(jobRuns).values({ ...base, status: 'running' }).returning({ id: jobRuns.id });
-    runId = run!.id;
+    runId = await startJobRun(ctx.db, { ...base, status: 'running' });
   } catch (e) {
     if (isDatabaseUnreachable(e)) {
       const row: JobRunRow = { ...base, status: 'failed', finishedAt: new Date(), durationMs: Date.now() - started.getTime(), error: `database unreachable: ${databaseReason(e)}` };
@@ -74,9 +71,7 @@ export async function runRecorded(
   }
   const finish = async (status: 'succeeded' | 'failed' | 'skipped', extra: { error?: string; result?: unknown }) => {
     const end = { status, finishedAt: new Date(), durationMs: Date.now() - started.getTime(), error: extra.error ?? null, result: extra.result ?? null };
-    await writeOrKeep(ctx, async (c) => {
-      await c.db.update(jobRuns).set(end).where(eq(jobRuns.id, runId));
-    });
+    await writeOrKeep(ctx, (c) => finishJobRun(c.db, runId, end));
   };
 
   const { staleAfterSeconds, heartbeatSeconds } = ctx.config.jobs;

@@ -14,9 +14,3 @@ import { deliverKpiFeedJob } from './deliver-kpi-feed.ts';
 export const jobCatalog: ReadonlyMap<string, JobDefinition<any>> = new Map(
   [ingestDropJob, computeSlaJob, probeSystemsJob, ingestCallsDropJob, computeCallsJob, tailQueueLogJob, kpiFeedJob, deliverKpiFeedJob, pullTicketsJob, ingestCasesDropJob].map((j) => [j.name, j as JobDefinition<any>]),
 );
-
-export function getJob(name: string): JobDefinition<any> {
-  const job = jobCatalog.get(name);
-  if (!job) throw new Error(`unknown job "${name}" (known: ${[...jobCatalog.keys()].join(', ')})`);
-  return job;
-}

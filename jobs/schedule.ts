@@ -5,24 +5,27 @@ import { localMonthKey, localToUtc, parseDayKey } from '../src/calendar/zone.ts'
 import { daysOfMonth } from '../src/calls/periods.ts';
 import type { AppConfig } from '../src/config/app-config.ts';
 import { firstWorkingDay } from '../src/measures/kpi-feed.ts';
-import { calendarOf } from '../src/reports/availability.ts';
+import { DEFAULT_ZONE } from '../src/calendar/defaults.ts';
+import { reportingCalendar } from '../src/config/calendars.ts';
 import { previousMonth } from '../src/reports/monthly.ts';
 import { latestKpiRevision } from '../src/store/kpi-feed.ts';
 import type { JobDefinition } from './define.ts';
 import { slotId } from './define.ts';
-import { KPI_FEED_CALENDAR, kpiFeedJob } from './kpi-feed.ts';
+import { kpiFeedJob } from './kpi-feed.ts';
 
 export type Enqueue = (job: string, slot: string, payload?: unknown) => Promise<void>;
 
 /**
  * The schedule only enqueues: each cron tick names its slot from the scheduled instant, so any
- * number of schedulers produce the same job id for the same slot.
+ * number of schedulers produce the same job id for the same slot. A job whose `timezone` is
+ * `reporting` is read in `reportingZone` (the configuration's, src/config/calendars.ts).
  */
-export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enqueue, onError: (e: Error) => void): () => Promise<void> {
+export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enqueue, onError: (e: Error) => void, reportingZone = DEFAULT_ZONE): () => Promise<void> {
   const tasks: ScheduledTask[] = [];
   const inFlight = new Set<Promise<void>>();
   for (const job of jobs) {
     if (!job.cron) continue;
+    const timezone = job.timezone === 'reporting' ? reportingZone : job.timezone;
     tasks.push(
       cron.schedule(job.cron, async (c) => {
         const p = Promise.resolve()
@@ -31,7 +34,7 @@ export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enque
         inFlight.add(p);
         await p;
         inFlight.delete(p);
-      }, job.timezone ? { timezone: job.timezone } : undefined),
+      }, timezone ? { timezone } : undefined),
     );
   }
   // Stopping waits for enqueues already under way, so the producer can be closed right after.
@@ -50,7 +53,7 @@ export function startSchedule(jobs: Iterable<JobDefinition<any>>, enqueue: Enque
  */
 export function lastKpiFeedSlot(now: Date, calendar: BusinessCalendar): { month: string; slot: string } | null {
   const [minute, hour] = kpiFeedJob.cron!.split(' ').map(Number) as [number, number];
-  const zone = kpiFeedJob.timezone ?? calendar.zone;
+  const zone = kpiFeedJob.timezone === 'reporting' || !kpiFeedJob.timezone ? calendar.zone : kpiFeedJob.timezone;
   let month = localMonthKey(calendar.zone, now.getTime());
   for (let i = 0; i < 2; i++, month = previousMonth(month)) {
     const day = firstWorkingDay(month, (d) => calendar.isOpenDay(d), daysOfMonth(month));
@@ -68,8 +71,7 @@ export function lastKpiFeedSlot(now: Date, calendar: BusinessCalendar): { month:
  * Returns the month enqueued, or null.
  */
 export async function enqueueMissedKpiFeed(db: Db, config: AppConfig, now: Date, enqueue: Enqueue): Promise<string | null> {
-  const calendar = calendarOf(config, KPI_FEED_CALENDAR);
-  const due = calendar && lastKpiFeedSlot(now, calendar);
+  const due = lastKpiFeedSlot(now, reportingCalendar(config));
   if (!due || (await latestKpiRevision(db, due.month))) return null;
   await enqueue(kpiFeedJob.name, due.slot, { force: true, month: due.month });
   return due.month;

@@ -30,6 +30,7 @@ import { publishCommand } from './reports/publish-command.ts';
 import { verifyCommand } from './services/sla-verify.ts';
 import { jobContext, openRuntime, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
+import { reportingZone } from './config/calendars.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
 import { markAbandoned } from './store/ingest-runs.ts';
 import { helpText, parseCommand, UsageError, type CommandName } from './cli-args.ts';
@@ -110,7 +111,7 @@ async function commandStart() {
   for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) logger.info(`demo: ingested ${path.relative(process.cwd(), f)}`);
   const runner = makeRunner(rt);
   const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
-  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
+  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`), reportingZone(rt.config));
   // Do not wait a minute for the first tick: ingest and compute once at start-up.
   const boot = new Date().toISOString().replace(/[:.]/g, '');
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
@@ -244,7 +245,7 @@ async function commandScheduler() {
   const rt = await openRuntime({ migrate: false });
   if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
   const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-  const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
+  const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`), reportingZone(rt.config));
   logger.info(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
   onShutdown(async () => {
     await stop();

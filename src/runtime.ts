@@ -1,11 +1,25 @@
 import { openDatabase, type DbHandle } from '../db/client.ts';
-import type { JobContext } from '../jobs/context.ts';
 import { loadAppConfig, type AppConfig } from './config/app-config.ts';
 import { loadEnv, type Env } from './config/env.ts';
 import path from 'node:path';
 import { logger } from './log.ts';
 
 export type Runtime = { env: Env; config: AppConfig; handle: DbHandle };
+
+/**
+ * What every job receives, whichever runner runs it (jobs/context.ts re-exports it: the runtime
+ * builds it, and src never imports jobs).
+ */
+export type JobContext = {
+  db: DbHandle['db'];
+  config: AppConfig;
+  env: Env;
+  /** The clock, passed in so computation never reads it itself. */
+  now: () => Date;
+  log: (message: string) => void;
+  /** Queue another job (e.g. a compute after an ingest); the slot id makes it run once. */
+  enqueue: (job: string, slot: string, payload?: unknown) => Promise<void>;
+};
 
 /** Environment, configuration and database, as every command needs them; migrations applied. */
 export async function openRuntime(opts: { migrate?: boolean; serves?: boolean } = {}): Promise<Runtime> {

@@ -1,5 +1,8 @@
 import { bigserial, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
-import type { Role } from '../../src/store/api-keys.ts';
+
+/** What each role may do: docs/roles.md (the matrix) and `allowedRoles` in src/http/auth.ts. */
+export const roles = ['viewer', 'editor', 'ingest', 'admin'] as const;
+export type Role = (typeof roles)[number];
 
 /** API keys, stored as SHA-256 hashes of the secret; the secret is shown once, at creation. */
 export const apiKeys = pgTable(

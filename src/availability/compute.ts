@@ -9,6 +9,8 @@
 import type { BusinessCalendar } from '../calendar/calendar.ts';
 import { addDays, daysInMonth, localToUtc, parseDayKey } from '../calendar/zone.ts';
 import { intersect, measureByPeriod, normalize, subtract, totalMs, union, type Interval } from './intervals.ts';
+import { versionInForce } from '../calendar/effective.ts';
+import { ragOf } from '../measures/status.ts';
 
 export type OutageKind = 'planned' | 'unplanned';
 
@@ -238,16 +240,13 @@ export type AvailabilityStatus = 'green' | 'amber' | 'red' | 'no_data';
 /** The target in force on a period's first day (METRICS.md §5: effective-dated targets). */
 export function targetFor(targets: ReadonlyArray<AvailabilityTarget>, period: string): number | null {
   const day = period.length === 7 ? `${period}-01` : period;
-  let best: AvailabilityTarget | undefined;
-  for (const t of targets) if (t.effectiveFrom <= day && (!best || t.effectiveFrom > best.effectiveFrom)) best = t;
-  return best?.target ?? null;
+  return versionInForce(targets, day)?.target ?? null;
 }
 
 /** green at or over target, amber short by no more than 5% of it, red below (METRICS.md §5). */
 export function statusOf(value: number | null, target: number | null, tolerance = 0.05): AvailabilityStatus {
   if (value === null || target === null) return 'no_data';
-  if (value >= target) return 'green';
-  return value >= target * (1 - tolerance) ? 'amber' : 'red';
+  return ragOf(value, target, 'up', tolerance);
 }
 
 export type SystemPeriodResult = { weight: number; target: number | null; figures: AvailabilityFigures };

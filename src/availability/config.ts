@@ -3,6 +3,7 @@
  * defaults only; the ATTAIN_CONFIG file supplies `systems` and `availabilityTargets`.
  */
 import { z } from 'zod';
+import { dayKeySchema } from '../calendar/dates.ts';
 import type { AvailabilityTarget } from './compute.ts';
 
 export const httpProbeSchema = z.strictObject({
@@ -33,7 +34,7 @@ export const systemSpecSchema = z.strictObject({
 export type SystemSpec = z.infer<typeof systemSpecSchema>;
 
 export const availabilityTargetSchema = z.object({
-  effectiveFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  effectiveFrom: dayKeySchema,
   target: z.number().min(0).max(1),
 }) satisfies z.ZodType<AvailabilityTarget>;
 

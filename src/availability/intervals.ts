@@ -70,11 +70,6 @@ export function totalMs(list: ReadonlyArray<Interval>): number {
   return t;
 }
 
-/** The part of a normalised list inside [from, to). */
-export function clip(list: ReadonlyArray<Interval>, from: number, to: number): Interval[] {
-  return intersect(list, to > from ? [[from, to]] : []);
-}
-
 /**
  * Total overlap (ms) of a normalised list with each of the consecutive periods given by their
  * boundaries `bounds[0] < bounds[1] < …`: one pass over both, for per-day and per-month sums.

@@ -46,10 +46,13 @@ export const englandAndWalesBankHolidays: readonly string[] = [
   '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
 ];
 
+/** The zone of the default calendars (and of any calendar configured without one). */
+export const DEFAULT_ZONE = 'Europe/London';
+
 export const defaultCalendars: CalendarSpec[] = [
   {
     id: 'service-desk',
-    zone: 'Europe/London',
+    zone: DEFAULT_ZONE,
     weekly: {
       mon: ['08:40-17:00'],
       tue: ['08:40-17:00'],

@@ -1,4 +1,5 @@
-import { localDayKey } from '../calendar/zone.ts';
+import { localDayMemo } from '../calendar/day-cache.ts';
+import { dayNumberToDayKey } from '../calendar/zone.ts';
 
 /**
  * Email contacts per period (METRICS.md §3, `emailsPerDay`): received by the local day of
@@ -22,13 +23,10 @@ export type EmailRow = { mailbox: string; receivedAt: number; processedAt: numbe
  * counts once in each, for what happened there).
  */
 export function countEmailsByPeriod(rows: Iterable<EmailRow>, zone: string, grain: 'day' | 'month', keep?: ReadonlySet<string>) {
-  const periodOf = (ms: number) => (grain === 'day' ? localDayKey(zone, ms) : localDayKey(zone, ms).slice(0, 7));
-  const memo = new Map<number, string>();
+  const localDay = localDayMemo(zone);
   const period = (ms: number) => {
-    const q = Math.floor(ms / 900_000);
-    let p = memo.get(q);
-    if (p === undefined) memo.set(q, (p = periodOf(ms)));
-    return p;
+    const day = dayNumberToDayKey(localDay(ms));
+    return grain === 'day' ? day : day.slice(0, 7);
   };
   const out = new Map<string, EmailCounts>(); // `${period}\u0000${mailbox or ''}`
   const bump = (p: string, mailbox: string | null, f: (c: EmailCounts) => void) => {

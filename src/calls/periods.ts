@@ -5,10 +5,10 @@ import {
   civilFromDays,
   dayNumberToDayKey,
   daysInMonth,
-  localDayNumber,
   localToUtc,
   zoneOffsetMs,
 } from '../calendar/zone.ts';
+import { localDayMemo } from '../calendar/day-cache.ts';
 import { addVisit, emptyCallCounts, type CallCounts, type CountOptions } from './kpis.ts';
 import type { CallVisit } from './visit.ts';
 
@@ -102,17 +102,7 @@ export type PeriodCounts = { period: string; start: number; queue: string | null
 export function createCallAccumulator(o: AccumulatorOptions) {
   const minutes = o.intervalMinutes ?? 15;
   const cells = new Map<string | null, Map<number, CallCounts>>();
-  const dayOfQuarter = new Map<number, number>();
-  const localDay = (ms: number) => {
-    const q = Math.floor(ms / 900_000);
-    let d = dayOfQuarter.get(q);
-    if (d === undefined) {
-      d = localDayNumber(o.zone, ms);
-      if (dayOfQuarter.size > 200_000) dayOfQuarter.clear();
-      dayOfQuarter.set(q, d);
-    }
-    return d;
-  };
+  const localDay = localDayMemo(o.zone);
   const periodOf = (ms: number): number => {
     if (o.grain === 'interval') return intervalStart(o.zone, ms, minutes);
     const d = localDay(ms);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { dayKeySchema } from '../calendar/dates.ts';
+import { versionInForce } from '../calendar/effective.ts';
 import { measureStatus, type Direction as MeasureDirection, type MeasureStatus } from '../measures/catalogue.ts';
 import {
   abandonRate,
@@ -15,7 +17,7 @@ import {
   type ServiceLevelVariant,
 } from './kpis.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const day = dayKeySchema;
 const fraction = z.number().min(0).max(1).nullable();
 const secondsTarget = z.number().nonnegative().nullable();
 
@@ -51,9 +53,7 @@ export const defaultCallTargets: CallTargets[] = [callTargetsSchema.parse({ effe
 
 /** The targets in force on a local date (versions in any order); undefined before the first. */
 export function targetsInForce(versions: readonly CallTargets[], localDate: string): CallTargets | undefined {
-  let best: CallTargets | undefined;
-  for (const v of versions) if (v.effectiveFrom <= localDate && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
-  return best;
+  return versionInForce(versions, localDate);
 }
 
 export type Direction = MeasureDirection;

@@ -3,17 +3,19 @@
  */
 import { z } from 'zod';
 import { compileCalendar, type BusinessCalendar, type CalendarSpec } from '../calendar/calendar.ts';
-import { isDayKey, isValidZone } from '../calendar/zone.ts';
-import { versionInForce } from '../sla/policy.ts';
+import { dayKeySchema } from '../calendar/dates.ts';
+import { DEFAULT_ZONE } from '../calendar/defaults.ts';
+import { versionInForce } from '../calendar/effective.ts';
+import { isValidZone } from '../calendar/zone.ts';
 import { bankHolidayRegions, bankHolidays, HOLIDAY_YEARS, type BankHolidayRegion } from './holidays.ts';
 
-const day = z.string().refine(isDayKey, 'expected a real date YYYY-MM-DD');
+const day = dayKeySchema;
 const weekdayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** A working-day calendar: weekdays worked, a bank-holiday set, own closed dates. */
 export const caseCalendarSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, - and _'),
-  zone: z.string().refine(isValidZone, 'unknown IANA time zone').default('Europe/London'),
+  zone: z.string().refine(isValidZone, 'unknown IANA time zone').default(DEFAULT_ZONE),
   /** Which published bank-holiday set closes the calendar (`united-kingdom` = the union, FOIA s10(6)). */
   holidays: z.enum(bankHolidayRegions).optional(),
   /** Further closed dates (e.g. a council's own closure days). */
@@ -62,7 +64,7 @@ export const caseworkConfigSchema = z.object({
 });
 export type CaseworkConfig = z.infer<typeof caseworkConfigSchema>;
 
-/** One calendar per bank-holiday set, Monday to Friday, Europe/London. */
+/** One calendar per bank-holiday set, Monday to Friday, in the default zone. */
 export function defaultCaseCalendars(): CaseCalendar[] {
   return bankHolidayRegions.map((region) => caseCalendarSchema.parse({ id: `working-days-${region}`, holidays: region }));
 }

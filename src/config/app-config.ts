@@ -28,6 +28,11 @@ export const appConfigSchema = z.object({
   systems: systemsConfigSchema.default([]),
   /** SYS-AVAIL target, effective-dated (METRICS.md §5). */
   availabilityTargets: z.array(availabilityTargetSchema).min(1).default(defaultAvailabilityTargets),
+  /**
+   * Calendar whose zone reporting periods and naive times are read in and whose open days make
+   * the KPI feed due (default: the earliest SLA policy's calendar).
+   */
+  reportingCalendar: z.string().min(1).optional(),
   /** Ticket feed presets and mappings (README "Ticket feed presets"): own mappings, the drop folder's preset. */
   ticketFeeds: ticketFeedsConfigSchema,
   /** Contact-centre calendar, thresholds, targets and live queue_log (METRICS.md §3). */
@@ -70,6 +75,7 @@ export function loadAppConfig(file?: string): AppConfig {
   const config = parsed.data;
   const ids = new Set(config.calendars.map((c: CalendarSpec) => c.id));
   if (config.calls.calendarId !== undefined && !ids.has(config.calls.calendarId)) throw new Error(`ATTAIN_CONFIG ${file}: calls.calendarId names calendar "${config.calls.calendarId}", which is not configured`);
+  if (config.reportingCalendar !== undefined && !ids.has(config.reportingCalendar)) throw new Error(`ATTAIN_CONFIG ${file}: reportingCalendar names calendar "${config.reportingCalendar}", which is not configured`);
   for (const p of config.policies) {
     if (!ids.has(p.calendarId)) throw new Error(`ATTAIN_CONFIG ${file}: policy ${p.id} names calendar "${p.calendarId}", which is not configured`);
   }

@@ -5,9 +5,9 @@ import { systemSpecSchema, type SystemSpec } from '../availability/config.ts';
 import { addDays, localDayKey, weekdayOf } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { ingestOutageFile } from '../feeds/outages/ingest-file.ts';
-import { calendarOf } from '../reports/availability.ts';
+import { reportingZone, zoneOfCalendar } from '../config/calendars.ts';
 import { listSystems, syncConfiguredSystems } from '../store/availability.ts';
-import { csvLine } from './csv.ts';
+import { csvLine } from '../feeds/csv-line.ts';
 import { createRandom, hashSeed } from './random.ts';
 
 /** The demo's systems: outage records only, no probes (a demo never reaches outside the machine). */
@@ -65,11 +65,11 @@ export function demoOutageCsvLines(opts: { today: string; days: number; seed: nu
 export async function writeDemoAvailabilityIfEmpty(db: Db, config: AppConfig, dataDir: string, now: Date): Promise<string | null> {
   if (config.systems.length > 0 || (await listSystems(db)).length > 0) return null;
   await syncConfiguredSystems(db, demoSystems, 'demo');
-  const today = localDayKey('Europe/London', now.getTime());
+  const today = localDayKey(reportingZone(config), now.getTime());
   const dir = path.join(dataDir, 'demo');
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `demo-outages-${today}.csv`);
   await writeFile(file, demoOutageCsvLines({ today, days: 90, seed: 2025 }).join(''));
-  await ingestOutageFile(db, file, { zoneOf: (id) => calendarOf(config, id)?.zone ?? 'Europe/London' });
+  await ingestOutageFile(db, file, { zoneOf: (id) => zoneOfCalendar(config, id) });
   return file;
 }

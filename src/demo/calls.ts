@@ -6,7 +6,7 @@
  * rise with the wait. Each day is generated from its own seed, so a day's calls do not depend
  * on the window around it. Time stamps are epoch seconds, as Asterisk writes them.
  */
-import { englandAndWalesBankHolidays } from '../calendar/defaults.ts';
+import { DEFAULT_ZONE, englandAndWalesBankHolidays } from '../calendar/defaults.ts';
 import { dayKeyToDayNumber, dayNumberToDayKey, localToUtc, civilFromDays, weekdayOfDayNumber } from '../calendar/zone.ts';
 import { createRandom, hashSeed, type Random } from './random.ts';
 
@@ -135,7 +135,7 @@ function dayLines(day: number, zone: string, seed: number, until: number): Line[
  * order, as a lazy sequence.
  */
 export function* demoQueueLogLines(o: DemoCallsOptions): Generator<string> {
-  const zone = o.zone ?? 'Europe/London';
+  const zone = o.zone ?? DEFAULT_ZONE;
   const last = dayKeyToDayNumber(o.today);
   const until = o.until ?? Number.MAX_SAFE_INTEGER;
   for (let day = last - (o.days ?? 90) + 1; day <= last; day++) {
@@ -147,7 +147,7 @@ export function* demoQueueLogLines(o: DemoCallsOptions): Generator<string> {
 
 /** Email contacts for the same days: the contact mailbox (about 60 a day) and benefits (about 16). */
 export function* demoEmailCsvLines(o: DemoCallsOptions): Generator<string> {
-  const zone = o.zone ?? 'Europe/London';
+  const zone = o.zone ?? DEFAULT_ZONE;
   const last = dayKeyToDayNumber(o.today);
   const until = o.until ?? Number.MAX_SAFE_INTEGER;
   yield 'id,mailbox,received_at,processed_at\n';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { addDays, localDayKey, weekdayOf } from '../calendar/zone.ts';
 import { caseRules, caseworkConfigSchema } from '../casework/policy.ts';
 import { addCalendarMonths, addWorkingDays } from '../casework/working-days.ts';
-import { csvLine } from './csv.ts';
+import { caseDropFolders } from '../config/drop-folders.ts';
+import { csvLine } from '../feeds/csv-line.ts';
 import { createRandom, hashSeed } from './random.ts';
 
 const columns = ['id', 'kind', 'received_at', 'responded_at', 'department', 'extended_to', 'extension_reason', 'clarification_requested_at', 'clarification_received_at', 'fee_requested_at', 'fee_received_at', 'id_requested_at', 'id_received_at', 'stage', 'parent_id', 'outcome'];
@@ -93,7 +94,7 @@ export function demoCaseCsvLines(opts: { today: string; days: number; seed: numb
 
 /** The casework drop folder under the data directory (the ingest-cases-drop job reads it). */
 export function demoCasesFolder(dataDir: string): string {
-  return path.join(dataDir, 'drop', 'cases');
+  return caseDropFolders(dataDir).inbox;
 }
 
 /**

@@ -7,12 +7,13 @@ import path from 'node:path';
 import type { Db } from '../../db/client.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { reportingZone } from '../config/calendars.ts';
 import { previousPeriod, reportPeriodFor } from '../measures/periods.ts';
 import { ingestMeasuresFile } from '../services/measures.ts';
 import { ingestActionsFile } from '../services/plans.ts';
 import { addMeasureCommentary } from '../store/measures.ts';
 import { listPlans } from '../store/plans.ts';
-import { csvLine } from './csv.ts';
+import { csvLine } from '../feeds/csv-line.ts';
 
 const uk = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 const S4 = 'Section 4: Strategic Level Outcomes';
@@ -81,7 +82,7 @@ export function demoMeasureCsv(today: string): string {
 /** On a first start without plans: writes both files under `demo/` and ingests them through the real paths. */
 export async function writeDemoPlanIfEmpty(db: Db, config: AppConfig, dataDir: string, now: Date): Promise<string[]> {
   if ((await listPlans(db)).length > 0) return [];
-  const today = localDayKey('Europe/London', now.getTime());
+  const today = localDayKey(reportingZone(config), now.getTime());
   const dir = path.join(dataDir, 'demo');
   await mkdir(dir, { recursive: true });
   const plan = path.join(dir, `demo-service-plan-${today}.csv`);

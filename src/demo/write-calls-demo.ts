@@ -3,19 +3,8 @@ import { mkdir, readdir, rename } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { localDayKey } from '../calendar/zone.ts';
+import { callDropFolders } from '../config/drop-folders.ts';
 import { demoEmailCsvLines, demoQueueLogLines } from './calls.ts';
-
-/** The calls and email-contacts drop folders under the data directory (with processed/ and failed/). */
-export function callDropFolders(dataDir: string) {
-  const calls = path.join(dataDir, 'drop', 'calls');
-  const emails = path.join(dataDir, 'drop', 'emails');
-  return {
-    calls,
-    emails,
-    processed: (inbox: string) => path.join(inbox, 'processed'),
-    failed: (inbox: string) => path.join(inbox, 'failed'),
-  };
-}
 
 async function writeLines(file: string, lines: Iterable<string>) {
   // Written under a temporary name and renamed, so the drop job never reads half a file.

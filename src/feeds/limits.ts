@@ -1,3 +1,5 @@
+import { YEAR_MAX, YEAR_MIN } from '../calendar/dates.ts';
+
 /**
  * Bounds on what a feed file may hold, checked while it streams and before a value reaches the
  * database (README, "Feed limits"). A line, field or value past a bound is quarantined with its
@@ -36,10 +38,8 @@ export const feedLimits = (over?: Partial<FeedLimits>): FeedLimits => ({ ...defa
 export const MAX_NAME_CHARS = 500;
 
 /** Instants outside these years are typing errors (year 0000, 9999), and PostgreSQL refuses some of them. */
-export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2199;
-const MIN_MS = Date.UTC(MIN_YEAR, 0, 1);
-const MAX_MS = Date.UTC(MAX_YEAR + 1, 0, 1);
+const MIN_MS = Date.UTC(YEAR_MIN, 0, 1);
+const MAX_MS = Date.UTC(YEAR_MAX + 1, 0, 1);
 
 /** A duration in seconds beyond a week is no call's wait, talk, hold or wrap. */
 export const MAX_SECONDS = 7 * 86_400;
@@ -51,7 +51,7 @@ export const INT_MAX = 2_147_483_647;
 /** Why an instant (epoch ms) cannot be stored, or null. */
 export function instantProblem(ms: number): string | null {
   if (!Number.isFinite(ms)) return 'not a valid instant';
-  if (ms < MIN_MS || ms >= MAX_MS) return `year ${new Date(ms).getUTCFullYear()} is outside ${MIN_YEAR}–${MAX_YEAR}`;
+  if (ms < MIN_MS || ms >= MAX_MS) return `year ${new Date(ms).getUTCFullYear()} is outside ${YEAR_MIN}–${YEAR_MAX}`;
   return null;
 }
 

@@ -14,9 +14,9 @@ import { isoWeekLabel, periodStartDay } from '../sla/periods.ts';
 
 export { parseJsonBody, parseQuery } from './errors.ts';
 
-/** Dates outside these years are refused: PostgreSQL has no year 0, and nobody reports on 2200. */
-export const YEAR_MIN = 1900;
-export const YEAR_MAX = 2199;
+import { YEAR_MAX, YEAR_MIN } from '../calendar/dates.ts';
+
+export { YEAR_MAX, YEAR_MIN };
 /** The largest PostgreSQL `integer` (ids, revisions). */
 export const INT32_MAX = 2_147_483_647;
 

@@ -1,63 +1,10 @@
-import { z } from 'zod';
-import { versionInForce } from '../sla/policy.ts';
+import { versionInForce } from '../calendar/effective.ts';
+import { ragOf, type Direction } from './status.ts';
+import { measureSchema, type FigureName, type Measure } from './measure.ts';
 import { successMeasureInputs } from './success-measures.ts';
 
-export const units = ['percent', 'minutes', 'seconds', 'count', 'score', 'currency', 'days'] as const;
-export const frequencies = ['monthly', 'quarterly', 'six-monthly', 'annual'] as const;
-export type Frequency = (typeof frequencies)[number];
-export const directions = ['up', 'down'] as const;
-export type Direction = (typeof directions)[number];
-
-/** Which computed figure a measure reads (the report model supplies each one per month). */
-export const figureNames = [
-  'sla.incident.attainment',
-  'sla.service_request.attainment',
-  'sla.all.resolved_on_time',
-  'sla.satisfaction.mean',
-  'availability.all',
-  'calls.answer_rate',
-  'calls.avg_wait_minutes',
-  'calls.aht_seconds',
-  'calls.per_day',
-  'calls.abandon_rate',
-  'calls.max_daily_abandon_rate',
-  'calls.max_answer_wait_minutes',
-  'calls.emails_per_day',
-  // Casework within timescale (METRICS.md §6): met ÷ (met + late) of one kind in the month.
-  'casework.complaint-stage-1.within',
-  'casework.foi.within',
-  'casework.sar.within',
-  'casework.member-enquiry.within',
-] as const;
-export type FigureName = (typeof figureNames)[number];
-
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
-/**
- * One measure of the catalogue (METRICS.md §5, §7). Percent targets and values are fractions 0–1.
- * With a `figure` the value is computed from stored data; without one it is supplied per period
- * (`attain ingest measures`, `POST /api/v1/measures/{code}/values`).
- */
-export const measureSchema = z.object({
-  code: z.string().regex(/^[A-Z0-9-]+$/, 'upper-case letters, digits and hyphens'),
-  title: z.string().min(1),
-  unit: z.enum(units),
-  direction: z.enum(directions),
-  /** Effective-dated targets; an empty list or a null target means "data only". */
-  targets: z.array(z.object({ effectiveFrom: day, target: z.number().nullable() })).default([]),
-  /** Amber band as a fraction of the target (default 5%). */
-  tolerance: z.number().min(0).max(1).default(0.05),
-  frequency: z.enum(frequencies).default('monthly'),
-  /** What the per-period benchmark values are (e.g. "LGBF family group"); the values are supplied. */
-  benchmark: z.string().optional(),
-  figure: z.enum(figureNames).optional(),
-  /** The report's measure table groups by this. */
-  category: z.string().min(1).default('Other'),
-  /** ISO 4217 code of a `currency` measure. */
-  currency: z.string().length(3).optional(),
-});
-export type Measure = z.infer<typeof measureSchema>;
-export type MeasureInput = z.input<typeof measureSchema>;
+export { directions, type Direction } from './status.ts';
+export { figureNames, frequencies, measureSchema, units, type FigureName, type Frequency, type Measure, type MeasureInput } from './measure.ts';
 
 const m = (code: string, title: string, unit: Measure['unit'], direction: Direction, target: number, figure: FigureName): Measure =>
   measureSchema.parse({ code, title, unit, direction, targets: [{ effectiveFrom: '1970-01-01', target }], figure, category: figure.startsWith('calls.') ? 'Contact centre' : figure.startsWith('availability.') ? 'ICT availability' : 'Service desk' });
@@ -95,7 +42,5 @@ export function targetOf(measure: Measure, periodStart: string): number | null {
 export function measureStatus(value: number | null, target: number | null, direction: Direction, tolerance: number): MeasureStatus {
   if (value === null) return 'no_data';
   if (target === null) return 'data_only';
-  const band = Math.abs(target) * tolerance;
-  if (direction === 'up') return value >= target ? 'green' : value >= target - band ? 'amber' : 'red';
-  return value <= target ? 'green' : value <= target + band ? 'amber' : 'red';
+  return ragOf(value, target, direction, tolerance);
 }

@@ -1,4 +1,4 @@
-import { csvLine } from '../demo/csv.ts';
+import { csvLine } from '../feeds/csv-line.ts';
 import type { Direction, MeasureStatus } from './catalogue.ts';
 import type { Travel } from './travel.ts';
 

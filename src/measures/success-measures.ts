@@ -1,4 +1,4 @@
-import type { Measure, MeasureInput } from './catalogue.ts';
+import type { Measure, MeasureInput } from './measure.ts';
 
 /**
  * The success measures published service plans carry beside the computed ones (issue 14;

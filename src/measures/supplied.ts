@@ -17,8 +17,6 @@ export type SuppliedValue = {
   note: string | null;
 };
 
-export const suppliedColumns = ['code', 'period', 'value', 'numerator', 'denominator', 'note', 'benchmark'] as const;
-
 /**
  * A number as people write it in a spreadsheet: `1,234.5`, `£12,000`, `95%`. A `%` divides by
  * 100 (percent values are fractions 0–1). Null when empty; NaN when unreadable.

@@ -14,27 +14,12 @@ import {
   type Period,
   type SystemPeriodResult,
 } from '../availability/compute.ts';
-import { compileCalendar, type BusinessCalendar } from '../calendar/calendar.ts';
-import { getDefaultCalendar } from '../calendar/defaults.ts';
+import type { BusinessCalendar } from '../calendar/calendar.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { calendarOf } from '../config/calendars.ts';
 import { listSystems, loadEvidence, type SystemRow } from '../store/availability.ts';
 
-const compiled = new WeakMap<AppConfig, Map<string, BusinessCalendar>>();
-
-/** The configured calendar of that id (compiled once per configuration); the built-in default otherwise. */
-export function calendarOf(config: AppConfig, id: string): BusinessCalendar | undefined {
-  let cals = compiled.get(config);
-  if (!cals) {
-    cals = new Map(config.calendars.map((c) => [c.id, compileCalendar(c)]));
-    compiled.set(config, cals);
-  }
-  let cal = cals.get(id);
-  if (!cal) {
-    const spec = getDefaultCalendar(id);
-    if (spec) cals.set(id, (cal = compileCalendar(spec)));
-  }
-  return cal;
-}
+export { calendarOf };
 
 export type AvailabilityQuery = { grain: 'day' | 'month'; from: string; to: string; systems?: SystemRow[] };
 

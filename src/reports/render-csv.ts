@@ -1,4 +1,4 @@
-import { csvLine, type CsvValue } from '../demo/csv.ts';
+import { csvLine, type CsvValue } from '../feeds/csv-line.ts';
 import type { MonthlyReport } from './monthly.ts';
 import { restatementCsvRows } from './render-restatement.tsx';
 

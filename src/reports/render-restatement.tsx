@@ -3,7 +3,7 @@
  * the restatement table of earlier published months. Self-contained so the page renderers can
  * change around it; empty when there is nothing to say.
  */
-import type { CsvValue } from '../demo/csv.ts';
+import type { CsvValue } from '../feeds/csv-line.ts';
 import type { RestatementRow } from './restatement.ts';
 
 type WithRestatement = {

@@ -1,8 +1,9 @@
+import { reportingZone } from '../config/calendars.ts';
 import type { Db } from '../../db/client.ts';
-import { addDays, localDayKey } from '../calendar/zone.ts';
+import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { availabilityReport } from '../reports/availability.ts';
-import { periodEndDay, periodStartDay } from '../sla/periods.ts';
+import { periodEndDay, periodStartDay, defaultPeriodFrom } from '../sla/periods.ts';
 import { listSystems, systemsByName } from '../store/availability.ts';
 import { InputError, quote } from './input-error.ts';
 
@@ -18,8 +19,8 @@ export type AvailabilityQuery = { from?: string; to?: string; grain: 'day' | 'mo
  * target and status (METRICS.md §4). Defaults: the last 31 days, or the last 12 months.
  */
 export async function availabilityFor(db: Db, config: AppConfig, q: AvailabilityQuery, now: Date) {
-  const today = localDayKey('Europe/London', now.getTime());
-  const defaultFrom = q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+  const today = localDayKey(reportingZone(config), now.getTime());
+  const defaultFrom = defaultPeriodFrom(q.grain, today);
   const from = dayOf(q.from ?? defaultFrom, false);
   const to = dayOf(q.to ?? today, true);
   if (from > to) throw new InputError('from', `${q.from ?? from} is after ${q.to === undefined ? `today (${to})` : `to ${q.to}`}`);

@@ -5,7 +5,7 @@ import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, interva
 import { CALLS_METRIC, EMAILS_METRIC, callsRules, type CallsRules } from '../calls/rules.ts';
 import { callFigures, targetsInForce } from '../calls/targets.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { periodEndDay, periodStartDay } from '../sla/periods.ts';
+import { periodEndDay, periodStartDay, defaultPeriodFrom } from '../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../store/metrics.ts';
 import { InputError } from './input-error.ts';
@@ -49,7 +49,7 @@ function monthsBetween(from: string, to: string): string[] {
 
 /** The days and months a query covers (defaults: today's intervals, the last 31 days, the last 12 months). */
 function rangeOf(q: CallKpisQuery, today: string) {
-  const defaultFrom = q.grain === 'interval' ? today : q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+  const defaultFrom = defaultPeriodFrom(q.grain, today);
   const fromDay = asDay(q.from ?? defaultFrom, false);
   const toDay = asDay(q.to ?? (q.grain === 'interval' ? fromDay : today), true);
   if (fromDay > toDay) throw new InputError('from', `${fromDay} is after to ${toDay}`);

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
-import { addDays, localDayKey } from '../calendar/zone.ts';
+import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { periodEndDay, periodsBetween, periodStartDay, type Grain } from '../sla/periods.ts';
+import { periodEndDay, periodsBetween, periodStartDay, type Grain, defaultPeriodFrom } from '../sla/periods.ts';
 import type { CaseSlice, caseDims, caseMeasures, caseStates } from '../store/cases.ts';
 import { caseAttainment, caseDrillDown, caseRulesOf } from './cases.ts';
 import { InputError } from './input-error.ts';
@@ -39,7 +39,7 @@ const todayOf = (config: AppConfig, now: Date) => localDayKey(caseRulesOf(config
 /** Casework within timescale per period (default the last 31 days, or 12 months), kind and department. */
 export async function caseAttainmentFor(db: Db, config: AppConfig, q: CaseAttainmentRequest, now: Date) {
   const today = todayOf(config, now);
-  const defaultFrom = q.grain === 'day' ? addDays(today, -30) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+  const defaultFrom = defaultPeriodFrom(q.grain, today);
   const { fromDay, toDay } = rangeOf(q, defaultFrom, today);
   try {
     periodsBetween(q.grain, fromDay, toDay, 1000);

@@ -1,4 +1,4 @@
-/** The stored call and email figures recomputed from the visits and contacts (the compute-calls job, uploads and `attain ingest calls` call it). */
+/** Stored call and email figures per local day and month (METRICS.md §3): recompute what changed. */
 import type { Db } from '../../db/client.ts';
 import { addDays } from '../calendar/zone.ts';
 import { countEmailsByPeriod, emptyEmailCounts, mergeEmailCounts, type EmailCounts } from '../calls/emails.ts';

@@ -9,7 +9,7 @@ import type { IngestResult } from '../feeds/ingest-csv.ts';
 import { ingestOutageFile } from '../feeds/outages/ingest-file.ts';
 import { ingestTicketHistoryFile } from '../feeds/tickets/history.ts';
 import { feedNames, ingestTicketFeedFile, mappingNamed } from '../feeds/tickets/mapped-feed.ts';
-import { calendarOf } from '../reports/availability.ts';
+import { zoneOfCalendar } from '../config/calendars.ts';
 import { slaRules } from '../sla/rules.ts';
 import { syncConfiguredSystems } from '../store/availability.ts';
 import { getIngestRun } from '../store/ingest-runs.ts';
@@ -78,7 +78,7 @@ async function ingest(deps: UploadDeps, u: Upload, file: string): Promise<Ingest
     }
     case 'outages':
       await syncConfiguredSystems(db, config.systems);
-      return ingestOutageFile(db, file, { zoneOf: (id) => calendarOf(config, id)?.zone ?? 'Europe/London' });
+      return ingestOutageFile(db, file, { zoneOf: (id) => zoneOfCalendar(config, id) });
     case 'cases':
       return ingestCases(db, file, config, { preset: u.preset, source: u.source });
   }

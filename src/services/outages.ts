@@ -1,8 +1,10 @@
 import type { Db } from '../../db/client.ts';
 import { parseTimestamp } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { calendarOf } from '../reports/availability.ts';
-import { findOutage, getOutage, insertOutage, listOutages, listSystems, systemsByName, updateOutage, type OutageRow, type SystemRow } from '../store/availability.ts';
+import { reportingZone, zoneOfCalendar } from '../config/calendars.ts';
+import { probeOutageChange } from '../availability/probe-outage.ts';
+import { runProbe } from '../feeds/probes/check.ts';
+import { findOutage, getOutage, insertOutage, lastSampleTimes, latestProbeRuns, listOutages, listSystems, openProbeOutage, recordProbeSample, systemsByName, updateOutage, type OutageRow, type SystemRow } from '../store/availability.ts';
 import { InputError, quote } from './input-error.ts';
 
 /**
@@ -31,11 +33,11 @@ function outageOut(o: OutageRow, systems: Map<number, SystemRow>) {
 }
 export type OutageOut = ReturnType<typeof outageOut>;
 
-const zoneOf = (config: AppConfig, s: SystemRow) => calendarOf(config, s.calendarId)?.zone ?? 'Europe/London';
+const zoneOf = (config: AppConfig, s: SystemRow) => zoneOfCalendar(config, s.calendarId);
 const instant = (config: AppConfig, s: SystemRow, value: string) => new Date(parseTimestamp(value, zoneOf(config, s))!.ms);
 
 /** Outage records overlapping [from, to] (default: 90 days back to a year ahead), of one system or all. */
-export async function outagesBetween(db: Db, q: { system?: string; from?: string; to?: string }, now: Date) {
+export async function outagesBetween(db: Db, config: AppConfig, q: { system?: string; from?: string; to?: string }, now: Date) {
   const all = await listSystems(db);
   let ids: number[] | undefined;
   if (q.system) {
@@ -43,8 +45,8 @@ export async function outagesBetween(db: Db, q: { system?: string; from?: string
     if (!s) throw new InputError('system', `unknown system "${q.system}"`);
     ids = [s.id];
   }
-  const from = q.from ? new Date(parseTimestamp(q.from, 'Europe/London')!.ms) : new Date(now.getTime() - 90 * 86_400_000);
-  const to = q.to ? new Date(parseTimestamp(q.to, 'Europe/London')!.ms) : new Date(now.getTime() + 366 * 86_400_000);
+  const from = q.from ? new Date(parseTimestamp(q.from, reportingZone(config))!.ms) : new Date(now.getTime() - 90 * 86_400_000);
+  const to = q.to ? new Date(parseTimestamp(q.to, reportingZone(config))!.ms) : new Date(now.getTime() + 366 * 86_400_000);
   const rows = await listOutages(db, { from, to, systemIds: ids });
   const byId = new Map(all.map((s) => [s.id, s]));
   return { outages: rows.map((o) => outageOut(o, byId)) };
@@ -98,4 +100,53 @@ export async function closeOutage(db: Db, config: AppConfig, { o, system, system
   if (endAt <= o.startAt) throw bodyError('end', 'end is not after start');
   const updated = await updateOutage(db, o.id, { endAt });
   return { outage: outageOut(updated!, systems), endAt };
+}
+
+// Probe verbs (METRICS.md §4): check the due systems, record samples, open or close probe outages.
+/** A system is due when its interval has passed, less this slack (the minute tick drifts a little). */
+const SLACK_MS = 10_000;
+/** Enough recent runs to reach back to the start of any failing stretch. */
+const RUNS_LOOKBACK = 20;
+
+export type ProbeVerdict = 'opened' | 'closed' | null;
+export type ProbeResult = { system: string; ok: boolean; detail: string; ms: number; change: ProbeVerdict };
+
+/** Opens or closes the system's probe outage from its latest probe runs; says which it did. */
+export async function openOrCloseOutage(db: Db, system: Pick<SystemRow, 'id' | 'failuresBeforeDown'>, at: Date, detail: string): Promise<ProbeVerdict> {
+  const open = await openProbeOutage(db, system.id);
+  const change = probeOutageChange(await latestProbeRuns(db, system.id, RUNS_LOOKBACK), system.failuresBeforeDown, open !== undefined, at.getTime());
+  if (change?.kind === 'open') {
+    await insertOutage(db, { systemId: system.id, startAt: new Date(change.start), endAt: null, kind: 'unplanned', source: 'probe', reason: `probe: ${detail}` });
+    return 'opened';
+  }
+  if (change?.kind === 'close' && open) {
+    await updateOutage(db, open.id, { endAt: new Date(change.end) });
+    return 'closed';
+  }
+  return null;
+}
+
+/**
+ * Checks every due system at once, each within its own timeout, records the samples compactly
+ * and opens or closes the system's probe outage. One slow or failing probe never holds up
+ * another: they run concurrently and each settles on its own.
+ */
+export async function probeDueSystems(db: Db, at: Date): Promise<ProbeResult[]> {
+  const probed = (await listSystems(db)).filter((s) => s.probe);
+  const last = await lastSampleTimes(db);
+  const due = probed.filter((s) => {
+    const l = last.get(s.id);
+    return !l || at.getTime() - l.getTime() >= s.intervalSeconds * 1000 - Math.min(SLACK_MS, (s.intervalSeconds * 1000) / 2);
+  });
+  const settled = await Promise.allSettled(
+    due.map(async (s): Promise<ProbeResult> => {
+      const r = await runProbe(s.probe!);
+      await recordProbeSample(db, s.id, { at, ok: r.ok, detail: r.detail }, s.intervalSeconds * 1000);
+      const change = await openOrCloseOutage(db, s, at, r.detail);
+      return { system: s.name, ok: r.ok, detail: r.detail, ms: r.ms, change };
+    }),
+  );
+  return settled.map((x, i) =>
+    x.status === 'fulfilled' ? x.value : { system: due[i]!.name, ok: false, detail: `not recorded: ${(x.reason as Error).message}`, ms: 0, change: null },
+  );
 }

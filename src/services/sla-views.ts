@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.ts';
-import { addDays, localDayKey } from '../calendar/zone.ts';
+import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { parsePriority } from '../feeds/tickets/generic.ts';
 import { attainmentOf, statusOf, type AttainmentCounts } from '../sla/attainment.ts';
-import { periodEndDay, periodOf, periodsBetween, periodStartDay, type Grain } from '../sla/periods.ts';
+import { periodEndDay, periodOf, periodsBetween, periodStartDay, type Grain, defaultPeriodFrom } from '../sla/periods.ts';
 import { goalFor, priorities } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
 import { explainTicket } from '../sla/timeline.ts';
@@ -50,7 +50,7 @@ export type AttainmentQuery = SliceQuery & { from?: string; to?: string; grain: 
 /** SLA attainment per period and slice, with goal and status. */
 export async function slaAttainment({ db, config, now }: Ctx, q: AttainmentQuery) {
   const today = todayOf(config, now);
-  const defaultFrom = q.grain === 'day' ? addDays(today, -30) : q.grain === 'week' ? addDays(today, -7 * 12) : addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
+  const defaultFrom = defaultPeriodFrom(q.grain, today);
   const { fromDay, toDay } = rangeOf(q, defaultFrom, today);
   let periods: string[];
   try {

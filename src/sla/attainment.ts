@@ -1,3 +1,5 @@
+import { ragOf } from '../measures/status.ts';
+
 export type AttainmentCounts = {
   met: number;
   breached: number;
@@ -26,6 +28,5 @@ export function attainmentOf(c: AttainmentCounts, basis: Basis = 'outcome'): num
  */
 export function statusOf(attainment: number | null, goal: number | null, toleranceFraction = 0.05): AttainmentStatus {
   if (attainment === null || goal === null) return 'no_data';
-  if (attainment >= goal) return 'green';
-  return attainment >= goal * (1 - toleranceFraction) ? 'amber' : 'red';
+  return ragOf(attainment, goal, 'up', toleranceFraction);
 }

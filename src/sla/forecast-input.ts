@@ -29,6 +29,26 @@ export function ticketAsOf(t: SlaTicket, asOf: number): SlaTicket {
 }
 
 /**
+ * Mean arrivals of each weekday over the days the data covers (from `firstSeen` up to `asOf`),
+ * summed over the local days left in the period (the day of `asOf` counted in proportion to
+ * what is left of it).
+ */
+function expectedArrivals(zone: string, arrivalsByWeekday: readonly number[], firstSeen: number, asOf: number, periodEnd: number): number {
+  const firstDay = localDayNumber(zone, firstSeen);
+  const asOfDay = localDayNumber(zone, asOf);
+  const seenDays = new Array<number>(7).fill(0);
+  for (let d = firstDay; d < asOfDay; d++) seenDays[weekdayOfDayNumber(d)]!++;
+  const rate = (weekday: number) => (seenDays[weekday]! > 0 ? arrivalsByWeekday[weekday]! / seenDays[weekday]! : 0);
+  let expected = 0;
+  const lastDay = localDayNumber(zone, periodEnd - 1);
+  for (let d = asOfDay; d <= lastDay; d++) {
+    const share = d === asOfDay ? 1 - ((asOf + zoneOffsetMs(zone, asOf)) % DAY_MS) / DAY_MS : 1;
+    expected += rate(weekdayOfDayNumber(d)) * share;
+  }
+  return expected;
+}
+
+/**
  * What the month-end forecast needs, from tickets as they stood at `asOf` (already cut to what was
  * known then: {@link ticketAsOf}), for the period [periodStart, periodEnd) (METRICS.md §2, outcome
  * basis): met and breached so far, each open clock, each group's business minutes to resolve
@@ -92,19 +112,7 @@ export function forecastInputAsOf(
   }
   for (const list of resolve.values()) list.sort((a, b) => a - b);
 
-  // Mean arrivals of each weekday over the days of the window the data covers, summed over the
-  // local days left in the period (the day of `asOf` counted in proportion to what is left of it).
-  const firstDay = localDayNumber(zone, Math.max(windowStart, Number.isFinite(firstArrival) ? firstArrival : asOf));
-  const asOfDay = localDayNumber(zone, asOf);
-  const seenDays = new Array<number>(7).fill(0);
-  for (let d = firstDay; d < asOfDay; d++) seenDays[weekdayOfDayNumber(d)]!++;
-  const rate = (weekday: number) => (seenDays[weekday]! > 0 ? arrivalsByWeekday[weekday]! / seenDays[weekday]! : 0);
-  let expected = 0;
-  const lastDay = localDayNumber(zone, periodEnd - 1);
-  for (let d = asOfDay; d <= lastDay; d++) {
-    const share = d === asOfDay ? 1 - ((asOf + zoneOffsetMs(zone, asOf)) % DAY_MS) / DAY_MS : 1;
-    expected += rate(weekdayOfDayNumber(d)) * share;
-  }
+  const expected = expectedArrivals(zone, arrivalsByWeekday, Math.max(windowStart, Number.isFinite(firstArrival) ? firstArrival : asOf), asOf, periodEnd);
   return {
     met,
     breached,

@@ -1,4 +1,4 @@
-import { civilFromDays, dayKeyToDayNumber, dayNumberToDayKey } from '../calendar/zone.ts';
+import { addDays, civilFromDays, dayKeyToDayNumber, dayNumberToDayKey } from '../calendar/zone.ts';
 
 /** Reporting grains; every period is a local one (METRICS.md, preamble). */
 export const grains = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -72,4 +72,16 @@ export function periodEndDay(period: string): string {
   const label = (d: number) => (/-Q/.test(period) ? periodOf('quarter', next(d)) : /^\d{4}$/.test(period) ? periodOf('year', next(d)) : periodOf('month', next(d)));
   while (label(n + 1) === period) n++;
   return next(n);
+}
+
+/**
+ * Where a listing starts when the request names no `from` (one rule for every API): today for
+ * intervals, the last 31 days, the last 12 weeks, or else the last 12 months (this one included).
+ */
+export function defaultPeriodFrom(grain: string, today: string): string {
+  if (grain === 'interval') return today;
+  if (grain === 'day') return addDays(today, -30);
+  if (grain === 'week') return addDays(today, -7 * 12);
+  // The 15th of this month less 334 days is in the month eleven months back, whatever the lengths.
+  return addDays(`${today.slice(0, 7)}-15`, -334).slice(0, 7);
 }

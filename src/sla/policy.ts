@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { dayKeySchema } from '../calendar/dates.ts';
+import { versionInForce } from '../calendar/effective.ts';
+
+export { versionInForce };
 
 export const priorities = ['critical', 'high', 'normal', 'low', 'long_term'] as const;
 export type Priority = (typeof priorities)[number];
@@ -7,7 +11,7 @@ export const defaultKinds = ['incident', 'service_request'] as const;
 const targetMinutes = z.number().int().nonnegative().nullable();
 const targetRow = z.object({ vip: targetMinutes, standard: targetMinutes });
 const targetTable = z.record(z.enum(priorities), targetRow);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const day = dayKeySchema;
 
 export const reopenPolicies = ['continue', 'first', 'new_cycle'] as const;
 export type ReopenPolicy = (typeof reopenPolicies)[number];
@@ -51,15 +55,6 @@ export const defaultGoals: Goal[] = [
   { effectiveFrom: '1970-01-01', goal: 0.9 },
   { effectiveFrom: '2017-08-01', goal: 0.95 },
 ];
-
-/** The version in force on a local date (versions in any order). */
-export function versionInForce<T extends { effectiveFrom: string }>(versions: readonly T[], localDate: string): T | undefined {
-  let best: T | undefined;
-  for (const v of versions) {
-    if (v.effectiveFrom <= localDate && (!best || v.effectiveFrom > best.effectiveFrom)) best = v;
-  }
-  return best;
-}
 
 function lookup(tables: PolicyVersion['targets'], kind: string, priority: Priority, vip: boolean): number | null {
   const row = (tables[kind] ?? tables['*'])?.[priority];

@@ -3,9 +3,9 @@ import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiKeys } from '../../db/schema.ts';
 
-/** What each role may do: docs/roles.md (the matrix) and `allowedRoles` in src/http/auth.ts. */
-export const roles = ['viewer', 'editor', 'ingest', 'admin'] as const;
-export type Role = (typeof roles)[number];
+// The roles live beside the table that stores them (db/schema/auth.ts): db/ never imports src/.
+export { roles, type Role } from '../../db/schema/auth.ts';
+import type { Role } from '../../db/schema/auth.ts';
 
 export const hashKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 

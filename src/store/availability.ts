@@ -179,11 +179,6 @@ export async function listOutages(db: Db, q: { from: Date; to: Date; systemIds?:
     .orderBy(asc(outages.startAt), asc(outages.id));
 }
 
-export async function countOutages(db: Db): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(outages);
-  return Number(r!.n);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Evidence for the computation
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { dropClaims, ingestRuns, jobRuns, jobSlots, rejectedRows, type NewRejectedRow } from '../../db/schema.ts';
 
@@ -37,10 +37,6 @@ export async function quarantineRows(db: Db, rows: NewRejectedRow[]): Promise<vo
 export async function getIngestRun(db: Db, runId: number) {
   const [row] = await db.select().from(ingestRuns).where(eq(ingestRuns.id, runId));
   return row;
-}
-
-export async function listIngestRuns(db: Db, limit = 50) {
-  return db.select().from(ingestRuns).orderBy(desc(ingestRuns.id)).limit(limit);
 }
 
 export async function listRejectedRows(db: Db, runId: number) {

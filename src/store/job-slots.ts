@@ -42,3 +42,16 @@ export type JobRunRow = typeof jobRuns.$inferInsert;
 export async function recordJobRuns(db: Db, rows: JobRunRow[]): Promise<void> {
   if (rows.length > 0) await db.insert(jobRuns).values(rows);
 }
+
+/** Starts an attempt's row in `job_runs` (status `running`); returns its id. */
+export async function startJobRun(db: Db, row: JobRunRow): Promise<number> {
+  const [run] = await db.insert(jobRuns).values(row).returning({ id: jobRuns.id });
+  return run!.id;
+}
+
+export type JobRunEnd = Pick<JobRunRow, 'status' | 'finishedAt' | 'durationMs' | 'error' | 'result'>;
+
+/** Ends an attempt's row in `job_runs`. */
+export async function finishJobRun(db: Db, id: number, end: JobRunEnd): Promise<void> {
+  await db.update(jobRuns).set(end).where(eq(jobRuns.id, id));
+}

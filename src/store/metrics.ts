@@ -1,25 +1,6 @@
-import { and, asc, eq, gte, inArray, like, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { metricValues, type NewMetricValue } from '../../db/schema.ts';
-
-/**
- * Replaces a metric's stored values for whole months (the month row and its day rows) in one
- * transaction, so readers never see a month half recomputed.
- */
-export async function replaceMetricMonths(db: Db, metric: string, months: string[], rows: NewMetricValue[]): Promise<void> {
-  if (months.length === 0) return;
-  await db.transaction(async (tx) => {
-    await tx
-      .delete(metricValues)
-      .where(
-        and(
-          eq(metricValues.metric, metric),
-          or(inArray(metricValues.period, months), ...months.map((m) => like(metricValues.period, `${m}-%`))),
-        ),
-      );
-    for (let i = 0; i < rows.length; i += 1000) await tx.insert(metricValues).values(rows.slice(i, i + 1000));
-  });
-}
+import { metricValues } from '../../db/schema.ts';
 
 export type MetricQuery = { metric: string; grain: 'day' | 'month'; from: string; to: string; dimKey: string };
 

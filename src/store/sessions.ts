@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, or } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiKeys, sessions, type SessionRow } from '../../db/schema.ts';
 import { hashKey, type Role } from './api-keys.ts';
@@ -43,13 +43,4 @@ export async function touchSession(db: Db, token: string, now: Date): Promise<vo
 /** Sign-out. */
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, hashKey(token)));
-}
-
-/** Removes sessions past either expiry (housekeeping; expired rows are never honoured anyway). */
-export async function deleteExpiredSessions(db: Db, now: Date, idleMs: number): Promise<number> {
-  const gone = await db
-    .delete(sessions)
-    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - idleMs))))
-    .returning({ subject: sessions.subject });
-  return gone.length;
 }

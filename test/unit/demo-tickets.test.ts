@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvLine } from '../../src/demo/csv.ts';
+import { csvLine } from '../../src/feeds/csv-line.ts';
 import { createRandom } from '../../src/demo/random.ts';
 import {
   demoBusinessMinutesBetween,

@@ -39,5 +39,4 @@ const inputs: Record<string, ActionMappingInput & { description: string }> = {
 };
 
 export const actionPresets = new Map<string, ActionMapping>(Object.entries(inputs).map(([name, { description: _d, ...m }]) => [name, actionMappingSchema.parse(m)]));
-export const actionPresetDescriptions = Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.description]));
 export const actionPresetNames = [...actionPresets.keys()];

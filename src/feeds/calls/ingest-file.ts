@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Db } from '../../../db/client.ts';
 import type { NewRejectedRow } from '../../../db/schema.ts';
-import { localDayNumber, dayNumberToDayKey } from '../../calendar/zone.ts';
+import { localDayMemo } from '../../calendar/day-cache.ts';
+import { dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
 import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../store/bulk-calls.ts';
 import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store/calls.ts';
@@ -97,7 +98,7 @@ export class CallIngestRun {
   private events: AgentEvent[] = [];
   private rejected: NewRejectedRow[] = [];
   private days = new Set<number>();
-  private dayOfQuarter = new Map<number, number>();
+  private localDay?: (ms: number) => number;
   private warningCount = 0;
   private batchNo = 0;
   agentEventCount = 0;
@@ -119,14 +120,8 @@ export class CallIngestRun {
   }
 
   private touch(ms: number) {
-    const q = Math.floor(ms / 900_000);
-    let d = this.dayOfQuarter.get(q);
-    if (d === undefined) {
-      d = localDayNumber(this.opts.zone, ms);
-      if (this.dayOfQuarter.size > 100_000) this.dayOfQuarter.clear();
-      this.dayOfQuarter.set(q, d);
-    }
-    this.days.add(d);
+    this.localDay ??= localDayMemo(this.opts.zone, 100_000);
+    this.days.add(this.localDay(ms));
   }
 
   /** Adds a visit, or quarantines its line (`raw`) when a value cannot be stored. */

@@ -3,20 +3,20 @@ import { body, type inProcessApi } from './api.ts';
 import { duration, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
 
 type Api = ReturnType<typeof inProcessApi>;
-// The availability and outages API read dates in Europe/London; the timeline does too.
-export const AVAILABILITY_ZONE = 'Europe/London';
-
-/** The month's figures per system (so far) and the outages that touch the month. */
-export async function availabilityData(api: Api, month: string) {
+/**
+ * The month's figures per system (so far) and the outages that touch the month. `zone` is the
+ * reporting zone the availability and outages API read dates in; the timeline uses it too.
+ */
+export async function availabilityData(api: Api, month: string, zone: string) {
   const [y, m] = month.split('-').map(Number) as [number, number];
   const [figures, outages] = await Promise.all([
     api.availability.api.v1.availability.$get({ query: { grain: 'month', from: month, to: month } }).then(body),
-    // Naive times: the API reads them in Europe/London, so this is the local month. It ends at the
+    // Naive times: the API reads them in the reporting zone, so this is the local month. It ends at the
     // month's last millisecond rather than the next month's start, so that December 2199 (the last
     // month the API accepts) does not ask for a time in 2200.
     api.outages.api.v1.outages.$get({ query: { from: `${month}-01T00:00:00`, to: `${month}-${String(daysInMonth(y, m)).padStart(2, '0')}T23:59:59.999` } }).then(body),
   ]);
-  return { month, figures, outages: outages.outages };
+  return { month, zone, figures, outages: outages.outages };
 }
 type Data = Awaited<ReturnType<typeof availabilityData>>;
 
@@ -24,11 +24,11 @@ const hours = (s: number | null | undefined) => (s === null || s === undefined ?
 
 /** Outages drawn on the month, one row per system: an SVG with a text equivalent and the table after it. */
 function Timeline(props: { data: Data; now: Date }) {
-  const { month, outages } = props.data;
+  const { month, outages, zone } = props.data;
   const [y, m] = month.split('-').map(Number) as [number, number];
   const days = daysInMonth(y, m);
-  const start = localToUtc(AVAILABILITY_ZONE, y, m, 1, 0);
-  const end = m === 12 ? localToUtc(AVAILABILITY_ZONE, y + 1, 1, 1, 0) : localToUtc(AVAILABILITY_ZONE, y, m + 1, 1, 0);
+  const start = localToUtc(zone, y, m, 1, 0);
+  const end = m === 12 ? localToUtc(zone, y + 1, 1, 1, 0) : localToUtc(zone, y, m + 1, 1, 0);
   const systems = [...new Set([...props.data.figures.rows.map((r) => r.system), ...outages.map((o) => o.system ?? '?')])].sort();
   const left = 130;
   const width = 1000;
@@ -36,7 +36,7 @@ function Timeline(props: { data: Data; now: Date }) {
   const top = 24;
   const x = (ms: number) => left + ((Math.min(Math.max(ms, start), end) - start) / (end - start)) * (width - left - 10);
   const height = top + systems.length * rowH + 8;
-  const dayX = (d: number) => x(localToUtc(AVAILABILITY_ZONE, y, m, d, 0));
+  const dayX = (d: number) => x(localToUtc(zone, y, m, d, 0));
   return (
     <div class="timeline">
       <div class="legend" aria-hidden="true">
@@ -83,7 +83,7 @@ function Timeline(props: { data: Data; now: Date }) {
                 const b = x(o.end ? Date.parse(o.end) : props.now.getTime());
                 return (
                   <rect x={a} y={top + i * rowH + 6} width={Math.max(2, b - a)} height={rowH - 12} fill={o.kind === 'planned' ? 'url(#hatch)' : '#a4161a'} data-outage={o.id}>
-                    <title>{`${s}: ${o.kind} ${localTime(o.start, AVAILABILITY_ZONE)} to ${o.end ? localTime(o.end, AVAILABILITY_ZONE) : 'now (open)'}${o.reason ? ` — ${o.reason}` : ''}`}</title>
+                    <title>{`${s}: ${o.kind} ${localTime(o.start, zone)} to ${o.end ? localTime(o.end, zone) : 'now (open)'}${o.reason ? ` — ${o.reason}` : ''}`}</title>
                   </rect>
                 );
               })}
@@ -96,13 +96,13 @@ function Timeline(props: { data: Data; now: Date }) {
 
 /** Each system's month (so far, when `soFar`: the current, unfinished month) and its outages (README "Pages"). */
 export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[]; soFar: boolean }) {
-  const { figures, outages, month } = props.data;
+  const { figures, outages, month, zone } = props.data;
   const all = figures.allSystems[0];
   return (
     <Layout title="Availability" current="availability" reportMonth={props.reportMonth}>
       <h1>Availability: {monthName(month)}</h1>
       <p class="meta">
-        Core business hours of each system's calendar{props.soFar ? ', counted up to now' : ', the whole month'}; planned maintenance is not counted against a system. Times in {AVAILABILITY_ZONE}.
+        Core business hours of each system's calendar{props.soFar ? ', counted up to now' : ', the whole month'}; planned maintenance is not counted against a system. Times in {zone}.
       </p>
       <form class="inline" method="get" action="/pages/availability">
         <div>
@@ -198,8 +198,8 @@ export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: st
                   <tr data-outage={o.id}>
                     <th scope="row">{o.system}</th>
                     <td>{o.kind}</td>
-                    <td>{localTime(o.start, AVAILABILITY_ZONE)}</td>
-                    <td>{o.end ? localTime(o.end, AVAILABILITY_ZONE) : 'open'}</td>
+                    <td>{localTime(o.start, zone)}</td>
+                    <td>{o.end ? localTime(o.end, zone) : 'open'}</td>
                     <td>{o.reason ?? ''}</td>
                     <td>{o.ref ?? ''}</td>
                     <td>{o.source}</td>

@@ -91,7 +91,7 @@ export function outageRoutes(deps: AppDeps) {
   const app = router();
   app.use('/api/v1/outages', limit).use('/api/v1/outages/*', limit);
   return app
-    .openapi(listRoute, async (c) => c.json(await outagesBetween(deps.db, c.req.valid('query'), deps.now()), 200))
+    .openapi(listRoute, async (c) => c.json(await outagesBetween(deps.db, deps.config, c.req.valid('query'), deps.now()), 200))
     .openapi(createRoute, async (c) => {
       const b = await parseBody(c, createBody);
       const r = await recordOutage(deps.db, deps.config, b);

@@ -1,3 +1,4 @@
+import { reportingZone } from '../../config/calendars.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import type { AppDeps } from '../context.ts';
 import { ApiError, describeError, quote } from '../errors.ts';
 import { apiRoute, router, text } from '../openapi.ts';
 import { inProcessApi } from '../pages/api.ts';
-import { AVAILABILITY_ZONE, availabilityData, AvailabilityPage } from '../pages/availability.tsx';
+import { availabilityData, AvailabilityPage } from '../pages/availability.tsx';
 import { intParam, monthParam, nameParam } from '../params.ts';
 import { ErrorPage, Layout, monthName, pageLinks, reportHref } from '../pages/layout.tsx';
 import { supervisorData, SupervisorLive, SupervisorPage } from '../pages/supervisor.tsx';
@@ -218,7 +219,7 @@ export function pagesRoutes(deps: AppDeps) {
     })
     .openapi(availabilityRoute, async (c) => {
       const q = c.req.valid('query');
-      const today = localDayKey(AVAILABILITY_ZONE, deps.now().getTime());
+      const today = localDayKey(reportingZone(deps.config), deps.now().getTime());
       const current = today.slice(0, 7);
       // On the 1st the month has barely begun: open on the last complete one.
       const opening = today.endsWith('-01') ? previousMonth(current) : current;
@@ -226,7 +227,7 @@ export function pagesRoutes(deps: AppDeps) {
       while (months.length < 13) months.push(previousMonth(months[months.length - 1]!));
       const month = q.month ?? opening;
       if (!months.includes(month)) months.push(month);
-      const data = await availabilityData(api, month);
+      const data = await availabilityData(api, month, reportingZone(deps.config));
       return page(c, <AvailabilityPage data={data} now={deps.now()} reportMonth={reportMonth()} months={months} soFar={month === current} />);
     })
     .openapi(chartRoute, (c) =>

@@ -1,3 +1,4 @@
+/** Writing CSV (RFC 4180): the KPI feed, the report CSV and the demo feeds share this one writer. */
 /** A value for one CSV field; null and undefined are written as an empty field. */
 export type CsvValue = string | number | boolean | null | undefined;
 
