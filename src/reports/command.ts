@@ -2,7 +2,8 @@ import path from 'node:path';
 import { kpiFeedCsv } from '../measures/kpi-feed.ts';
 import type { Runtime } from '../runtime.ts';
 import { buildKpiFeed, readKpiFeed, writeFileAtomic } from './kpi-feed.ts';
-import { monthPattern, monthlyReport } from './monthly.ts';
+import { monthPattern } from './monthly.ts';
+import { monthlyReport } from '../services/monthly-report.ts';
 import { renderReportCsv } from './render-csv.ts';
 import { renderReportHtml } from './render-html.ts';
 

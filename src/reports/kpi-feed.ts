@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { kpiFeedContent, kpiFeedCsv, kpiFeedDocument, type KpiFeedContentRow, type KpiFeedDocument } from '../measures/kpi-feed.ts';
 import type { KpiFeedRevision } from '../../db/schema.ts';
 import { getKpiRevision, latestKpiRevision, saveKpiRevision } from '../store/kpi-feed.ts';
-import { monthlyReport } from './monthly.ts';
+import { monthlyReport } from '../services/monthly-report.ts';
 
 /** sha256 of the rows' JSON (keys in the fixed order kpiFeedContent writes them). */
 export function contentHashOf(rows: readonly KpiFeedContentRow[]): string {

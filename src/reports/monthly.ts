@@ -24,7 +24,7 @@ import { caseAttainment } from '../services/cases.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
 import { servicePlansAsOf } from './plans-section.ts';
 import { channelShift, fetchChannelInputs } from './channel-shift.ts';
-import { restatementFor, type Restatement } from '../services/publish.ts';
+import type { Restatement } from './restatement-types.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -326,9 +326,3 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
   };
 }
 export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
-
-/** Fetches and assembles the report of `month` with the configured catalogue. */
-export async function monthlyReport(db: Db, config: AppConfig, month: string, now: Date): Promise<MonthlyReport> {
-  const figures = await fetchMonthlyFigures(db, config, month, now, config.measures);
-  return buildMonthlyReport(figures, config, config.measures, now, await restatementFor(db, config, month, now));
-}

@@ -6,10 +6,11 @@
  */
 import type { Measure } from '../measures/catalogue.ts';
 import type { MonthlyReport } from './monthly.ts';
+import type { FigureArea, RestatementReason, RestatementRow } from './restatement-types.ts';
+
+export { figureAreas, restatementReasons, type FigureArea, type Restatement, type RestatementReason, type RestatementRow } from './restatement-types.ts';
 
 /** Which data and configuration a figure is computed from. */
-export const figureAreas = ['sla', 'calls', 'availability', 'casework', 'supplied'] as const;
-export type FigureArea = (typeof figureAreas)[number];
 export type Figure = { value: number | null; label: string; area: FigureArea };
 /** Figure key → value, as stored with a published month. */
 export type FigureValues = Record<string, number | null>;
@@ -54,9 +55,6 @@ export type RestatementEvidence = {
   policyChanged: readonly FigureArea[];
 };
 
-export const restatementReasons = ['late tickets', 'corrected feed', 'policy change', 'unknown'] as const;
-export type RestatementReason = { reason: (typeof restatementReasons)[number]; detail: string };
-export type RestatementRow = { month: string; figure: string; label: string; from: number | null; to: number | null; reasons: RestatementReason[] };
 
 const recordName: Record<FigureArea, [string, string]> = {
   sla: ['ticket', 'tickets'],

@@ -11,14 +11,16 @@ import { dayStartMs, nextMonth } from '../calls/periods.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { kpiFeedContent, kpiFeedCsv } from '../measures/kpi-feed.ts';
 import { contentHashOf, readKpiFeed } from '../reports/kpi-feed.ts';
-import { buildMonthlyReport, fetchMonthlyFigures, monthlyReport, monthsEndingAt, TREND_MONTHS, type MonthlyReport } from '../reports/monthly.ts';
+import type { MonthlyReport } from '../reports/monthly.ts';
+import { monthlyReport } from './monthly-report.ts';
+import { policyHashesOf } from './restatement.ts';
 import { renderReportCsv } from '../reports/render-csv.ts';
 import { renderReportHtml } from '../reports/render-html.ts';
-import { figureAreas, figuresOf, restate, valuesOf, type FigureArea, type RestatementEvidence, type RestatementRow } from '../reports/restatement.ts';
+import { figuresOf, valuesOf } from '../reports/restatement.ts';
 import { slaRules } from '../sla/rules.ts';
 import { insertAudit } from '../store/audit.ts';
 import { saveKpiRevision } from '../store/kpi-feed.ts';
-import { currentWatermarks, insertPublished, latestPublished, listPublished, publishedBetween, publishedStamp, publishedText, runsSince, ticketsSince } from '../store/published.ts';
+import { currentWatermarks, insertPublished, latestPublished, listPublished, publishedStamp, publishedText } from '../store/published.ts';
 
 export class PublishError extends Error {
   constructor(
@@ -40,19 +42,9 @@ export const artefacts = {
 } as const satisfies Record<string, keyof PublishedMonth>;
 export type ArtefactName = keyof typeof artefacts;
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export { policyHashesOf, restatementFor } from './restatement.ts';
 
-/** What each figure area is computed with: a different hash later is a policy change. */
-export function policyHashesOf(config: AppConfig): Record<FigureArea, string> {
-  const parts: Record<FigureArea, unknown> = {
-    sla: { calendars: config.calendars, policies: config.policies, goals: config.goals, kinds: config.kinds },
-    calls: config.calls,
-    availability: { calendars: config.calendars, systems: config.systems, targets: config.availabilityTargets },
-    casework: config.casework,
-    supplied: config.measures,
-  };
-  return Object.fromEntries(figureAreas.map((a) => [a, sha256(JSON.stringify(parts[a]))])) as Record<FigureArea, string>;
-}
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The published model carries when it was issued, so the frozen JSON, CSV and HTML say it themselves. */
 export type IssuedReport = MonthlyReport & { issued?: { at: string; version: number } };
@@ -133,47 +125,6 @@ export async function publishedRecord(db: Db, month: string) {
   if (!p) return undefined;
   const { reportJson: _j, reportCsv: _c, reportHtml: _h, kpiFeedJson: _fj, kpiFeedCsv: _fc, id: _id, ...rest } = p;
   return { ...rest, issuedAt: p.issuedAt.toISOString() };
-}
-
-/** The evidence for a published month's changes: records stored after it was issued, configuration that differs. */
-async function evidenceFor(db: Db, config: AppConfig, p: { month: string; watermarks: PublishedMonth['watermarks']; policyHashes: Record<string, string> }): Promise<RestatementEvidence> {
-  const zone = slaRules(config).zone;
-  const from = new Date(dayStartMs(zone, `${p.month}-01`));
-  const to = new Date(dayStartMs(zone, `${nextMonth(p.month)}-01`));
-  const t = await ticketsSince(db, p.watermarks, from, to);
-  const runs = await runsSince(db, p.watermarks, p.month, ['ticket-history', 'calls', 'emails', 'outages', 'cases', 'measures']);
-  const sum = (feeds: string[]) => runs.filter((r) => feeds.includes(r.feed)).reduce((s, r) => ({ late: s.late + r.inserted, corrected: s.corrected + r.updated }), { late: 0, corrected: 0 });
-  // History rows change a ticket's clock: a correction of tickets already issued, not a late ticket.
-  const history = sum(['ticket-history']);
-  const now = policyHashesOf(config);
-  return {
-    records: {
-      sla: { late: t.late, corrected: t.corrected + history.late + history.corrected },
-      calls: sum(['calls', 'emails']),
-      availability: sum(['outages']),
-      casework: sum(['cases']),
-      supplied: sum(['measures']),
-    },
-    policyChanged: figureAreas.filter((a) => p.policyHashes[a] !== undefined && p.policyHashes[a] !== now[a]),
-  };
-}
-
-export type Restatement = { compared: { month: string; version: number; issuedAt: string }[]; rows: RestatementRow[] };
-
-/**
- * The restatement table of `month`'s report: for each month published in the 12 before it, the
- * figures whose recomputation now differs from the issued ones, and why.
- */
-export async function restatementFor(db: Db, config: AppConfig, month: string, now: Date): Promise<Restatement> {
-  const published = await publishedBetween(db, monthsEndingAt(month, TREND_MONTHS + 1)[0]!, month);
-  const out: Restatement = { compared: [], rows: [] };
-  for (const p of published) {
-    // Recomputed without its own restatement (that would recurse through every earlier month).
-    const live = buildMonthlyReport(await fetchMonthlyFigures(db, config, p.month, now, config.measures), config, config.measures, now);
-    out.compared.push({ month: p.month, version: p.version, issuedAt: p.issuedAt.toISOString() });
-    out.rows.push(...restate(p.month, p.figures, figuresOf(live, config.measures), await evidenceFor(db, config, p)));
-  }
-  return out;
 }
 
 /** The audit entry of a publish from the command line (the HTTP route records its own through src/http/audit.ts). */

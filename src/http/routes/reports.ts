@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { frozenCopy, type ArtefactName } from '../../services/publish.ts';
-import { monthlyReport } from '../../reports/monthly.ts';
+import { monthlyReport } from '../../services/monthly-report.ts';
 import { renderReportCsv } from '../../reports/render-csv.ts';
 import { renderReportHtml } from '../../reports/render-html.ts';
 import type { AppDeps } from '../context.ts';
