@@ -87,3 +87,24 @@ export function scopeOfFigure(figure: string | undefined | null): Scope | null {
   const head = figure?.split('.')[0];
   return head === 'sla' || head === 'calls' || head === 'availability' || head === 'casework' ? head : null;
 }
+
+/** The flags of several periods of one scope (e.g. today and the month so far), from one read of the evidence. */
+export async function flagsForPeriods(deps: { db: Db; config: AppConfig; now: () => Date }, scope: Scope, periods: readonly { fromDay: string; toDay: string }[]): Promise<QualityFlag[][]> {
+  if (periods.length === 0) return [];
+  const fromDay = periods.reduce((m, p) => (p.fromDay < m ? p.fromDay : m), periods[0]!.fromDay);
+  const toDay = periods.reduce((m, p) => (p.toDay > m ? p.toDay : m), periods[0]!.toDay);
+  const evidence = await qualityEvidence(deps.db, deps.config, scope, fromDay, toDay);
+  return periods.map((p) => flagsFor(evidence, scope, p.fromDay, p.toDay, deps.now().getTime()));
+}
+
+/**
+ * A measure's values with flags: a computed measure's values carry its figure family's flags
+ * over each value's period; supplied values (from people, not feeds) carry none.
+ */
+export async function withMeasureFlags<T extends { code: string; values: readonly { period: string }[] }>(deps: { db: Db; config: AppConfig; now: () => Date }, result: T) {
+  const scope = scopeOfFigure(deps.config.measures.find((m) => m.code === result.code)?.figure);
+  const dated = result.values.filter((v) => periodDays(v.period) !== null);
+  if (!scope || dated.length === 0) return { ...result, values: result.values.map((v) => ({ ...v, flags: [] as QualityFlag[] })) };
+  const [first] = periodDays(dated[0]!.period)!;
+  return { ...result, values: await withFlags(deps, scope, result.values, { fromDay: first, toDay: first }) };
+}

@@ -3,7 +3,6 @@
  * warnings of current runs, last deliveries per feed, tickets without status history.
  */
 import { and, eq, gte, inArray, like, lt, max, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { ingestRuns, rejectedRows, ticketHistory, tickets } from '../../db/schema.ts';
 
@@ -16,8 +15,7 @@ const MAX_REJECTED = 50_000;
  * stored for `GET /api/v1/feeds/runs/{id}/rejected`).
  */
 function isCurrentRun() {
-  const later = alias(ingestRuns, 'later');
-  return sql`not exists (select 1 from ${later} where ${later.feed} = ${ingestRuns.feed} and ${later.source} = ${ingestRuns.source} and ${later.file} = ${ingestRuns.file} and ${later.status} = 'succeeded' and ${later.id} > ${ingestRuns.id})`;
+  return sql`not exists (select 1 from ${ingestRuns} later where later.feed = ${ingestRuns.feed} and later.source = ${ingestRuns.source} and later.file = ${ingestRuns.file} and later.status = 'succeeded' and later.id > ${ingestRuns.id})`;
 }
 
 export async function currentRejectedRows(db: Db, feeds: readonly string[]) {
@@ -66,6 +64,6 @@ export async function ticketsWithoutHistory(db: Db, zone: string, from: Date, to
         sql`not exists (select 1 from ${ticketHistory} h where h.source = ${tickets.source} and h.external_id = ${tickets.externalId})`,
       ),
     )
-    .groupBy(day);
+    .groupBy(sql`1`);
   return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
 }

@@ -1,6 +1,8 @@
 import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
+import { QualityFlag } from './quality-flag.tsx';
+import type { QualityFlag as Flag } from '../../quality/flags.ts';
 
 type Api = ReturnType<typeof inProcessApi>;
 
@@ -25,7 +27,7 @@ export async function teamLeaderData(api: Api) {
   return { today, yesterdayDay, yesterday, trend, atRisk, breached, casesDue: { weekStart, weekEnd, ...casesDue }, forecast };
 }
 type Data = Awaited<ReturnType<typeof teamLeaderData>>;
-type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
+type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string; flags?: readonly Flag[] };
 
 /** The ticket's timeline (why it breached); without a source the API takes the configured ticket source. */
 const timelineHref = (t: { id: string; source?: string }) =>
@@ -40,6 +42,7 @@ function AttainmentCell(props: { team: string; period: string; f: Figure | undef
       <small>
         {f.met} met, {f.breached} breached
       </small>
+      <QualityFlag flags={f.flags} />
     </td>
   );
 }
@@ -307,7 +310,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
                   <td class="n" data-field="attainment">{pct(r.attainment)}</td>
                   <td class="n">{pct(r.goal)}</td>
                   <td>
-                    <Status status={r.status} />
+                    <Status status={r.status} /> <QualityFlag flags={r.flags} />
                   </td>
                 </tr>
               ))}

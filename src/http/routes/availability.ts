@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { availabilityReport } from '../../reports/availability.ts';
 import { listSystems, systemsByName } from '../../store/availability.ts';
+import { withFlags } from '../../services/quality.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery, quote } from '../errors.ts';
@@ -52,7 +53,8 @@ export function availabilityRoutes(deps: AppDeps) {
     }
     if (q.group) systems = systems.filter((s) => s.group.toLowerCase() === q.group!.toLowerCase());
     const report = await availabilityReport(deps.db, deps.config, { grain: q.grain, from, to, systems }, deps.now());
-    const out = { ...report, from: q.grain === 'month' ? from.slice(0, 7) : from, to: q.grain === 'month' ? to.slice(0, 7) : to, slice: { system: q.system ?? null, group: q.group ?? null } };
+    const [rows, allSystems] = [await withFlags(deps, 'availability', report.rows, { fromDay: from, toDay: to }), await withFlags(deps, 'availability', report.allSystems, { fromDay: from, toDay: to })];
+    const out = { ...report, rows, allSystems, from: q.grain === 'month' ? from.slice(0, 7) : from, to: q.grain === 'month' ? to.slice(0, 7) : to, slice: { system: q.system ?? null, group: q.group ?? null } };
     return c.json(out);
   });
 }

@@ -9,6 +9,7 @@ import { callFigures, targetsInForce } from '../../calls/targets.ts';
 import { periodEndDay, periodStartDay } from '../../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../../store/metrics.ts';
+import { withFlags } from '../../services/quality.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, parseQuery } from '../errors.ts';
 import type { Operation } from '../openapi.ts';
@@ -200,7 +201,7 @@ export function callsRoutes(deps: AppDeps) {
         thresholds: count,
         serviceLevelVariant: { name: variant, label: serviceLevelVariants[variant] },
         basis: onTheFly ? 'visits' : 'stored',
-        rows,
+        rows: await withFlags(deps, 'calls', rows, { fromDay: days[0]!, toDay: days[days.length - 1]! }),
       });
     })
     .get('/api/v1/calls/now', async (c) => {

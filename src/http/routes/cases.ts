@@ -4,6 +4,7 @@ import { addDays, localDayKey } from '../../calendar/zone.ts';
 import { caseStates, caseDims, caseMeasures, type CaseSlice } from '../../store/cases.ts';
 import { AmbiguousCaseError, caseAttainment, caseDrillDown, caseRulesOf, caseTimeline } from '../../services/cases.ts';
 import { grains, periodEndDay, periodsBetween, periodStartDay } from '../../sla/periods.ts';
+import { withFlags } from '../../services/quality.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery, quote } from '../errors.ts';
@@ -74,7 +75,7 @@ export function casesRoutes(deps: AppDeps) {
       }
       const s = slice(q);
       const result = await caseAttainment(deps.db, deps.config, { fromDay, toDay, grain: q.grain, slice: s, by: q.by }, deps.now());
-      return c.json({ grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, ...result });
+      return c.json({ grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, ...result, rows: await withFlags(deps, 'casework', result.rows, { fromDay, toDay }) });
     })
     .get('/api/v1/cases', async (c) => {
       const q = parseQuery(casesQuery, c.req.query());

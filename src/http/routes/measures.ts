@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { MeasureInputError, measureValuesBetween, putMeasureCommentary, supplyMeasureValues } from '../../services/measures.ts';
 import { commentaryHistory } from '../../store/measures.ts';
+import { withMeasureFlags } from '../../services/quality.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseJsonBody as parseBody, parseQuery } from '../errors.ts';
@@ -62,7 +63,7 @@ export function measuresRoutes(deps: AppDeps) {
     .get('/api/v1/measures/:code/values', async (c) => {
       const p = parseQuery(codePath, c.req.param());
       const q = parseQuery(valuesQuery, c.req.query());
-      return c.json(await mapped(() => measureValuesBetween(deps.db, deps.config, p.code, q.from, q.to)));
+      return c.json(await withMeasureFlags(deps, await mapped(() => measureValuesBetween(deps.db, deps.config, p.code, q.from, q.to))));
     })
     .post('/api/v1/measures/:code/values', async (c) => {
       const p = parseQuery(codePath, c.req.param());

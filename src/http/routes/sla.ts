@@ -19,6 +19,7 @@ import {
   type Measure,
   type SliceFilter,
 } from '../../store/sla-queries.ts';
+import { flagsForPeriods, withFlags } from '../../services/quality.ts';
 import type { AppDeps } from '../app.ts';
 import type { Operation } from '../openapi.ts';
 import { ApiError, parseQuery } from '../errors.ts';
@@ -128,7 +129,7 @@ export function slaRoutes(deps: AppDeps) {
         q.by.length === 0
           ? periods.map((p) => row(p, {}, counted.find((r) => r.period === p)?.counts ?? zero))
           : counted.sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims))).map((r) => row(r.period, r.dims, r.counts));
-      return c.json({ basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: rules.zone, rows });
+      return c.json({ basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: rules.zone, rows: await withFlags(deps, 'sla', rows, { fromDay, toDay }) });
     })
     .get('/api/v1/sla/tickets', async (c) => {
       const q = parseQuery(ticketsQuery, c.req.query());
@@ -161,6 +162,7 @@ export function slaRoutes(deps: AppDeps) {
         attainmentCounts(deps.db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
         openTicketsByTeam(deps.db, riskBy),
       ]);
+      const [dayFlags, monthFlags] = await flagsForPeriods(deps, 'sla', [{ fromDay: day, toDay: day }, { fromDay: `${day.slice(0, 7)}-01`, toDay: day }]);
       const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
       for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
       const goal = goalFor(deps.config.goals, day);
@@ -178,8 +180,8 @@ export function slaRoutes(deps: AppDeps) {
           const openKinds = open.openByKind.filter((r) => r.team === team);
           return {
             team,
-            today: figure(daily, team),
-            monthToDate: figure(monthly, team),
+            today: { ...figure(daily, team), flags: dayFlags! },
+            monthToDate: { ...figure(monthly, team), flags: monthFlags! },
             atRisk: n(open.atRisk, team),
             openBreached: n(open.breached, team),
             outstanding: {
