@@ -24,6 +24,7 @@ import { caseAttainment } from '../services/cases.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
 import { servicePlansAsOf } from './plans-section.ts';
 import { channelShift, fetchChannelInputs } from './channel-shift.ts';
+import { flagMonthlyReport } from './quality-section.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const TREND_MONTHS = 12;
@@ -327,5 +328,5 @@ export type MonthlyReport = ReturnType<typeof buildMonthlyReport>;
 /** Fetches and assembles the report of `month` with the configured catalogue. */
 export async function monthlyReport(db: Db, config: AppConfig, month: string, now: Date): Promise<MonthlyReport> {
   const figures = await fetchMonthlyFigures(db, config, month, now, config.measures);
-  return buildMonthlyReport(figures, config, config.measures, now);
+  return flagMonthlyReport(db, config, figures, buildMonthlyReport(figures, config, config.measures, now), now);
 }

@@ -5,6 +5,7 @@
  */
 import type { MeasureRow } from './measure-table.ts';
 import { groupByCategory } from './measure-table.ts';
+import { qualityFlagMark } from './quality-section.ts';
 import type { MonthlyReport } from './monthly.ts';
 import { esc, measureText, status, table } from './render-html.ts';
 
@@ -59,7 +60,7 @@ export function measureTableHtml(r: MonthlyReport): string {
             `<th scope="row">${esc(m.code)}<br><small>${esc(m.title)}${m.source === 'supplied' ? ' · supplied' : ''}</small></th>`,
             esc(m.period),
             m.target === null ? 'data only' : `${m.direction === 'up' ? '≥' : '≤'} ${measureText(m.unit, m.target)}`,
-            measureText(m.unit, m.value) + (m.note && m.value !== null ? `<br><small>${esc(m.note)}</small>` : ''),
+            measureText(m.unit, m.value) + qualityFlagMark(m) + (m.note && m.value !== null ? `<br><small>${esc(m.note)}</small>` : ''),
             status(m.status),
             travel(m.shortTerm, m.unit),
             travel(m.longTerm, m.unit),
