@@ -1,4 +1,4 @@
-import type { QualityFlag as Flag } from '../../quality/flags.ts';
+import { rowFlags, type QualityFlag as Flag } from '../../quality/flags.ts';
 
 /**
  * A figure's data-quality flags where people read it (docs/metrics.md "Data-quality flags"):
@@ -17,4 +17,13 @@ export function QualityFlag(props: { flags: readonly Flag[] | undefined }) {
       ))}
     </small>
   );
+}
+
+/**
+ * The flags of the day so far on the supervisor's page: the feed flags the day's interval rows
+ * share (rejected rows, stale feed, clock skew are per day), plus talk-only AHT from the day's counts.
+ */
+export function dayFlags(intervalRows: readonly { flags: readonly Flag[] }[], dayCounts: Record<string, unknown>): Flag[] {
+  const shared = (intervalRows[0]?.flags ?? []).filter((f) => f.code !== 'aht_talk_only');
+  return [...shared, ...rowFlags(dayCounts)];
 }
