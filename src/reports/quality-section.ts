@@ -62,13 +62,13 @@ export function qualityFlagMark(x: object): string {
   return ` <span class="quality-flag" data-flags="${esc(flags.map((f) => f.code).join(' '))}" title="${esc(text)}" role="img" aria-label="Data-quality warning: ${esc(text)}">⚠</span>`;
 }
 
-/** The report's section listing the month's flags (HTML). */
+/** The list of the month's flags (HTML), under the measures table (the report's sections stay as they were). */
 export function qualitySectionHtml(r: object): string {
   const list = (r as { qualityFlags?: readonly ReportFlag[] }).qualityFlags ?? [];
   const body = list.length
     ? `<ul class="quality-flags">${list.map((f) => `<li data-flag="${esc(f.code)}" data-count="${f.count}"><span aria-hidden="true">⚠</span> <strong>${esc(scopeNames[f.scope])}:</strong> ${esc(f.message)}</li>`).join('')}</ul>`
     : '<p>No data-quality flags for the month: no rejected rows, stale feeds, unknown time, talk-only AHT, clock-skew corrections or tickets without history.</p>';
-  return `<section id="quality-flags"><h2>Data-quality flags</h2><p class="meta">Figures marked ⚠ rest on evidence with a known gap (docs/metrics.md, "Data-quality flags").</p>${body}</section>`;
+  return `<div id="quality-flags"><h3>Data-quality flags</h3><p class="meta">Figures marked ⚠ rest on evidence with a known gap (docs/metrics.md, "Data-quality flags").</p>${body}</div>`;
 }
 
 /** KPI feed rows with `flags` (code=count;…) where the measure has any; rows without flags are left as they were. */

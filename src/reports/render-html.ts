@@ -181,8 +181,7 @@ export function renderReportHtml(r: MonthlyReport): string {
 </header>
 <main>
 <section id="service-plans"><h2>Service-plan progress</h2>${servicePlansHtml(r)}</section>
-<section id="measures"><h2>Measures against target</h2>${measures}</section>
-${qualitySectionHtml(r)}
+<section id="measures"><h2>Measures against target</h2>${measures}${qualitySectionHtml(r)}</section>
 ${commentaryFormHtml(r)}
 <section id="received"><h2>Incidents and service requests received (12 months)</h2><div class="pair">${chart('chart-received', 'Tickets received per month, by kind')}${received}</div></section>
 <section id="met-failed"><h2>Met and failed within SLA per month</h2><div class="pair">${chart('chart-met', 'Tickets met and failed within SLA per month')}${metBreached}</div></section>
