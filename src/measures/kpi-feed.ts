@@ -79,6 +79,7 @@ export function kpiFeedDocument(month: string, revision: number, generatedAt: Da
       target: r.target, status: r.status, direction: r.direction, note: r.note, revision, generated_at,
       // Revisions stored before these fields existed read back without them.
       source: r.source ?? 'computed', measure_period: r.measure_period ?? r.period, benchmark: r.benchmark ?? null, travel_short: r.travel_short ?? null, travel_long: r.travel_long ?? null,
+      ...(r.flags ? { flags: r.flags } : {}),
     })),
   };
 }
