@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.ts';
+import { computeCalls } from '../../jobs/compute-calls.ts';
 import { computeSlaJob } from '../../jobs/compute-sla.ts';
+import { callsRules } from '../../src/calls/rules.ts';
+import { ingestCallFile } from '../../src/feeds/calls/ingest-file.ts';
 import { appConfigSchema } from '../../src/config/app-config.ts';
 import { ingestTicketHistoryFile } from '../../src/feeds/tickets/history.ts';
 import { ingestTicketFile } from '../../src/feeds/tickets/ingest-file.ts';
@@ -102,6 +105,31 @@ describe.each(backends.filter((b) => b.available))('data-quality flags through t
     const fresh = await get('/api/v1/sla/today');
     expect(fresh.body.teams.find((t: any) => t.team === 'Network').today.flags.map((f: any) => f.code)).not.toContain('stale_feed');
     now = new Date('2025-04-02T11:00:00Z');
+  });
+
+  it('flags calls answered before they arrived (clock skew) and talk-only AHT on the calls KPIs', async () => {
+    // Mon 2 June 2025 (BST). C2 is answered 3 s before it arrived: within calls.clockSkewSeconds
+    // (5 s), read as answered on arrival, with a warning. No hold or wrap columns: both handled
+    // calls (C1, C2) are talk-only.
+    await writeFile(
+      path.join(dir, 'calls.csv'),
+      'call_id,queue,arrived_at,answered_at,ended_at,outcome,wait_seconds,talk_seconds\n' +
+        'C1,sales,2025-06-02 09:05:00,2025-06-02 09:05:30,2025-06-02 09:08:50,answered,30,200\n' +
+        'C2,sales,2025-06-02 09:10:00,2025-06-02 09:09:57,2025-06-02 09:12:00,answered,,120\n',
+    );
+    const run = await ingestCallFile(handle.db, path.join(dir, 'calls.csv'), 'csv', { source: 'asterisk', zone, clockSkewSeconds: 5 });
+    expect(run).toMatchObject({ status: 'succeeded', inserted: 2, rejected: 0 });
+    await computeCalls(handle.db, callsRules(config), now);
+    const res = await get('/api/v1/calls/kpis?grain=day&from=2025-06-02&to=2025-06-03');
+    expect(res.status).toBe(200);
+    const [mon, tue] = res.body.rows;
+    expect(mon).toMatchObject({ period: '2025-06-02', handled: 2, handledTalkOnly: 2 });
+    expect(mon.flags).toEqual([
+      { code: 'clock_skew', feed: 'calls', count: 1, message: "1 call answered before it arrived (two systems' clocks) was read as answered on arrival." },
+      { code: 'aht_talk_only', feed: 'calls', count: 2, message: 'AHT is talk-only for 2 handled calls (the feed gave no hold or wrap time).' },
+    ]);
+    // 3 June: no calls, no run touched it.
+    expect(tue.flags).toEqual([]);
   });
 
   it('flags availability below 100% coverage with its unknown minutes', async () => {
