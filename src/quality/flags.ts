@@ -3,14 +3,16 @@
  * wrong or missing in the evidence behind a figure. Pure: evidence rows and `now` in, flags out;
  * no database, no clock.
  */
+import { z } from 'zod';
 import { periodEndDay, periodStartDay } from '../sla/periods.ts';
 import { addDays, isValidDate, localDayKey, localToUtc, parseDayKey } from '../calendar/zone.ts';
 
 export const flagCodes = ['rejected_rows', 'stale_feed', 'unknown_time', 'aht_talk_only', 'clock_skew', 'no_history'] as const;
 export type FlagCode = (typeof flagCodes)[number];
 
-/** One flag on one figure: a code for machines, a sentence for people, and how much evidence. */
-export type QualityFlag = { code: FlagCode; feed: string | null; message: string; count: number };
+/** One flag on one figure: a code for machines, a sentence for people, and how much evidence (the API's response schema). */
+export const qualityFlagSchema = z.object({ code: z.enum(flagCodes), feed: z.string().nullable(), message: z.string(), count: z.number().int().min(0) });
+export type QualityFlag = z.infer<typeof qualityFlagSchema>;
 
 /** The families of figures; each is fed by its own feeds (ingest run `feed` names). */
 export const scopes = ['sla', 'calls', 'availability', 'casework'] as const;

@@ -35,7 +35,7 @@ export async function qualityEvidence(db: Db, config: AppConfig, scope: Scope, f
   const zone = zoneOf(config, scope);
   const feeds = feedsOf[scope];
   const [rejected, skewRuns, delivered, withoutHistory] = await Promise.all([
-    currentRejectedRows(db, feeds),
+    currentRejectedRows(db, feeds, new Date(dayStart(zone, fromDay).getTime() - 86_400_000)),
     scope === 'calls' ? currentSkewRuns(db, feeds) : Promise.resolve([]),
     lastDeliveries(db, feeds),
     scope === 'sla' ? ticketsWithoutHistory(db, zone, dayStart(zone, fromDay), dayStart(zone, addDays(toDay, 1))) : Promise.resolve([]),

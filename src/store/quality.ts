@@ -18,13 +18,17 @@ function isCurrentRun() {
   return sql`not exists (select 1 from ${ingestRuns} later where later.feed = ${ingestRuns.feed} and later.source = ${ingestRuns.source} and later.file = ${ingestRuns.file} and later.status = 'succeeded' and later.id > ${ingestRuns.id})`;
 }
 
-export async function currentRejectedRows(db: Db, feeds: readonly string[]) {
+/**
+ * `since`: a row is exported after the day it is about, so runs started before the period (less
+ * a day for zones) cannot hold its rows; this keeps a recent period from reading all history.
+ */
+export async function currentRejectedRows(db: Db, feeds: readonly string[], since: Date) {
   if (feeds.length === 0) return [];
   return db
     .select({ feed: ingestRuns.feed, raw: rejectedRows.raw, runStartedAt: ingestRuns.startedAt, runTouchedDays: ingestRuns.touchedDays })
     .from(rejectedRows)
     .innerJoin(ingestRuns, eq(ingestRuns.id, rejectedRows.runId))
-    .where(and(inArray(ingestRuns.feed, [...feeds]), isCurrentRun()))
+    .where(and(inArray(ingestRuns.feed, [...feeds]), gte(ingestRuns.startedAt, since), isCurrentRun()))
     .limit(MAX_REJECTED);
 }
 
