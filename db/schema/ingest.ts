@@ -22,7 +22,10 @@ export const ingestRuns = pgTable('ingest_runs', {
   /** Local days (YYYY-MM-DD) whose figures this run may have changed. */
   touchedDays: jsonb('touched_days').$type<string[]>().notNull().default([]),
   error: text('error'),
-});
+}, (t) => [
+  // The data-quality flags look up a file's later runs (src/store/quality.ts).
+  index('ingest_runs_feed_file').on(t.feed, t.source, t.file, t.id),
+]);
 
 /** The quarantine: every refused row with where it came from and why, nothing dropped silently. */
 export const rejectedRows = pgTable(

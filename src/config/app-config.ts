@@ -12,6 +12,7 @@ import { caseFeedsConfigSchema } from '../feeds/cases/feed-config.ts';
 import { jobsConfigSchema } from './jobs-config.ts';
 import { plansConfigSchema } from '../plans/config.ts';
 import { actionFeedsConfigSchema } from '../feeds/actions/feed-config.ts';
+import { qualityConfigSchema } from '../quality/config.ts';
 
 /**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
@@ -49,6 +50,8 @@ export const appConfigSchema = z.object({
   plans: plansConfigSchema,
   /** Action export presets' own mappings (README "Service plans"). */
   actionFeeds: actionFeedsConfigSchema,
+  /** Expected delivery cadence per feed, for the stale-feed flag (docs/metrics.md "Data-quality flags"). */
+  quality: qualityConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

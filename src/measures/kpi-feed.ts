@@ -29,6 +29,8 @@ export type KpiFeedContentRow = {
   /** Direction of travel against the previous period and the same period a year before. */
   travel_short: Travel | null;
   travel_long: Travel | null;
+  /** Data-quality flags of the figure (`code=count;…`, docs/metrics.md); present only on a flagged row. */
+  flags?: string;
 };
 export type KpiFeedRow = KpiFeedContentRow & { revision: number; generated_at: string };
 
@@ -77,6 +79,7 @@ export function kpiFeedDocument(month: string, revision: number, generatedAt: Da
       target: r.target, status: r.status, direction: r.direction, note: r.note, revision, generated_at,
       // Revisions stored before these fields existed read back without them.
       source: r.source ?? 'computed', measure_period: r.measure_period ?? r.period, benchmark: r.benchmark ?? null, travel_short: r.travel_short ?? null, travel_long: r.travel_long ?? null,
+      ...(r.flags ? { flags: r.flags } : {}),
     })),
   };
 }
@@ -84,7 +87,9 @@ export type KpiFeedDocument = ReturnType<typeof kpiFeedDocument>;
 
 /** The same revision as CSV: a header row, then one row per measure. */
 export function kpiFeedCsv(doc: KpiFeedDocument): string {
-  return csvLine([...kpiFeedColumns]) + doc.rows.map((r) => csvLine(kpiFeedColumns.map((c) => r[c]))).join('');
+  // The `flags` column is added last, and only to a revision with a flagged row: readers by position still work.
+  const columns = doc.rows.some((r) => r.flags) ? [...kpiFeedColumns, 'flags' as const] : [...kpiFeedColumns];
+  return csvLine(columns) + doc.rows.map((r) => csvLine(columns.map((c) => r[c]))).join('');
 }
 
 /**

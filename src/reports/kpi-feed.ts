@@ -11,6 +11,7 @@ import { kpiFeedContent, kpiFeedCsv, kpiFeedDocument, type KpiFeedContentRow, ty
 import type { KpiFeedRevision } from '../../db/schema.ts';
 import { getKpiRevision, latestKpiRevision, saveKpiRevision } from '../store/kpi-feed.ts';
 import { monthlyReport } from '../services/monthly-report.ts';
+import { kpiRowsWithFlags } from './quality-section.tsx';
 
 /** sha256 of the rows' JSON (keys in the fixed order kpiFeedContent writes them). */
 export function contentHashOf(rows: readonly KpiFeedContentRow[]): string {
@@ -25,7 +26,7 @@ const documentOf = (r: KpiFeedRevision): KpiFeedDocument => kpiFeedDocument(r.mo
  */
 export async function buildKpiFeed(db: Db, config: AppConfig, month: string, now: Date): Promise<{ created: boolean; document: KpiFeedDocument }> {
   const report = await monthlyReport(db, config, month, now);
-  const rows = kpiFeedContent(month, report.measures);
+  const rows = kpiRowsWithFlags(kpiFeedContent(month, report.measures), report.measures);
   const { revision, created } = await saveKpiRevision(db, month, rows, contentHashOf(rows), now);
   return { created, document: documentOf(revision) };
 }

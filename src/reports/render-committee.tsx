@@ -8,6 +8,7 @@ import type { MeasureRow } from './measure-table.ts';
 import { groupByCategory } from './measure-table.ts';
 import type { MonthlyReport } from './monthly.ts';
 import { measureText, StatusText, Table } from './render-parts.tsx';
+import { QualityMark } from './quality-section.tsx';
 
 const actionIcons: Record<string, string> = {
   Completed: '✔', Cancelled: '✖', Overdue: '⚠', Neglected: '⌛', Unassigned: '?', 'Check Progress': '⚑', 'Not Started': '○', 'In Progress': '◐', Assigned: '◔',
@@ -112,6 +113,7 @@ function MeasureRows(props: { m: MeasureRow }) {
     m.target === null ? 'data only' : `${m.direction === 'up' ? '≥' : '≤'} ${measureText(m.unit, m.target)}`,
     <>
       {measureText(m.unit, m.value)}
+      <QualityMark of={m} />
       {m.note && m.value !== null ? (
         <>
           <br />

@@ -5,6 +5,7 @@ import type { MonthlyReport } from './monthly.ts';
 import { ChannelShift, CommentaryForm, committeeCss, MeasureTable, ServicePlans } from './render-committee.tsx';
 import { ChartFigure, DrillLink, mmss, monthName, num, pct, shortMonth, StatusText, Table } from './render-parts.tsx';
 import { Restatement } from './render-restatement.tsx';
+import { QualitySection } from './quality-section.tsx';
 import { chartJsSource, reportScriptSource } from './render-scripts.ts';
 
 const css = `
@@ -247,6 +248,7 @@ export function ReportPage(props: { r: MonthlyReport }) {
           <section id="measures">
             <h2>Measures against target</h2>
             <MeasureTable r={r} />
+            <QualitySection r={r} />
           </section>
           <Restatement r={r} />
           <CommentaryForm r={r} />

@@ -1,4 +1,5 @@
 import { reportingZone } from '../config/calendars.ts';
+import { withFlags } from './quality.ts';
 import type { Db } from '../../db/client.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
@@ -34,5 +35,7 @@ export async function availabilityFor(db: Db, config: AppConfig, q: Availability
   }
   if (q.group) systems = systems.filter((s) => s.group.toLowerCase() === q.group!.toLowerCase());
   const report = await availabilityReport(db, config, { grain: q.grain, from, to, systems }, now);
-  return { ...report, from: q.grain === 'month' ? from.slice(0, 7) : from, to: q.grain === 'month' ? to.slice(0, 7) : to, slice: { system: q.system ?? null, group: q.group ?? null } };
+  const deps = { db, config, now: () => now };
+  const [rows, allSystems] = [await withFlags(deps, 'availability', report.rows, { fromDay: from, toDay: to }), await withFlags(deps, 'availability', report.allSystems, { fromDay: from, toDay: to })];
+  return { ...report, rows, allSystems, from: q.grain === 'month' ? from.slice(0, 7) : from, to: q.grain === 'month' ? to.slice(0, 7) : to, slice: { system: q.system ?? null, group: q.group ?? null } };
 }

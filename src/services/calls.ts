@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { withFlags } from './quality.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
 import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../calls/periods.ts';
@@ -185,7 +186,7 @@ export async function callFiguresFor(db: Db, config: AppConfig, q: CallKpisQuery
     thresholds: count,
     serviceLevelVariant: { name: variant, label: serviceLevelVariants[variant] },
     basis: onTheFly ? ('visits' as const) : ('stored' as const),
-    rows,
+    rows: await withFlags({ db, config, now: () => now }, 'calls', rows, { fromDay: days[0]!, toDay: days[days.length - 1]! }),
   };
 }
 

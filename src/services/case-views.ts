@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { withFlags } from './quality.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { periodEndDay, periodsBetween, periodStartDay, type Grain, defaultPeriodFrom } from '../sla/periods.ts';
@@ -48,7 +49,7 @@ export async function caseAttainmentFor(db: Db, config: AppConfig, q: CaseAttain
   }
   const s = sliceOf(config, q);
   const result = await caseAttainment(db, config, { fromDay, toDay, grain: q.grain, slice: s, by: q.by }, now);
-  return { grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, ...result };
+  return { grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, ...result, rows: await withFlags({ db, config, now: () => now }, 'casework', result.rows, { fromDay, toDay }) };
 }
 
 /** The cases behind a casework figure (a measure of a period), or those in a state now; a page of them. */

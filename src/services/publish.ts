@@ -17,6 +17,7 @@ import { policyHashesOf } from './restatement.ts';
 import { renderReportCsv } from '../reports/render-csv.ts';
 import { renderReportHtml } from '../reports/render-html.ts';
 import { figuresOf, valuesOf } from '../reports/restatement.ts';
+import { kpiRowsWithFlags } from '../reports/quality-section.tsx';
 import { slaRules } from '../sla/rules.ts';
 import { insertAudit } from '../store/audit.ts';
 import { saveKpiRevision } from '../store/kpi-feed.ts';
@@ -93,7 +94,7 @@ export async function publishMonth(db: Db, config: AppConfig, month: string, now
   // Marks taken before reading: anything stored from here on is "after publishing".
   const watermarks = await currentWatermarks(db);
   const report: IssuedReport = { ...(await monthlyReport(db, config, month, now)), issued: { at: now.toISOString(), version } };
-  const rows = kpiFeedContent(month, report.measures);
+  const rows = kpiRowsWithFlags(kpiFeedContent(month, report.measures), report.measures);
   const saved = await saveKpiRevision(db, month, rows, contentHashOf(rows), now);
   const feed = (await readKpiFeed(db, month, saved.revision.revision))!;
   const texts: Record<ArtefactName, string> = {

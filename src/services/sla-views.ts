@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { flagsForPeriods, withFlags } from './quality.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { parsePriority } from '../feeds/tickets/generic.ts';
@@ -70,7 +71,7 @@ export async function slaAttainment({ db, config, now }: Ctx, q: AttainmentQuery
     q.by.length === 0
       ? periods.map((p) => row(p, {}, counted.find((r) => r.period === p)?.counts ?? zero))
       : counted.sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims))).map((r) => row(r.period, r.dims, r.counts));
-  return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows };
+  return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows: await withFlags({ db, config, now: () => now }, 'sla', rows, { fromDay, toDay }) };
 }
 
 export type TicketsQuery = SliceQuery & {
@@ -122,6 +123,7 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
   const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
   for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
   const goal = goalFor(config.goals, day);
+  const [dayFlags, monthFlags] = await flagsForPeriods({ db, config, now: () => now }, 'sla', [{ fromDay: day, toDay: day }, { fromDay: `${day.slice(0, 7)}-01`, toDay: day }]);
   const figure = (rows: TeamCounts, team: string) => {
     const counts = rows.find((r) => r.dims.team === team)?.counts;
     const met = counts?.met ?? 0;
@@ -136,8 +138,8 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
       const openKinds = open.openByKind.filter((r) => r.team === team);
       return {
         team,
-        today: figure(daily, team),
-        monthToDate: figure(monthly, team),
+        today: { ...figure(daily, team), flags: dayFlags! },
+        monthToDate: { ...figure(monthly, team), flags: monthFlags! },
         atRisk: n(open.atRisk, team),
         openBreached: n(open.breached, team),
         outstanding: {

@@ -1,3 +1,4 @@
+import { QualityFlag } from './quality-flag.tsx';
 import { daysInMonth, localToUtc } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
 import { duration, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
@@ -143,7 +144,7 @@ export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: st
                   <td class="n" data-field="availability">{pct(r.availability, 2)}</td>
                   <td class="n">{pct(r.target)}</td>
                   <td>
-                    <Status status={r.status} />
+                    <Status status={r.status} /> <QualityFlag flags={r.flags} />
                   </td>
                   <td class="n" data-field="downSeconds" data-value={r.downSeconds}>{hours(r.downSeconds)}</td>
                   <td class="n">{hours(r.plannedSeconds)}</td>
@@ -160,7 +161,7 @@ export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: st
                   <td class="n" data-field="availability">{pct(all.availability, 2)}</td>
                   <td class="n">{pct(all.target)}</td>
                   <td>
-                    <Status status={all.status} />
+                    <Status status={all.status} /> <QualityFlag flags={all.flags} />
                   </td>
                   <td colspan={4}></td>
                 </tr>

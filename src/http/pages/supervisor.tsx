@@ -1,6 +1,7 @@
 import { body, type inProcessApi } from './api.ts';
 import { CallForecastPanel } from './drill-calls.tsx';
 import { Chart, dayName, duration, int, jsonScript, Layout, pct, Status } from './layout.tsx';
+import { dayFlags, QualityFlag } from './quality-flag.tsx';
 
 type Api = ReturnType<typeof inProcessApi>;
 
@@ -88,6 +89,7 @@ export function SupervisorLive(props: { data: Data }) {
       </section>
       <section aria-labelledby="today-h">
         <h2 id="today-h">Today so far against the targets</h2>
+        <QualityFlag flags={dayFlags(kpis.rows, t)} />
         <ul class="tiles">
           <Tile id="answerRate" label="Answered" f={f.answerRate} help="at least" />
           <Tile id="abandonRate" label="Abandoned" f={f.abandonRate} help="at most" />

@@ -2,6 +2,8 @@ import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
 import { casePageHref, ticketPageHref } from './drill-common.tsx';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
+import { QualityFlag } from './quality-flag.tsx';
+import type { QualityFlag as Flag } from '../../quality/flags.ts';
 
 type Api = ReturnType<typeof inProcessApi>;
 
@@ -26,7 +28,7 @@ export async function teamLeaderData(api: Api) {
   return { today, yesterdayDay, yesterday, trend, atRisk, breached, casesDue: { weekStart, weekEnd, ...casesDue }, forecast };
 }
 type Data = Awaited<ReturnType<typeof teamLeaderData>>;
-type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string };
+type Figure = { met: number; breached: number; attainment: number | null; goal: number | null; status: string; flags?: readonly Flag[] };
 
 /** The ticket's timeline page (why it breached); without a source it is the configured ticket source. */
 const timelineHref = ticketPageHref;
@@ -43,6 +45,7 @@ function AttainmentCell(props: { team: string; period: string; range: string; f:
       <small>
         <a href={drill('met')}>{f.met} met</a>, <a href={drill('breached')}>{f.breached} breached</a>
       </small>
+      <QualityFlag flags={f.flags} />
     </td>
   );
 }
@@ -311,7 +314,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
                   <td class="n" data-field="attainment">{pct(r.attainment)}</td>
                   <td class="n">{pct(r.goal)}</td>
                   <td>
-                    <Status status={r.status} />
+                    <Status status={r.status} /> <QualityFlag flags={r.flags} />
                   </td>
                 </tr>
               ))}

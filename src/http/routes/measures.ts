@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MeasureInputError, measureValuesBetween, putMeasureCommentary, supplyMeasureValues } from '../../services/measures.ts';
+import { withMeasureFlags } from '../../services/quality.ts';
 import { commentaryHistory } from '../../store/measures.ts';
 import { audit } from '../audit.ts';
 import type { AppDeps } from '../context.ts';
@@ -52,7 +53,7 @@ const valuesRoute = apiRoute({
   tags,
   summary: "A measure's supplied values from ?from to ?to, with target, status, benchmark and both directions of travel",
   request: { params: codePath, query: valuesQuery },
-  responses: { 200: json(documented<Awaited<ReturnType<typeof measureValuesBetween>>>(ValuesSchema)) },
+  responses: { 200: json(documented<Awaited<ReturnType<typeof withMeasureFlags<Awaited<ReturnType<typeof measureValuesBetween>>>>>>(ValuesSchema)) },
   errors: { 404: 'No such measure' },
 });
 const supplyRoute = apiRoute({
@@ -115,7 +116,7 @@ export function measuresRoutes(deps: AppDeps) {
     .openapi(valuesRoute, async (c) => {
       const p = c.req.valid('param');
       const q = c.req.valid('query');
-      return c.json(await mapped(() => measureValuesBetween(deps.db, deps.config, p.code, q.from, q.to)), 200);
+      return c.json(await withMeasureFlags(deps, await mapped(() => measureValuesBetween(deps.db, deps.config, p.code, q.from, q.to))), 200);
     })
     .openapi(supplyRoute, async (c) => {
       const p = c.req.valid('param');

@@ -1,0 +1,1 @@
+CREATE INDEX "ingest_runs_feed_file" ON "ingest_runs" USING btree ("feed","source","file","id");
