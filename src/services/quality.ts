@@ -3,6 +3,7 @@
  * flags"): the evidence is read once for the whole range, then every figure's flags come from
  * the pure rules in src/quality/flags.ts by its own period.
  */
+import { reportingZone } from '../config/calendars.ts';
 import type { Db } from '../../db/client.ts';
 import { addDays, parseDayKey, localToUtc } from '../calendar/zone.ts';
 import { callsRules } from '../calls/rules.ts';
@@ -18,7 +19,8 @@ export type { QualityFlag, Scope } from '../quality/flags.ts';
 function zoneOf(config: AppConfig, scope: Scope): string {
   if (scope === 'sla') return slaRules(config).zone;
   if (scope === 'calls') return callsRules(config).zone;
-  return 'Europe/London';
+  // Availability and casework periods are reporting periods (src/config/calendars.ts).
+  return reportingZone(config);
 }
 
 const dayStart = (zone: string, day: string) => {
