@@ -31,12 +31,47 @@ function figureRowFlags(f: MonthlyFigures): ReportFlag[] {
   return out;
 }
 
-/** The report with `flags` on every measure row and `qualityFlags`, the month's list; one read of the evidence per family. */
+/** Strips a report flag back to a figure's flag. */
+const plain = ({ scope: _s, subject: _x, ...x }: ReportFlag): QualityFlag => x;
+
+/**
+ * The report's own tables with `flags` on every row (docs/metrics.md 7a): a month of tickets
+ * carries the SLA flags of that month; a queue the calls flags plus its own talk-only AHT; a
+ * system the availability flags plus its own unknown time (all systems: every system's); a kind
+ * of casework the casework flags.
+ */
+function flagReportRows(f: MonthlyFigures, report: MonthlyReport, byScope: Record<Scope, QualityFlag[]>, slaByMonth: readonly QualityFlag[][], fromRows: readonly ReportFlag[]) {
+  const callInputs = f.calls[f.month];
+  const talkOnly = (queue: string | null) => rowFlags({ handledTalkOnly: (queue === null ? callInputs?.all : callInputs?.queues.find((q) => q.queue === queue))?.counts.handledTalkOnly });
+  const cc = report.contactCentre;
+  const unknown = fromRows.filter((x) => x.code === 'unknown_time');
+  return {
+    tickets: { ...report.tickets, months: report.tickets.months.map((m, i) => ({ ...m, flags: slaByMonth[i] ?? [] })) },
+    contactCentre: {
+      ...cc,
+      all: cc.all ? { ...cc.all, flags: [...byScope.calls, ...talkOnly(null)] } : null,
+      queues: cc.queues.map((q) => ({ ...q, flags: [...byScope.calls, ...talkOnly(q.queue)] })),
+    },
+    availability: {
+      ...report.availability,
+      systems: report.availability.systems.map((s) => ({ ...s, flags: [...byScope.availability, ...unknown.filter((x) => x.subject === s.system).map(plain)] })),
+      all: report.availability.all ? { ...report.availability.all, flags: [...byScope.availability, ...unknown.map(plain)] } : null,
+    },
+    casework: { ...report.casework, kinds: report.casework.kinds.map((k) => ({ ...k, flags: byScope.casework })) },
+  };
+}
+
+/**
+ * The report with `flags` on every measure row and every row of its tables, and `qualityFlags`,
+ * the month's list; one read of the evidence per family.
+ */
 export async function flagMonthlyReport(db: Db, config: AppConfig, f: MonthlyFigures, report: MonthlyReport, now: Date) {
   const deps = { db, config, now: () => now };
   const period = { fromDay: `${f.month}-01`, toDay: lastDay(f.month) };
-  const lists = await Promise.all(scopes.map(async (s) => (await flagsForPeriods(deps, s, [period]))[0]!));
-  const byScope = Object.fromEntries(scopes.map((s, i) => [s, lists[i]!])) as Record<Scope, QualityFlag[]>;
+  const ticketMonths = report.tickets.months.map((m) => ({ fromDay: `${m.month}-01`, toDay: lastDay(m.month) }));
+  const lists = await Promise.all(scopes.map((s) => flagsForPeriods(deps, s, s === 'sla' ? [period, ...ticketMonths] : [period])));
+  const byScope = Object.fromEntries(scopes.map((s, i) => [s, lists[i]![0]!])) as Record<Scope, QualityFlag[]>;
+  const slaByMonth = lists[scopes.indexOf('sla')]!.slice(1);
   const fromRows = figureRowFlags(f);
   const qualityFlags: ReportFlag[] = [...scopes.flatMap((s) => byScope[s].map((x) => ({ ...x, scope: s, subject: null }))), ...fromRows];
   const catalogue = new Map(config.measures.map((m) => [m.code, m.figure]));
@@ -44,10 +79,10 @@ export async function flagMonthlyReport(db: Db, config: AppConfig, f: MonthlyFig
     const figure = catalogue.get(m.code);
     const scope = m.source === 'computed' ? scopeOfFigure(figure) : null;
     const own = fromRows.filter((x) => (figure === 'availability.all' && x.code === 'unknown_time') || (figure === 'calls.aht_seconds' && x.code === 'aht_talk_only'));
-    const flags: QualityFlag[] = scope ? [...byScope[scope], ...own.map(({ scope: _s, subject: _x, ...x }) => x)] : [];
+    const flags: QualityFlag[] = scope ? [...byScope[scope], ...own.map(plain)] : [];
     return { ...m, flags };
   });
-  return { ...report, measures, qualityFlags };
+  return { ...report, ...flagReportRows(f, report, byScope, slaByMonth, fromRows), measures, qualityFlags };
 }
 
 /** The flags a row carries, if any (report models built before flags lack them). */

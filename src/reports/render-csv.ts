@@ -1,5 +1,7 @@
 import { csvLine, type CsvValue } from '../feeds/csv-line.ts';
 import type { MonthlyReport } from './monthly.ts';
+import { flagsOf } from './quality-section.tsx';
+import type { FlagCode } from '../quality/flags.ts';
 import { restatementCsvRows } from './render-restatement.tsx';
 
 export const reportCsvColumns = ['section', 'period', 'subject', 'item', 'value', 'unit', 'target', 'status', 'note'] as const;
@@ -67,5 +69,28 @@ export function renderReportCsv(r: MonthlyReport): string {
     for (const c of r.channelShift.channels) row('channel_shift', m.month, c, 'contacts', m.counts[c], 'count', null, null, m.shares[c] === null ? null : `share ${m.shares[c]}`);
   }
   for (const line of restatementCsvRows(r)) out.push(csvLine(line));
+  for (const line of qualityCsvRows(r)) out.push(csvLine(line));
   return out.join('');
+}
+
+/** What a flag's count counts (docs/metrics.md 7a). */
+const flagUnits: Record<FlagCode, string> = { rejected_rows: 'rows', stale_feed: 'hours', unknown_time: 'minutes', aht_talk_only: 'calls', clock_skew: 'calls', no_history: 'tickets' };
+
+/**
+ * The data-quality flags of the report's figures as rows of their own (section `quality_flag`,
+ * docs/metrics.md 7a), after every other row so the figures' rows and columns stay as they were:
+ * subject `<section> / <subject>` names the flagged row, item the flag's code, value its count.
+ */
+export function qualityCsvRows(r: MonthlyReport): CsvValue[][] {
+  type Flagged = [section: string, period: string, subject: string, row: object];
+  const cc = [...(r.contactCentre.all ? [r.contactCentre.all] : []), ...r.contactCentre.queues];
+  const rows: Flagged[] = [
+    ...r.measures.map((m): Flagged => ['measures', m.period, m.code, m]),
+    ...r.tickets.months.map((m): Flagged => ['tickets', m.month, 'all', m]),
+    ...cc.map((q): Flagged => ['contact_centre', r.month, q.queue, q]),
+    ...r.availability.systems.map((s): Flagged => ['availability', r.month, s.system, s]),
+    ...(r.availability.all ? [['availability', r.month, 'All systems', r.availability.all] satisfies Flagged] : []),
+    ...r.casework.kinds.map((k): Flagged => ['casework', r.month, String(k.kind), k]),
+  ];
+  return rows.flatMap(([section, period, subject, row]) => flagsOf(row).map((f) => ['quality_flag', period, `${section} / ${subject}`, f.code, f.count, flagUnits[f.code], null, null, f.message]));
 }

@@ -5,7 +5,7 @@ import type { MonthlyReport } from './monthly.ts';
 import { ChannelShift, CommentaryForm, committeeCss, MeasureTable, ServicePlans } from './render-committee.tsx';
 import { ChartFigure, DrillLink, mmss, monthName, num, pct, shortMonth, StatusText, Table } from './render-parts.tsx';
 import { Restatement } from './render-restatement.tsx';
-import { QualitySection } from './quality-section.tsx';
+import { QualityMark, QualitySection } from './quality-section.tsx';
 import { chartJsSource, reportScriptSource } from './render-scripts.ts';
 
 const css = `
@@ -65,7 +65,7 @@ function TicketSections(props: { r: MonthlyReport }) {
         <h2>Incidents and service requests received (12 months)</h2>
         <div class="pair">
           <ChartFigure id="chart-received" label="Tickets received per month, by kind" />
-          <Table caption="Tickets received per month" head={['Month', ...kinds.map(kindName), 'All']} rows={months.map((m) => [m.month, ...kinds.map((k) => num(m.kinds[k]!.received)), num(m.all.received)])} />
+          <Table caption="Tickets received per month" head={['Month', ...kinds.map(kindName), 'All']} rows={months.map((m) => [m.month, ...kinds.map((k) => num(m.kinds[k]!.received)), <>{num(m.all.received)}<QualityMark of={m} /></>])} />
         </div>
       </section>
       <section id="met-failed">
@@ -77,7 +77,7 @@ function TicketSections(props: { r: MonthlyReport }) {
             head={['Month', ...kinds.flatMap((k) => [`${kindName(k)} met`, 'failed']), 'All met', 'All failed']}
             rows={months.map((m) => {
               const t = (measure: string, kind: string | undefined, n: number) => <DrillLink path="/pages/tickets" q={{ measure, from: m.month, to: m.month, kind }} text={num(n)} />;
-              return [m.month, ...kinds.flatMap((k) => [t('met', k, m.kinds[k]!.met), t('breached', k, m.kinds[k]!.breached)]), t('met', undefined, m.all.met), t('breached', undefined, m.all.breached)];
+              return [m.month, ...kinds.flatMap((k) => [t('met', k, m.kinds[k]!.met), t('breached', k, m.kinds[k]!.breached)]), <>{t('met', undefined, m.all.met)}<QualityMark of={m} /></>, t('breached', undefined, m.all.breached)];
             })}
           />
         </div>
@@ -96,7 +96,10 @@ function TicketSections(props: { r: MonthlyReport }) {
                   {pct(m.kinds[k]!.attainment)} <StatusText status={m.kinds[k]!.status} />
                 </>
               )),
-              pct(m.all.attainment),
+              <>
+                {pct(m.all.attainment)}
+                <QualityMark of={m} />
+              </>,
               pct(m.all.goal, 0),
               <StatusText status={m.all.status} />,
             ])}
@@ -140,7 +143,10 @@ function ContactCentre(props: { r: MonthlyReport }) {
         head={['Queue', 'Offered', 'Answered', 'Answered %', 'Abandoned %', 'Service level', 'Avg wait', 'ASA', 'Max answer wait', 'AHT', 'Calls a day', 'Worst day abandoned']}
         class="cc"
         rows={rows.map((q) => [
-          <DrillLink path="/pages/calls" q={{ month: props.r.month, queue: q === cc.all ? undefined : q.queue }} text={q.queue} />,
+          <>
+            <DrillLink path="/pages/calls" q={{ month: props.r.month, queue: q === cc.all ? undefined : q.queue }} text={q.queue} />
+            <QualityMark of={q} />
+          </>,
           num(q.offered),
           num(q.answered),
           withStatus(q.answerRate, (v) => pct(v)),
@@ -195,7 +201,10 @@ function Casework(props: { r: MonthlyReport }) {
           num(k.responded),
           <DrillLink path="/pages/cases" q={{ measure: 'met', from: props.r.month, to: props.r.month, kind: String(k.kind) }} text={num(k.met)} />,
           <DrillLink path="/pages/cases" q={{ measure: 'late', from: props.r.month, to: props.r.month, kind: String(k.kind) }} text={num(k.late)} />,
-          pct(k.attainment),
+          <>
+            {pct(k.attainment)}
+            <QualityMark of={k} />
+          </>,
           pct(k.goal, 0),
           <StatusText status={k.status} />,
           num(k.extended),
@@ -215,8 +224,8 @@ function Availability(props: { r: MonthlyReport }) {
       caption={`Availability in core hours, ${monthName(props.r.month)}`}
       head={['System', 'Availability', 'Target', 'Status', 'Outages', 'Downtime (min)']}
       rows={[
-        ...a.systems.map((s) => [s.system, pct(s.availability, 2), pct(s.target), <StatusText status={s.status} />, num(s.outages), num(s.downSeconds / 60)]),
-        ...(a.all ? [[`All systems (${a.all.systemsAtTarget} of ${a.all.systems} at target)`, pct(a.all.availability, 2), pct(a.all.target), <StatusText status={a.all.status} />, '', '']] : []),
+        ...a.systems.map((s) => [s.system, <>{pct(s.availability, 2)}<QualityMark of={s} /></>, pct(s.target), <StatusText status={s.status} />, num(s.outages), num(s.downSeconds / 60)]),
+        ...(a.all ? [[`All systems (${a.all.systemsAtTarget} of ${a.all.systems} at target)`, <>{pct(a.all.availability, 2)}<QualityMark of={a.all} /></>, pct(a.all.target), <StatusText status={a.all.status} />, '', '']] : []),
       ]}
     />
   );

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { withFlags } from './quality.ts';
+import { withFlags, withTodayFlags } from './quality.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
 import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../calls/periods.ts';
@@ -209,7 +209,7 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
   for await (const page of visitsArrivedBetween(db, new Date(dayStartMs(zone, today)), new Date(now + 1), { queue: q.queue })) visits.push(...page);
   const counts = countVisits(visits, rules.count);
   const oldest = waiting[0];
-  return {
+  return withTodayFlags({ db, config, now: () => at }, {
     at: new Date(now).toISOString(),
     zone,
     today,
@@ -229,5 +229,5 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
         openDays: null,
       }),
     },
-  };
+  });
 }

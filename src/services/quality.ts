@@ -110,3 +110,12 @@ export async function withMeasureFlags<T extends { code: string; values: readonl
   const [first] = periodDays(dated[0]!.period)!;
   return { ...result, values: await withFlags(deps, scope, result.values, { fromDay: first, toDay: first }) };
 }
+
+/**
+ * The supervisor's today (`callsNow`) with `todaySoFar.flags`: the calls flags of today (rejected
+ * rows, stale feed, clock skew) plus talk-only AHT read from today's counts.
+ */
+export async function withTodayFlags<T extends { today: string; todaySoFar: object }>(deps: { db: Db; config: AppConfig; now: () => Date }, answer: T) {
+  const [flags] = await flagsForPeriods(deps, 'calls', [{ fromDay: answer.today, toDay: answer.today }]);
+  return { ...answer, todaySoFar: { ...answer.todaySoFar, flags: [...flags!, ...rowFlags(answer.todaySoFar as Record<string, unknown>)] } };
+}

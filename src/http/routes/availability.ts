@@ -3,7 +3,7 @@ import { availabilityFor } from '../../services/availability.ts';
 import type { AppDeps } from '../context.ts';
 import { apiRoute, documented, json, router } from '../openapi.ts';
 import { dayOrMonthParam, nameParam } from '../params.ts';
-import { StatusSchema } from './schemas.ts';
+import { FlagsSchema, StatusSchema } from './schemas.ts';
 
 const availabilityQuery = z.object({
   from: dayOrMonthParam.optional().openapi({ example: '2025-11' }),
@@ -20,6 +20,7 @@ const AvailabilityRow = z.looseObject({
   availability: z.number().nullable(),
   target: z.number().nullable(),
   status: StatusSchema,
+  flags: FlagsSchema,
 });
 const AvailabilitySchema = z
   .looseObject({
@@ -27,7 +28,7 @@ const AvailabilitySchema = z
     from: z.string(),
     to: z.string(),
     rows: z.array(AvailabilityRow),
-    allSystems: z.array(z.looseObject({ period: z.string(), availability: z.number().nullable() })),
+    allSystems: z.array(z.looseObject({ period: z.string(), availability: z.number().nullable(), flags: FlagsSchema })),
     warnings: z.array(z.string()),
     slice: z.object({ system: z.string().nullable(), group: z.string().nullable() }),
   })

@@ -6,7 +6,7 @@ import type { AppDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { apiRoute, documented, json, router } from '../openapi.ts';
 import { dayOrMonthParam, intParam, nameParam, numberParam } from '../params.ts';
-import { CallCountsSchema } from './schemas.ts';
+import { CallCountsSchema, FlagsSchema } from './schemas.ts';
 
 const variants = Object.keys(serviceLevelVariants) as [ServiceLevelVariant, ...ServiceLevelVariant[]];
 
@@ -48,7 +48,7 @@ const KpisSchema = z
     thresholds: z.object({ shortAbandonSeconds: z.number(), serviceLevelSeconds: z.number() }),
     serviceLevelVariant: z.object({ name: z.enum(variants), label: z.string() }),
     basis: z.enum(['visits', 'stored']),
-    rows: z.array(CallCountsSchema.extend({ period: z.string(), start: z.string(), end: z.string(), queue: z.string().nullable(), openDays: z.number().int().nullable() })),
+    rows: z.array(CallCountsSchema.extend({ period: z.string(), start: z.string(), end: z.string(), queue: z.string().nullable(), openDays: z.number().int().nullable(), flags: FlagsSchema })),
   })
   .openapi('CallKpis');
 
@@ -62,7 +62,7 @@ const NowSchema = z
     longestWaitSeconds: z.number().nullable(),
     oldestArrivedAt: z.string().nullable(),
     queues: z.array(z.object({ queue: z.string(), waiting: z.number().int(), longestWaitSeconds: z.number(), oldestArrivedAt: z.string() })),
-    todaySoFar: CallCountsSchema,
+    todaySoFar: CallCountsSchema.extend({ flags: FlagsSchema }),
   })
   .openapi('CallsNow');
 

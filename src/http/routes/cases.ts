@@ -7,7 +7,7 @@ import type { AppDeps } from '../context.ts';
 import { ApiError, quote } from '../errors.ts';
 import { apiRoute, documented, json, router } from '../openapi.ts';
 import { dayParam, intParam, nameParam, periodParam as period } from '../params.ts';
-import { StatusSchema } from './schemas.ts';
+import { FlagsSchema, StatusSchema } from './schemas.ts';
 
 const sliceQuery = { kind: nameParam().optional(), department: nameParam().optional() };
 
@@ -61,6 +61,7 @@ const CaseAttainmentSchema = z
         extended: z.number().int(),
         escalated: z.number().int(),
         meanWorkingDaysToRespond: z.number().nullable(),
+        flags: FlagsSchema,
       }),
     ),
   })

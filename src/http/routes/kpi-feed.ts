@@ -11,7 +11,7 @@ const feedQuery = z.object({ revision: intParam(1, INT32_MAX).optional() }).exte
 const formats = ['json', 'csv'] as const;
 
 const FeedSchema = z
-  .looseObject({ format: z.literal('attain-kpi-feed/1'), period: z.string(), revision: z.number().int(), generated_at: z.string(), content_hash: z.string(), rows: z.array(z.looseObject({ code: z.string() })) })
+  .looseObject({ format: z.literal('attain-kpi-feed/1'), period: z.string(), revision: z.number().int(), generated_at: z.string(), content_hash: z.string(), rows: z.array(z.looseObject({ code: z.string(), flags: z.string().optional().openapi({ description: 'Data-quality flags of a flagged row, `code=count;…` (docs/metrics.md 7a); absent when none' }) })) })
   .openapi('KpiFeed', { description: 'One revision of the feed; the full schema is docs/kpi-feed.schema.json' });
 
 const feedRoute = apiRoute({

@@ -9,7 +9,7 @@ import { ApiError, parseJsonBody as parseBody } from '../errors.ts';
 import { apiRoute, documented, json, jsonBody, router } from '../openapi.ts';
 import { jsonBodyLimit, nameParam, noteParam } from '../params.ts';
 import { actorOf } from '../session.ts';
-import { StatusSchema } from './schemas.ts';
+import { FlagsSchema, StatusSchema } from './schemas.ts';
 
 const periodOrDay = z.string().regex(/^\d{4}(-(\d{2}|Q[1-4]|H[12])(-\d{2})?)?$/, 'expected a period (YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY) or a day YYYY-MM-DD');
 const valuesQuery = z.object({ from: periodOrDay.optional().openapi({ example: '2025-04' }), to: periodOrDay.optional() });
@@ -41,7 +41,7 @@ const MeasureSchema = z
   })
   .openapi('Measure');
 const Edit = z.object({ commentary: z.string(), correctiveAction: z.string().nullable(), author: z.string(), at: z.string() });
-const ValuesSchema = z.looseObject({ code: z.string(), values: z.array(z.looseObject({ period: z.string(), value: z.number().nullable(), status: StatusSchema.optional() })) }).openapi('MeasureValues');
+const ValuesSchema = z.looseObject({ code: z.string(), values: z.array(z.looseObject({ period: z.string(), value: z.number().nullable(), status: StatusSchema.optional(), flags: FlagsSchema })) }).openapi('MeasureValues');
 const SuppliedSchema = z.looseObject({ code: z.string() }).openapi('MeasureValuesSupplied');
 const CommentarySchema = z.object({ code: z.string(), period: z.string(), current: Edit, history: z.array(Edit) }).openapi('MeasureCommentary');
 

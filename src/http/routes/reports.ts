@@ -7,6 +7,8 @@ import { renderReportHtml } from '../../reports/render-html.ts';
 import type { AppDeps } from '../context.ts';
 import { ApiError, quote } from '../errors.ts';
 import { apiRoute, documented, router } from '../openapi.ts';
+import { QualityFlagSchema } from './schemas.ts';
+import { scopes } from '../../quality/flags.ts';
 import { monthInRange, YEAR_MAX, YEAR_MIN } from '../params.ts';
 
 /** `YYYY-MM` with an optional `.json`, `.csv` or `.html` suffix (the path's last segment). */
@@ -45,8 +47,23 @@ export async function servedFrozen(c: Context, deps: AppDeps, month: string, nam
   return c.body(frozen.text, 200, { ...headers, 'x-attain-issued-at': frozen.issuedAt, 'x-attain-published-version': String(frozen.version), 'x-attain-content-sha256': frozen.sha256 });
 }
 
+// Optional: a month published before flags existed answers its frozen copy without them.
+const flagged = (shape: Record<string, z.ZodType> = {}) => z.looseObject({ ...shape, flags: z.array(QualityFlagSchema).optional() });
 const ReportSchema = z
-  .looseObject({ report: z.literal('monthly-performance'), month: z.string(), previousMonth: z.string(), zone: z.string(), generatedAt: z.string(), basis: z.literal('outcome') })
+  .looseObject({
+    report: z.literal('monthly-performance'),
+    month: z.string(),
+    previousMonth: z.string(),
+    zone: z.string(),
+    generatedAt: z.string(),
+    basis: z.literal('outcome'),
+    measures: z.array(flagged({ code: z.string() })),
+    tickets: z.looseObject({ months: z.array(flagged({ month: z.string() })) }),
+    contactCentre: z.looseObject({ all: z.union([flagged({ queue: z.string() }), z.null()]), queues: z.array(flagged({ queue: z.string() })) }),
+    availability: z.looseObject({ systems: z.array(flagged({ system: z.string() })), all: z.union([flagged(), z.null()]) }),
+    casework: z.looseObject({ kinds: z.array(flagged()) }),
+    qualityFlags: z.array(QualityFlagSchema.extend({ scope: z.enum(scopes), subject: z.string().nullable() })).optional(),
+  })
   .openapi('MonthlyReport');
 
 const reportRoute = apiRoute({

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { qualityFlagSchema } from '../../quality/flags.ts';
 
 /**
  * Response schemas several route groups share. Answers are documented as they are built by
@@ -60,6 +61,13 @@ export const AttainmentFigureSchema = z.object({
   goal: z.number().nullable(),
   status: StatusSchema,
 });
+
+/** One data-quality flag on a figure (src/quality/flags.ts; docs/metrics.md 7a). */
+export const QualityFlagSchema = qualityFlagSchema.openapi('QualityFlag', {
+  example: { code: 'rejected_rows', feed: 'tickets', message: '1 row of the tickets feed for this period was rejected and is not counted.', count: 1 },
+});
+/** The data-quality flags of a figure: empty when nothing is known to be wrong or missing in its evidence. */
+export const FlagsSchema = z.array(QualityFlagSchema);
 
 /** An ingest run (db/schema.ts `ingest_runs`), as the feeds routes answer it. */
 export const IngestRunSchema = z

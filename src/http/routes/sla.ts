@@ -6,7 +6,7 @@ import type { AppDeps } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { apiRoute, documented, json, router } from '../openapi.ts';
 import { intParam, nameParam, periodParam as period } from '../params.ts';
-import { AttainmentFigureSchema, StatusSchema } from './schemas.ts';
+import { AttainmentFigureSchema, FlagsSchema, StatusSchema } from './schemas.ts';
 
 const sliceQuery = {
   kind: nameParam().optional(),
@@ -55,7 +55,7 @@ const AttainmentSchema = z
     slice: SliceSchema,
     by: z.array(z.enum(sliceDims)),
     zone: z.string(),
-    rows: z.array(z.looseObject({ period: z.string(), met: z.number().int(), breached: z.number().int(), attainment: z.number().nullable(), goal: z.number().nullable(), status: StatusSchema })),
+    rows: z.array(z.looseObject({ period: z.string(), met: z.number().int(), breached: z.number().int(), attainment: z.number().nullable(), goal: z.number().nullable(), status: StatusSchema, flags: FlagsSchema })),
   })
   .openapi('SlaAttainment');
 const TicketsSchema = z
@@ -80,8 +80,8 @@ const TodaySchema = z
     teams: z.array(
       z.object({
         team: z.string(),
-        today: AttainmentFigureSchema,
-        monthToDate: AttainmentFigureSchema,
+        today: AttainmentFigureSchema.extend({ flags: FlagsSchema }),
+        monthToDate: AttainmentFigureSchema.extend({ flags: FlagsSchema }),
         atRisk: z.number().int(),
         openBreached: z.number().int(),
         outstanding: z.object({ incident: z.number().int(), service_request: z.number().int(), total: z.number().int() }),
