@@ -133,6 +133,23 @@ describe.each(backends.filter((b) => b.available))('data-quality flags through t
     expect(tue.flags).toEqual([]);
   });
 
+  it("carries the calls flags of today on the supervisor's now (calls/now todaySoFar)", async () => {
+    // The run above touched Mon 2 June 2025 only. At 16:00 BST that day: C2's skew correction
+    // (1 call) and both handled calls talk-only (C1, C2: no hold or wrap columns).
+    now = new Date('2025-06-02T15:00:00Z');
+    const res = await get('/api/v1/calls/now');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ today: '2025-06-02', todaySoFar: { offered: 2, answered: 2 } });
+    expect(res.body.todaySoFar.flags).toEqual([
+      { code: 'clock_skew', feed: 'calls', count: 1, message: "1 call answered before it arrived (two systems' clocks) was read as answered on arrival." },
+      { code: 'aht_talk_only', feed: 'calls', count: 2, message: 'AHT is talk-only for 2 handled calls (the feed gave no hold or wrap time).' },
+    ]);
+    // The next day: no calls, no run touched it, the feed delivered after "now": no flag.
+    now = new Date('2025-06-03T15:00:00Z');
+    expect((await get('/api/v1/calls/now')).body.todaySoFar.flags).toEqual([]);
+    now = new Date('2025-04-02T11:00:00Z');
+  });
+
   it('flags availability below 100% coverage with its unknown minutes', async () => {
     await syncConfiguredSystems(handle.db, config.systems);
     const web = (await listSystems(handle.db)).find((s) => s.name === 'Web')!;
