@@ -1,6 +1,8 @@
 import { body, type inProcessApi } from './api.ts';
 import { casePageHref, FilterWords, hrefWith, listWords, Pager, type PageQuery } from './drill-common.tsx';
 import { Layout } from './layout.tsx';
+import { QualityFlag } from './quality-flag.tsx';
+import { distinctFlags } from '../../quality/flags.ts';
 
 type Api = ReturnType<typeof inProcessApi>;
 
@@ -14,9 +16,23 @@ const measureWords: Record<string, string> = {
 };
 const stateWords: Record<string, string> = { open: 'open, not yet due', overdue: 'past their due date, unanswered', stopped: 'waiting for the requester (clock stopped)' };
 
-/** The casework drill-down (GET /api/v1/cases with the same query). */
+/** The grain of a period label (`2025-10-01` day, `2025-10` month, `2025-W40` week, `2025-Q4` quarter, `2025` year). */
+const grainOf = (label: string) => (/^\d{4}-\d{2}-\d{2}$/.test(label) ? 'day' : /^\d{4}-\d{2}$/.test(label) ? 'month' : /W/.test(label) ? 'week' : /Q/.test(label) ? 'quarter' : 'year');
+
+/**
+ * The casework drill-down (GET /api/v1/cases with the same query), with the data-quality flags
+ * of the figure it lists (docs/metrics.md 7a): those of the casework attainment over the same
+ * period and slice. A list without a period (current state, due dates) is no figure's: no flags.
+ */
 export async function caseListData(api: Api, q: PageQuery) {
-  return { list: await body(await api.cases.api.v1.cases.$get({ query: q as never })), q };
+  const list = await body(await api.cases.api.v1.cases.$get({ query: q as never }));
+  const slice = list.slice as { kind?: string; department?: string };
+  // The figure's own periods (the page's from/to labels, e.g. a month from the report), so each
+  // flag counts its period's evidence; across several periods the distinct flags are shown.
+  const [from, to] = [q.from ?? list.from, q.to ?? q.from ?? list.to];
+  const figure = list.from && from && to ? await api.cases.api.v1.cases.attainment.$get({ query: { from, to, grain: grainOf(String(from)), ...slice } as never }) : null;
+  const flags = figure?.ok ? distinctFlags((await body(figure)).rows.map((r) => r.flags)) : [];
+  return { list, q, flags };
 }
 type Data = Awaited<ReturnType<typeof caseListData>>;
 
@@ -45,6 +61,7 @@ export function CaseListPage(props: { data: Data; reportMonth: string }) {
     <Layout title="Cases" reportMonth={props.reportMonth}>
       <h1>Cases behind the figure</h1>
       <FilterWords words={words} json={hrefWith('/api/v1/cases', q, {})} />
+      <QualityFlag flags={props.data.flags} />
       <Pager path="/pages/cases" q={q} page={list.page} pageSize={list.pageSize} total={list.total} noun="cases" />
       <div class="scroll">
         <table id="cases" data-total={list.total}>
