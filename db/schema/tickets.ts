@@ -87,8 +87,9 @@ export const ticketSla = pgTable(
     index('ticket_sla_outcome_day').on(t.outcomeDay),
     index('ticket_sla_due_at').on(t.dueAt),
     index('ticket_sla_next_check').on(t.nextCheckAt).where(sql`next_check_at is not null`),
-    // Open tickets by team, oldest first: the team leader's day.
-    index('ticket_sla_open_team').on(t.team, t.openedAt).where(sql`resolved_at is null`),
+    // Open tickets by team, oldest first: the team leader's day. Kind, outcome and due time
+    // too, so its per-team counts read the index alone, not the open states scattered in the heap.
+    index('ticket_sla_open_team').on(t.team, t.openedAt, t.ticketId, t.kind, t.outcome, t.dueAt).where(sql`resolved_at is null`),
     // Drill-downs by period and team (issue 12): a team's month of a measure without the whole month.
     index('ticket_sla_team_opened_day').on(t.team, t.openedDay),
     index('ticket_sla_team_resolved_day').on(t.team, t.resolvedDay),
