@@ -19,6 +19,7 @@ DROP INDEX "ticket_sla_open_team";--> statement-breakpoint
 CREATE INDEX "ticket_sla_team_opened_day" ON "ticket_sla" USING btree ("team","opened_day");--> statement-breakpoint
 CREATE INDEX "ticket_sla_team_resolved_day" ON "ticket_sla" USING btree ("team","resolved_day");--> statement-breakpoint
 CREATE INDEX "ticket_sla_team_outcome_day" ON "ticket_sla" USING btree ("team","outcome_day");--> statement-breakpoint
+CREATE INDEX "tickets_no_first_response" ON "tickets" USING btree ("id") WHERE first_response_at is null;--> statement-breakpoint
 CREATE INDEX "ticket_sla_open_team" ON "ticket_sla" USING btree ("team","opened_at","ticket_id","kind","outcome","due_at") WHERE resolved_at is null;--> statement-breakpoint
 -- The month roll-up follows every statement on sla_counts (transition tables: one upsert per statement, not per row).
 CREATE FUNCTION "sla_counts_month_ins"() RETURNS trigger LANGUAGE plpgsql AS $$

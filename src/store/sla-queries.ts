@@ -208,9 +208,9 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
 
 /**
  * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), from the
- * open SLA states (partial index on open states by team) and their slice copy. Only "not actioned"
- * needs the ticket's own status and first response: looked up per open state by primary key (the
- * `offset 0` keeps PostgreSQL from turning it into a scan of every ticket).
+ * open SLA states (partial index on open states by team, read alone) and their slice copy. Only
+ * "not actioned" needs the ticket's own status and first response: the tickets without a first
+ * response (their partial index) joined to the open states by primary key.
  */
 export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const team = dimExpr('team');
@@ -222,8 +222,7 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
     base().where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
     db.execute(sql`
       select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
-      from ticket_sla s
-      cross join lateral (select t.first_response_at, t.status from tickets t where t.id = s.ticket_id offset 0) t
+      from tickets t join ticket_sla s on s.ticket_id = t.id
       where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
       group by 1`),
   ]);
