@@ -29,6 +29,32 @@ export const slaCounts = pgTable(
 );
 
 /**
+ * The same counts rolled up per local month (`month` = its first day), kept equal to the sum of
+ * `sla_counts` by statement triggers on it (migration 0015's `sla_counts_month_*`): whatever
+ * writes or deletes day rows moves the month rows in the same statement. A 12-month figure reads
+ * 12 × slices rows; a partial month adds or takes back its days from `sla_counts`.
+ */
+export const slaCountsMonth = pgTable(
+  'sla_counts_month',
+  {
+    month: date('month', { mode: 'string' }).notNull(),
+    kind: text('kind').notNull(),
+    priority: text('priority').notNull(),
+    vip: boolean('vip').notNull(),
+    team: text('team'),
+    channel: text('channel'),
+    received: integer('received').notNull().default(0),
+    resolved: integer('resolved').notNull().default(0),
+    met: integer('met').notNull().default(0),
+    breached: integer('breached').notNull().default(0),
+    noTarget: integer('no_target').notNull().default(0),
+    resolvedWithTarget: integer('resolved_with_target').notNull().default(0),
+    resolvedMet: integer('resolved_met').notNull().default(0),
+  },
+  (t) => [unique('sla_counts_month_key').on(t.month, t.kind, t.priority, t.vip, t.team, t.channel).nullsNotDistinct()],
+);
+
+/**
  * Where the incremental SLA compute stands: tickets changed at or after `ticketsSince` are still
  * to look at, and the policy stamps it last evaluated under (a change re-evaluates everything).
  */

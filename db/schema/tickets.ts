@@ -32,6 +32,8 @@ export const tickets = pgTable(
     uniqueIndex('tickets_source_external_id').on(t.source, t.externalId),
     index('tickets_opened_at').on(t.openedAt),
     index('tickets_open').on(t.resolvedAt),
+    // Tickets without a first response: the team leader's "assigned, not actioned" starts here.
+    index('tickets_no_first_response').on(t.id).where(sql`first_response_at is null`),
   ],
 );
 
@@ -87,8 +89,13 @@ export const ticketSla = pgTable(
     index('ticket_sla_outcome_day').on(t.outcomeDay),
     index('ticket_sla_due_at').on(t.dueAt),
     index('ticket_sla_next_check').on(t.nextCheckAt).where(sql`next_check_at is not null`),
-    // Open tickets by team, oldest first: the team leader's day.
-    index('ticket_sla_open_team').on(t.team, t.openedAt).where(sql`resolved_at is null`),
+    // Open tickets by team, oldest first: the team leader's day. Kind, outcome and due time
+    // too, so its per-team counts read the index alone, not the open states scattered in the heap.
+    index('ticket_sla_open_team').on(t.team, t.openedAt, t.ticketId, t.kind, t.outcome, t.dueAt).where(sql`resolved_at is null`),
+    // Drill-downs by period and team (issue 12): a team's month of a measure without the whole month.
+    index('ticket_sla_team_opened_day').on(t.team, t.openedDay),
+    index('ticket_sla_team_resolved_day').on(t.team, t.resolvedDay),
+    index('ticket_sla_team_outcome_day').on(t.team, t.outcomeDay),
   ],
 );
 

@@ -16,7 +16,7 @@ import { goalFor } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
 import { callQueues } from '../store/calls.ts';
 import { queryMetric } from '../store/metrics.ts';
-import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
+import { backlogByTeamAt, metricRowsOfSlices, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
 import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
 import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/measures.ts';
 import { availabilityReport } from './availability.ts';
@@ -54,22 +54,31 @@ export type CallMonthInput = { queue: string | null; counts: CallCounts; openDay
 export type MonthlyFigures = Awaited<ReturnType<typeof fetchMonthlyFigures>>;
 
 
-/** Stored call figures of a month for one slice (dimKey '' = all queues). */
-async function callMonth(db: Db, config: AppConfig, month: string, queue: string | null, today: string): Promise<CallMonthInput | null> {
+/**
+ * Stored call figures of a month for the given slices (null = all queues), in three queries
+ * whatever the number of queues: the month rows, their days (open days, worst day) and the emails.
+ */
+async function callMonths(db: Db, config: AppConfig, month: string, queues: readonly (string | null)[], today: string): Promise<CallMonthInput[]> {
   const rules = callsRules(config);
-  const dimKey = queue === null ? '' : `queue=${queue}`;
-  const [monthRow] = await queryMetric(db, { metric: CALLS_METRIC, grain: 'month', from: month, to: month, dimKey });
-  if (!monthRow) return null;
-  const dayCounts = new Map<string, CallCounts>();
-  for (const r of await queryMetric(db, { metric: CALLS_METRIC, grain: 'day', from: `${month}-01`, to: lastDayOf(month), dimKey })) dayCounts.set(r.period, callCountsFrom(r.counts));
+  const keyOf = (queue: string | null) => (queue === null ? '' : `queue=${queue}`);
+  const dimKeys = queues.map(keyOf);
+  const [monthRows, dayRows, [e]] = await Promise.all([
+    metricRowsOfSlices(db, { metric: CALLS_METRIC, grain: 'month', from: month, to: month, dimKeys }),
+    metricRowsOfSlices(db, { metric: CALLS_METRIC, grain: 'day', from: `${month}-01`, to: lastDayOf(month), dimKeys }),
+    queues.includes(null) ? queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from: month, to: month, dimKey: '' }) : Promise.resolve([]),
+  ]);
   const days = daysOfPeriod(month, today);
-  const openDays = countOpenDays(days, (d) => rules.calendar.isOpenDay(d), (d) => (dayCounts.get(d)?.offered ?? 0) > 0);
-  let emailsProcessed: number | undefined;
-  if (queue === null) {
-    const [e] = await queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from: month, to: month, dimKey: '' });
-    emailsProcessed = e?.counts.processed ?? 0;
+  const out: CallMonthInput[] = [];
+  for (const queue of queues) {
+    const monthRow = monthRows.find((r) => r.dimKey === keyOf(queue));
+    if (!monthRow) continue;
+    const dayCounts = new Map<string, CallCounts>();
+    for (const r of dayRows) if (r.dimKey === keyOf(queue)) dayCounts.set(r.period, callCountsFrom(r.counts));
+    const openDays = countOpenDays(days, (d) => rules.calendar.isOpenDay(d), (d) => (dayCounts.get(d)?.offered ?? 0) > 0);
+    const emailsProcessed = queue === null ? (e?.counts.processed ?? 0) : undefined;
+    out.push({ queue, counts: callCountsFrom(monthRow.counts), openDays, worstDay: worstDay(dayCounts, days), emailsProcessed });
   }
-  return { queue, counts: callCountsFrom(monthRow.counts), openDays, worstDay: worstDay(dayCounts, days), emailsProcessed };
+  return out;
 }
 
 /**
@@ -99,9 +108,8 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
   ]);
   const calls: Record<string, { all: CallMonthInput | null; queues: CallMonthInput[] }> = {};
   for (const m of [yearAgo, prev, month]) {
-    const all = await callMonth(db, config, m, null, callsToday);
-    const perQueue = m === month ? (await Promise.all(queues.map((q) => callMonth(db, config, m, q, callsToday)))).filter((x): x is CallMonthInput => x !== null) : [];
-    calls[m] = { all, queues: perQueue };
+    const inputs = await callMonths(db, config, m, m === month ? [null, ...queues] : [null], callsToday);
+    calls[m] = { all: inputs.find((x) => x.queue === null) ?? null, queues: inputs.filter((x) => x.queue !== null) };
   }
   // Casework per kind for the months the measures read: this month, the one before, a year before (METRICS.md §6).
   const casework = await caseAttainment(db, config, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd);

@@ -1,6 +1,6 @@
-import { and, count, eq, gt, gte, isNotNull, isNull, lt, lte, or, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, sum } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { tickets, ticketSla } from '../../db/schema.ts';
+import { metricValues, tickets, ticketSla } from '../../db/schema.ts';
 import { NONE } from './sla-queries.ts';
 
 const team = sql<string>`coalesce(${tickets.team}, ${sql.raw(`'${NONE}'`)})`;
@@ -61,4 +61,14 @@ export async function ticketsByChannelAndMonth(db: Db, zone: string, from: Date,
     // select list with `$4` in GROUP BY.
     .groupBy(sql`1`, sql`2`);
   return rows.map((r) => ({ month: r.month, channel: r.channel, n: Number(r.n) }));
+}
+
+/** Stored rows of a metric for several slices at once (dim keys), by period: one query, not one per queue or mailbox. */
+export async function metricRowsOfSlices(db: Db, q: { metric: string; grain: 'day' | 'month'; from: string; to: string; dimKeys: readonly string[] }) {
+  if (q.dimKeys.length === 0) return [];
+  return db
+    .select({ period: metricValues.period, dimKey: metricValues.dimKey, counts: metricValues.counts })
+    .from(metricValues)
+    .where(and(eq(metricValues.metric, q.metric), eq(metricValues.grain, q.grain), inArray(metricValues.dimKey, [...q.dimKeys]), gte(metricValues.period, q.from), lte(metricValues.period, q.to)))
+    .orderBy(asc(metricValues.period));
 }

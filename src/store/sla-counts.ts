@@ -101,7 +101,8 @@ export type CountsDifference = Record<(typeof keyColumns)[number], string | bool
 
 /**
  * Every day and slice where the stored counts differ from a recount of `ticket_sla` (all-zero
- * stored rows are the same as no row). Empty when the counts are right.
+ * stored rows are the same as no row), then every month (`day` as YYYY-MM) whose roll-up differs
+ * from the sum of its days. Empty when the counts are right.
  */
 export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDifference[]> {
   // A union grouped by the key, not a full join: GROUP BY matches null teams with each other.
@@ -119,8 +120,8 @@ export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDif
       order by ${sql.raw(keys)}
       limit ${limit}`),
   );
-  return rows.map((r) => ({
-    day: String(r.day).slice(0, 10),
+  return [...rows, ...(await monthDifferences(db, limit))].map((r) => ({
+    day: r.month === undefined ? String(r.day).slice(0, 10) : String(r.month).slice(0, 7),
     kind: r.kind as string,
     priority: r.priority as string,
     vip: r.vip as boolean,
@@ -129,6 +130,24 @@ export async function countsDifferences(db: Db, limit = 1000): Promise<CountsDif
     stored: Object.fromEntries(cols.map((k) => [k, Number(r[`s_${k}`])])),
     recounted: Object.fromEntries(cols.map((k) => [k, Number(r[`r_${k}`])])),
   }));
+}
+
+/** Month roll-up rows (sla_counts_month) that differ from the sum of their days' counts: `month` set. */
+async function monthDifferences(db: Db, limit: number): Promise<Record<string, unknown>[]> {
+  const keys = keyColumns.filter((k) => k !== 'day').join(', ');
+  return rowsOf<Record<string, unknown>>(
+    await db.execute(sql`
+      select to_char(month, 'YYYY-MM') as month, ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `sum(s_${k}) as s_${k}, sum(r_${k}) as r_${k}`).join(', '))}
+      from (
+        select month, ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `${k} as s_${k}, 0 as r_${k}`).join(', '))} from sla_counts_month
+        union all
+        select date_trunc('month', day)::date, ${sql.raw(keys)}, ${sql.raw(cols.map((k) => `0, ${k}`).join(', '))} from sla_counts
+      ) x
+      group by month, ${sql.raw(keys)}
+      having ${sql.raw(cols.map((k) => `sum(s_${k}) <> sum(r_${k})`).join(' or '))}
+      order by month, ${sql.raw(keys)}
+      limit ${limit}`),
+  );
 }
 
 /** Where the incremental compute stands (null before its first full pass). */

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { slaCounts, tickets, ticketSla } from '../../db/schema.ts';
+import { slaCounts, slaCountsMonth, tickets, ticketSla } from '../../db/schema.ts';
+import { rowsOf } from './sla-counts.ts';
 import type { Grain } from '../sla/periods.ts';
 
 export const sliceDims = ['kind', 'team', 'priority', 'vip', 'channel'] as const;
@@ -84,22 +85,51 @@ export function periodExpr(grain: Grain, day: AnyPgColumn): SQL<string> {
 export type CountsQuery = { fromDay: string; toDay: string; grain: Grain; slice: SliceFilter; by: SliceDim[] };
 export type CountRow = { period: string; dims: Record<string, string>; counts: Record<Measure, number> };
 
+/** A count table as one source for attainmentCounts: `day` is the day, or the month's first day. */
+type CountSource = { table: typeof slaCounts | typeof slaCountsMonth; day: AnyPgColumn; dims: Record<SliceDim, AnyPgColumn> };
+const daySource: CountSource = { table: slaCounts, day: slaCounts.day, dims: countsDimColumn };
+const monthSource: CountSource = {
+  table: slaCountsMonth,
+  day: slaCountsMonth.month,
+  dims: { kind: slaCountsMonth.kind, team: slaCountsMonth.team, priority: slaCountsMonth.priority, vip: slaCountsMonth.vip, channel: slaCountsMonth.channel },
+};
+
+/** One source's rows as (day, dims, counts × sign), filtered by `where` and the slice. */
+function sourceRows(src: CountSource, q: CountsQuery, where: SQL, sign: 1 | -1): SQL {
+  const dims = sliceDims.map((d) => sql`${src.dims[d]} as ${sql.raw(d)}`);
+  const counts = measures.map((m) => sql`${sql.raw(String(sign))} * ${src.table[m]} as ${sql.raw(`"${m}"`)}`);
+  return sql`select ${src.day} as day, ${sql.join([...dims, ...counts], sql`, `)} from ${src.table} where ${and(where, ...sliceConditions(q.slice, src.dims))}`;
+}
+
+const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
+
 /**
- * Every measure per period (and per `by` dimension), summed from the stored per-day counts
- * (src/store/sla-counts.ts): a 12-month query reads days × slices rows, not the tickets. A period
- * and slice appears when any of its counts is above zero, as when it was counted from tickets.
+ * Every measure per period (and per `by` dimension), summed from the stored counts
+ * (src/store/sla-counts.ts). Months, quarters and years read the month roll-up
+ * (`sla_counts_month`, 12 × slices rows a year) and take back the days of their first and last
+ * month outside [fromDay, toDay] from the day counts; days and weeks read the day counts. A
+ * period and slice appears when any of its counts is above zero, as when it was counted from
+ * tickets.
  */
 export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow[]> {
-  const period = periodExpr(q.grain, slaCounts.day);
-  const dims = Object.fromEntries(q.by.map((d) => [d, dimExpr(d, countsDimColumn)]));
-  const sums = Object.fromEntries(measures.map((m) => [m, sql<number>`sum(${slaCounts[m]})::int`]));
-  const result = await db
-    .select({ period, ...dims, ...sums })
-    .from(slaCounts)
-    .where(and(gte(slaCounts.day, q.fromDay), lte(slaCounts.day, q.toDay), ...sliceConditions(q.slice, countsDimColumn)))
-    .groupBy(period, ...q.by.map((d) => dimExpr(d, countsDimColumn)))
-    .having(sql.join(measures.map((m) => sql`sum(${slaCounts[m]}) <> 0`), sql` or `));
-  return (result as Record<string, string | number>[]).map((r) => ({
+    const rowsSql =
+    q.grain === 'day' || q.grain === 'week'
+      ? sourceRows(daySource, q, sql`${slaCounts.day} >= ${q.fromDay} and ${slaCounts.day} <= ${q.toDay}`, 1)
+      : sql`${sourceRows(monthSource, q, sql`${slaCountsMonth.month} >= ${monthStart(q.fromDay)} and ${slaCountsMonth.month} <= ${monthStart(q.toDay)}`, 1)}
+        union all
+        ${sourceRows(daySource, q, sql`((${slaCounts.day} >= ${monthStart(q.fromDay)} and ${slaCounts.day} < ${q.fromDay}) or (${slaCounts.day} > ${q.toDay} and ${slaCounts.day} < (${monthStart(q.toDay)}::date + interval '1 month')))`, -1)}`;
+  const x = { day: sql.raw('x.day'), ...Object.fromEntries(sliceDims.map((d) => [d, sql.raw(`x.${d}`)])) } as unknown as Record<'day' | SliceDim, AnyPgColumn>;
+  const period = periodExpr(q.grain, x.day);
+  const dimOf = (d: SliceDim) => dimExpr(d, x);
+  const select = [sql`${period} as period`, ...q.by.map((d) => sql`${dimOf(d)} as ${sql.raw(d)}`), ...measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)})::int as ${sql.raw(`"${m}"`)}`)];
+  const result = rowsOf<Record<string, string | number>>(
+    await db.execute(sql`
+      select ${sql.join(select, sql`, `)}
+      from (${rowsSql}) x
+      group by ${sql.join([period, ...q.by.map(dimOf)], sql`, `)}
+      having ${sql.join(measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)}) <> 0`), sql` or `)}`),
+  );
+  return result.map((r) => ({
     period: String(r.period),
     dims: Object.fromEntries(q.by.map((d) => [d, String(r[d])])),
     counts: Object.fromEntries(measures.map((m) => [m, Number(r[m])])) as Record<Measure, number>,
@@ -161,12 +191,16 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const where = and(...listConditions(q));
   // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
   const [{ total }] = (await db.select({ total: count() }).from(ticketSla).where(where)) as [{ total: number }];
+  // A period or open-state filter is selective: ordering by an expression of the due time keeps
+  // PostgreSQL from walking the due-time index over every state (to skip sorting a few hundred
+  // rows) and lets it find the matching states by their own indexes. Same order: null stays last.
+  const byDue = q.measure !== undefined || q.open === true ? sql`${ticketSla.dueAt} + interval '0 ms'` : asc(ticketSla.dueAt);
   const rows = await db
     .select(listFields)
     .from(ticketSla)
     .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
     .where(where)
-    .orderBy(asc(ticketSla.dueAt), asc(tickets.openedAt), asc(tickets.id))
+    .orderBy(byDue, asc(tickets.openedAt), asc(tickets.id))
     .limit(q.limit)
     .offset(q.offset);
   return { total: Number(total), rows };
@@ -174,9 +208,9 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
 
 /**
  * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), from the
- * open SLA states (partial index on open states by team) and their slice copy. Only "not actioned"
- * needs the ticket's own status and first response: looked up per open state by primary key (the
- * `offset 0` keeps PostgreSQL from turning it into a scan of every ticket).
+ * open SLA states (partial index on open states by team, read alone) and their slice copy. Only
+ * "not actioned" needs the ticket's own status and first response: the tickets without a first
+ * response (their partial index) joined to the open states by primary key.
  */
 export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const team = dimExpr('team');
@@ -188,8 +222,7 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
     base().where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
     db.execute(sql`
       select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
-      from ticket_sla s
-      cross join lateral (select t.first_response_at, t.status from tickets t where t.id = s.ticket_id offset 0) t
+      from tickets t join ticket_sla s on s.ticket_id = t.id
       where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
       group by 1`),
   ]);

@@ -121,4 +121,17 @@ describe.each(backends.filter((b) => b.available))('stored SLA counts on $name',
     expect(rows.find((r) => r.dims.team === 'Network')!.counts).toMatchObject({ received: 1, met: 0, breached: 0, resolved: 0 });
     expect(await verifySlaCounts(handle.db)).toEqual([]);
   });
+
+  it('a month-grain figure over part of a month takes back the days outside it (month roll-up minus day counts)', async () => {
+    // The hand-made day above: A met and resolved on the 4th, B breached on the 4th and resolved
+    // on Thu 6th, C received on the 4th. March 4th alone: B's resolution (6th) is outside.
+    const only4th = await attainmentCounts(handle.db, { fromDay: '2025-03-04', toDay: '2025-03-04', grain: 'month', slice: {}, by: ['team'] });
+    expect(only4th.find((r) => r.dims.team === 'Desk')!.counts).toEqual({ received: 2, met: 1, breached: 1, resolved: 1, noTarget: 0, resolvedWithTarget: 1, resolvedMet: 1 });
+    // From the 5th: only B's resolution on the 6th is left (resolved, with a target, not met).
+    const from5th = await attainmentCounts(handle.db, { fromDay: '2025-03-05', toDay: '2025-03-31', grain: 'month', slice: {}, by: ['team'] });
+    expect(from5th).toEqual([{ period: '2025-03', dims: { team: 'Desk' }, counts: { received: 0, met: 0, breached: 0, resolved: 1, noTarget: 0, resolvedWithTarget: 1, resolvedMet: 0 } }]);
+    // The day grain reads the day counts: the same totals for the 4th.
+    const day = await attainmentCounts(handle.db, { fromDay: '2025-03-04', toDay: '2025-03-04', grain: 'day', slice: { team: 'Desk' }, by: [] });
+    expect(day.map((r) => r.counts)).toEqual([only4th.find((r) => r.dims.team === 'Desk')!.counts]);
+  });
 });
