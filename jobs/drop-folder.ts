@@ -186,6 +186,11 @@ export async function processDropFolder<R>(ctx: JobContext, folder: DropFolder<R
   return run.results;
 }
 
+/** The one log line of an ingested drop file: its status and counts (`unit`: rows, or lines of a queue_log). */
+export function logIngested(ctx: JobContext, job: string, name: string, r: { status: string; rowsRead: number; inserted: number; updated: number; rejected: number; error?: string | null }, unit = 'rows') {
+  ctx.log(`${job}: ${name}: ${r.status}, ${r.rowsRead} ${unit} read, ${r.inserted} inserted, ${r.updated} updated, ${r.rejected} rejected` + (r.error ? ` (${r.error})` : ''));
+}
+
 /** A run with attempts that threw fails (and is retried by its runner) after the other files went on. */
 export function failOnErrored(feed: string, results: DropFileResult<unknown>[]): void {
   const errored = results.filter((r) => r.status === 'errored');
