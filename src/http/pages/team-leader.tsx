@@ -1,6 +1,6 @@
 import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
-import { casePageHref, ticketPageHref } from './drill-common.tsx';
+import { CaseCell, Heads, NoneRow, ticketPageHref } from './drill-common.tsx';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
 import { QualityFlag } from './quality-flag.tsx';
 import type { QualityFlag as Flag } from '../../quality/flags.ts';
@@ -58,22 +58,10 @@ function TicketTable(props: { caption: string; id: string; list: Data['atRisk'];
         <caption>
           {props.caption}: {list.total} {list.total > list.tickets.length ? `(the first ${list.tickets.length} shown)` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Team</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Priority</th>
-            <th scope="col">Opened</th>
-            <th scope="col">{props.due === 'due' ? 'Due' : 'Breached at'}</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <Heads cols={['Ticket', 'Team', 'Kind', 'Priority', 'Opened', props.due === 'due' ? 'Due' : 'Breached at', 'Status']} />
         <tbody>
           {list.tickets.length === 0 ? (
-            <tr>
-              <td colspan={7}>None.</td>
-            </tr>
+            <NoneRow cols={7} />
           ) : (
             list.tickets.map((t) => (
               <tr data-ticket={t.id}>
@@ -111,28 +99,14 @@ function CasesDueTable(props: { list: Data['casesDue'] }) {
         <caption>
           Cases due {list.weekStart} to {list.weekEnd}, not yet answered: {list.total} {list.total > list.cases.length ? `(the first ${list.cases.length} shown)` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Department</th>
-            <th scope="col">Due (end of day)</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
+        <Heads cols={['Case', 'Kind', 'Department', 'Due (end of day)', 'State']} />
         <tbody>
           {list.cases.length === 0 ? (
-            <tr>
-              <td colspan={5}>None.</td>
-            </tr>
+            <NoneRow cols={5} />
           ) : (
             list.cases.map((c) => (
               <tr data-case={c.id}>
-                <th scope="row">
-                  <a href={casePageHref(c)} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
-                    {c.id}
-                  </a>
-                </th>
+                <CaseCell c={c} />
                 <td>{c.kind}</td>
                 <td>{c.department ?? '(none)'}</td>
                 <td>{c.dueDay ?? '–'}</td>
