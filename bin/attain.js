@@ -8,4 +8,4 @@ import { register } from 'tsx/esm/api';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 register();
-await import(pathToFileURL(path.join(root, 'src/cli.ts')).href);
+await import(pathToFileURL(path.join(root, 'jobs/main.ts')).href);

@@ -3,7 +3,7 @@ import { callsRules } from '../src/calls/rules.ts';
 import { callDropFolders } from '../src/config/drop-folders.ts';
 import { formatFromName, ingestCallFile, ingestEmailFile } from '../src/feeds/calls/ingest-file.ts';
 import { defineJob } from './define.ts';
-import { type DropFileResult, failOnErrored, processDropFolder } from './drop-folder.ts';
+import { type DropFileResult, failOnErrored, processDropFolder, logIngested } from './drop-folder.ts';
 
 const feedFile = /\.(log|csv|gz)$|queue_log/i;
 
@@ -36,10 +36,7 @@ export const ingestCallsDropJob = defineJob({
           accepts: (name) => feedFile.test(name),
           async ingest(file, name) {
             const result = kind === 'emails' ? await ingestEmailFile(ctx.db, file, opts) : await ingestCallFile(ctx.db, file, formatFromName(name), opts);
-            ctx.log(
-              `ingest-calls-drop: ${name}: ${result.status}, ${result.rowsRead} lines read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
-                (result.error ? ` (${result.error})` : ''),
-            );
+            logIngested(ctx, 'ingest-calls-drop', name, result, 'lines');
             return { status: result.status, report: result, result: { runId: result.runId, rejected: result.rejected, touchedDays: result.touchedDays } };
           },
         })),

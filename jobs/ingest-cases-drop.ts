@@ -3,7 +3,7 @@ import { caseDropFolders } from '../src/config/drop-folders.ts';
 import { caseFeedNames, caseMappingNamed } from '../src/feeds/cases/ingest-file.ts';
 import { ingestCases } from '../src/services/cases.ts';
 import { defineJob } from './define.ts';
-import { type DropFileResult, failOnErrored, processDropFolder } from './drop-folder.ts';
+import { type DropFileResult, failOnErrored, processDropFolder, logIngested } from './drop-folder.ts';
 
 
 const feedFile = /\.(csv|csv\.gz)$/i;
@@ -37,10 +37,7 @@ export const ingestCasesDropJob = defineJob({
       accepts: (name) => feedFile.test(name),
       async ingest(file, name) {
         const result = await ingestCases(ctx.db, file, ctx.config, { preset });
-        ctx.log(
-          `ingest-cases-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
-            (result.error ? ` (${result.error})` : ''),
-        );
+        logIngested(ctx, 'ingest-cases-drop', name, result);
         return { status: result.status, report: result, result: { runId: result.runId, rejected: result.rejected } };
       },
     });

@@ -5,9 +5,9 @@ import { ingestTicketFeedFile, mappingNamed, feedNames, ticketFeedsOf } from '..
 import { findSeenFile, recordSeenFile } from '../src/store/ticket-feeds.ts';
 import type { JobContext } from './context.ts';
 import { defineJob } from './define.ts';
-import { type DropFolder, type DropOutcome, failOnErrored, processDropFolder } from './drop-folder.ts';
+import { type DropFolder, type DropOutcome, failOnErrored, processDropFolder, logIngested } from './drop-folder.ts';
 
-// The folder layout is configuration's (src/config/drop-folders.ts); re-exported for the command line.
+// The folder layout is configuration's (src/config/drop-folders.ts); re-exported beside the job.
 export { dropFolders };
 
 const feedFile = /\.(csv|csv\.gz)$/i;
@@ -40,10 +40,7 @@ export function ticketDropFolder(ctx: JobContext) {
       const result = await ingestTicketFeedFile(ctx.db, file, ctx.config, { preset });
       // A failed file is recorded too, but may be dropped again once fixed (same content retried).
       await recordSeenFile(ctx.db, { sha256, file: name, runId: result.runId, status: result.status });
-      ctx.log(
-        `ingest-drop: ${name}: ${result.status}, ${result.rowsRead} rows read, ${result.inserted} inserted, ${result.updated} updated, ${result.rejected} rejected` +
-          (result.error ? ` (${result.error})` : ''),
-      );
+      logIngested(ctx, 'ingest-drop', name, result);
       return { status: result.status, report: { ...result, sha256 }, result: { runId: result.runId, rejected: result.rejected } };
     },
   } satisfies DropFolder<{ runId: number | null; rejected: number }>;

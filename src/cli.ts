@@ -1,13 +1,7 @@
 import { serve } from '@hono/node-server';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { computeSlaJob } from '../jobs/compute-sla.ts';
-import { dropFolders } from '../jobs/ingest-drop.ts';
-import { jobCatalog } from '../jobs/registry.ts';
-import { createBullProducer, startBullWorker } from '../jobs/runners/bullmq.ts';
-import { createInlineRunner } from '../jobs/runners/inline.ts';
-import type { Runner } from '../jobs/runners/runner.ts';
-import { enqueueMissedKpiFeed, startSchedule } from '../jobs/schedule.ts';
+import { dropFolders } from './config/drop-folders.ts';
 import { writeDemoFeedIfEmpty } from './demo/write-demo.ts';
 import { writeDemoAvailabilityIfEmpty } from './demo/availability.ts';
 import { ingestOutagesCommand } from './feeds/outages/command.ts';
@@ -28,18 +22,37 @@ import { createApp } from './http/app.ts';
 import { kpiFeedCommand, reportCommand } from './reports/command.ts';
 import { publishCommand } from './reports/publish-command.ts';
 import { verifyCommand } from './services/sla-verify.ts';
-import { jobContext, openRuntime, type Runtime } from './runtime.ts';
+import { openRuntime, type JobContext, type Runtime } from './runtime.ts';
 import { slaRules } from './sla/rules.ts';
-import { reportingZone } from './config/calendars.ts';
 import { createApiKey, listApiKeys, revokeApiKey, roles, type Role } from './store/api-keys.ts';
 import { markAbandoned } from './store/ingest-runs.ts';
 import { helpText, parseCommand, UsageError, type CommandName } from './cli-args.ts';
 import { logger } from './log.ts';
 
-function makeRunner(rt: Runtime): Runner {
-  if (rt.env.redisUrl) return createBullProducer({ redisUrl: rt.env.redisUrl });
-  return createInlineRunner((enqueue) => jobContext(rt, enqueue));
-}
+type Enqueue = JobContext['enqueue'];
+/** Where jobs run: in this process (inline) or on BullMQ workers (jobs/runners). */
+type JobRunner = { enqueue: Enqueue; drain(): Promise<void>; close(): Promise<void> };
+
+/**
+ * The job machinery the commands use (runners, worker, schedule, catalogue), handed in by the
+ * entry point (jobs/main.ts) so that nothing in `src` imports `jobs/` (docs/architecture.md).
+ */
+export type JobHost = {
+  /** A BullMQ producer with REDIS_URL, else an inline runner in this process. */
+  runner(rt: Runtime): JobRunner;
+  /** A BullMQ producer (scheduler, worker: REDIS_URL is checked first). */
+  producer(redisUrl: string): JobRunner;
+  /** A BullMQ worker consuming the attain queue. */
+  startWorker(rt: Runtime, enqueue: Enqueue): { close(): Promise<void> };
+  /** Enqueues the catalogue's scheduled jobs on their crons; returns the stop. */
+  startSchedule(rt: Runtime, enqueue: Enqueue, onError: (e: Error) => void): () => Promise<void>;
+  /** The scheduled jobs, `name (cron)`, for the scheduler's first log line. */
+  scheduled(): string[];
+  /** Enqueues the KPI feed that came due while nothing ran; the month, or null. */
+  enqueueMissedKpiFeed(rt: Runtime, now: Date, enqueue: Enqueue): Promise<string | null>;
+  /** Runs the SLA compute job once, here. */
+  computeSla(rt: Runtime): Promise<unknown>;
+};
 
 /**
  * What a killed process left `running` becomes `interrupted`: on the embedded database (one
@@ -77,7 +90,7 @@ async function removeStaleUploads(rt: Runtime) {
   }
 }
 
-function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
+function listen(rt: Runtime, enqueue?: Enqueue) {
   const app = createApp({
     db: rt.handle.db,
     dbKind: rt.handle.kind,
@@ -95,7 +108,7 @@ function listen(rt: Runtime, enqueue?: Runner['enqueue']) {
   return server;
 }
 
-async function commandStart() {
+async function commandStart(jobs: JobHost) {
   const rt = await openRuntime({ serves: true });
   await markAbandonedAtStart(rt);
   await removeStaleUploads(rt);
@@ -109,9 +122,9 @@ async function commandStart() {
   const demoCases = await writeDemoCasesIfEmpty(rt.env.dataDir, caseRulesOf(rt.config).zone, new Date());
   if (demoCases) logger.info(`demo: wrote ${path.relative(process.cwd(), demoCases)}; the casework drop job picks it up now`);
   for (const f of await writeDemoPlanIfEmpty(rt.handle.db, rt.config, rt.env.dataDir, new Date())) logger.info(`demo: ingested ${path.relative(process.cwd(), f)}`);
-  const runner = makeRunner(rt);
-  const worker = rt.env.redisUrl ? startBullWorker(jobContext(rt, runner.enqueue), { redisUrl: rt.env.redisUrl }) : undefined;
-  const stopSchedule = startSchedule(jobCatalog.values(), runner.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`), reportingZone(rt.config));
+  const runner = jobs.runner(rt);
+  const worker = rt.env.redisUrl ? jobs.startWorker(rt, runner.enqueue) : undefined;
+  const stopSchedule = jobs.startSchedule(rt, runner.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
   // Do not wait a minute for the first tick: ingest and compute once at start-up.
   const boot = new Date().toISOString().replace(/[:.]/g, '');
   await runner.enqueue('ingest-drop', `ingest-drop-start-${boot}`, {});
@@ -122,7 +135,7 @@ async function commandStart() {
   // are done (inline; BullMQ's drain does not wait), so it reads their figures.
   void runner
     .drain()
-    .then(() => enqueueMissedKpiFeed(rt.handle.db, rt.config, new Date(), runner.enqueue))
+    .then(() => jobs.enqueueMissedKpiFeed(rt, new Date(), runner.enqueue))
     .then((month) => month && logger.info(`kpi-feed: ${month}'s feed was due and missing; building it`))
     .catch((e: Error) => logger.error({ err: e }, `kpi-feed catch-up: ${e.message}`));
   const server = listen(rt, runner.enqueue);
@@ -144,7 +157,7 @@ async function withRuntime(fn: (rt: Runtime) => Promise<void>): Promise<void> {
   return fn(rt).finally(() => rt.handle.close());
 }
 
-async function commandIngest(args: string[]) {
+async function commandIngest(jobs: JobHost, args: string[]) {
   const feed = args[0] as Feed | undefined;
   if (!feed || !feeds.includes(feed)) throw new UsageError(`usage: attain ingest ${feeds.join('|')} FILE; run \`attain help ingest\``);
   const parsed = parseCommand(`ingest ${feed}`, args.slice(1));
@@ -164,11 +177,11 @@ async function commandIngest(args: string[]) {
     case 'measures':
       return withRuntime((rt) => ingestMeasuresCommand(rt, file));
     default:
-      return withRuntime((rt) => ingestTickets(rt, feed, file, v));
+      return withRuntime((rt) => ingestTickets(jobs, rt, feed, file, v));
   }
 }
 
-async function ingestTickets(rt: Runtime, feed: 'tickets' | 'ticket-history', file: string, v: { preset?: string; source?: string }) {
+async function ingestTickets(jobs: JobHost, rt: Runtime, feed: 'tickets' | 'ticket-history', file: string, v: { preset?: string; source?: string }) {
   let last = 0;
   const common = {
     source: rt.config.ticketSource,
@@ -185,7 +198,7 @@ async function ingestTickets(rt: Runtime, feed: 'tickets' | 'ticket-history', fi
       ? await ingestTicketFeedFile(rt.handle.db, path.resolve(file), rt.config, { ...common, preset: v.preset, source: v.source })
       : await ingestTicketHistoryFile(rt.handle.db, path.resolve(file), common);
   await printIngestResult(rt.handle.db, result, 5);
-  const computed = await computeSlaJob.run(jobContext(rt, async () => {}), {});
+  const computed = await jobs.computeSla(rt);
   console.log(`computed: ${(computed as { evaluated: number }).evaluated} tickets evaluated`);
 }
 
@@ -241,12 +254,12 @@ async function commandDemo() {
   await rt.handle.close();
 }
 
-async function commandScheduler() {
+async function commandScheduler(jobs: JobHost) {
   const rt = await openRuntime({ migrate: false });
   if (!rt.env.redisUrl) throw new Error('the scheduler needs REDIS_URL (without it, `attain start` runs jobs in-process)');
-  const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-  const stop = startSchedule(jobCatalog.values(), producer.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`), reportingZone(rt.config));
-  logger.info(`scheduler: enqueueing ${[...jobCatalog.values()].filter((j) => j.cron).map((j) => `${j.name} (${j.cron})`).join(', ')}`);
+  const producer = jobs.producer(rt.env.redisUrl);
+  const stop = jobs.startSchedule(rt, producer.enqueue, (e) => logger.error({ err: e }, `schedule: ${e.message}`));
+  logger.info(`scheduler: enqueueing ${jobs.scheduled().join(', ')}`);
   onShutdown(async () => {
     await stop();
     await producer.close();
@@ -254,12 +267,12 @@ async function commandScheduler() {
   });
 }
 
-async function commandWorker() {
+async function commandWorker(jobs: JobHost) {
   const rt = await openRuntime();
   if (!rt.env.redisUrl) throw new Error('the worker needs REDIS_URL (without it, `attain start` runs jobs in-process)');
   await markAbandonedAtStart(rt);
-  const producer = createBullProducer({ redisUrl: rt.env.redisUrl });
-  const w = startBullWorker(jobContext(rt, producer.enqueue), { redisUrl: rt.env.redisUrl });
+  const producer = jobs.producer(rt.env.redisUrl);
+  const w = jobs.startWorker(rt, producer.enqueue);
   logger.info('worker: consuming the attain queue');
   onShutdown(async () => {
     await w.close();
@@ -268,22 +281,23 @@ async function commandWorker() {
   });
 }
 
-async function commandCompute() {
+async function commandCompute(jobs: JobHost) {
   await withRuntime(async (rt) => {
-    const r = await computeSlaJob.run(jobContext(rt, async () => {}), {});
+    const r = await jobs.computeSla(rt);
     console.log(JSON.stringify(r));
   });
 }
 
 /** What each command does once its arguments are read; `ingest` reads its own (per feed). */
-const run: Record<Exclude<CommandName, `ingest ${string}`>, (p: { values: Record<string, string | boolean | undefined>; positionals: string[] }) => Promise<void>> = {
-  start: () => commandStart(),
+type Command = (p: { values: Record<string, string | boolean | undefined>; positionals: string[] }, jobs: JobHost) => Promise<void>;
+const run: Record<Exclude<CommandName, `ingest ${string}`>, Command> = {
+  start: (_, jobs) => commandStart(jobs),
   serve: () => commandServe(),
-  scheduler: () => commandScheduler(),
-  worker: () => commandWorker(),
+  scheduler: (_, jobs) => commandScheduler(jobs),
+  worker: (_, jobs) => commandWorker(jobs),
   migrate: () => commandMigrate(),
   demo: () => commandDemo(),
-  compute: () => commandCompute(),
+  compute: (_, jobs) => commandCompute(jobs),
   verify: () => withRuntime((rt) => verifyCommand(rt)),
   runs: (p) => runsCommand(p.values as { limit?: string; feed?: string }),
   rejected: (p) => rejectedCommand(p.positionals),
@@ -293,19 +307,24 @@ const run: Record<Exclude<CommandName, `ingest ${string}`>, (p: { values: Record
   publish: (p) => publishCommand(() => openRuntime(), p.positionals[0]!, { republish: p.values.republish === true }),
 };
 
-async function main(argv: string[]) {
+async function main(argv: string[], jobs: JobHost) {
   const [command, ...args] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') return void console.log(helpText(args[0]));
-  if (command === 'ingest') return commandIngest(args);
+  if (command === 'ingest') return commandIngest(jobs, args);
   if (!Object.hasOwn(run, command)) throw new UsageError(`unknown command "${command}"; run \`attain help\` for the list`);
   const name = command as keyof typeof run;
   const parsed = parseCommand(name, args);
   if (parsed.help) return void console.log(helpText(name));
-  return run[name](parsed as never);
+  return run[name](parsed as never, jobs);
 }
 
-// A command's failure is its answer, in plain words on stderr: status 2 for a usage mistake, 1 otherwise.
-main(process.argv.slice(2)).catch((e: Error) => {
-  console.error(`attain: ${e.message}`);
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+/**
+ * Runs one command line (the entry point, jobs/main.ts, passes the job machinery). A command's
+ * failure is its answer, in plain words on stderr: status 2 for a usage mistake, 1 otherwise.
+ */
+export function runCli(argv: string[], jobs: JobHost): Promise<void> {
+  return main(argv, jobs).catch((e: Error) => {
+    console.error(`attain: ${e.message}`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  });
+}

@@ -73,32 +73,38 @@ export function endOfDay(zone: string, day: string): number {
   return localToUtc(zone, y, m, d, 1440);
 }
 
-/**
- * Computes a case's clock (METRICS.md §6): day 0 is the day of receipt, or of the clarification
- * (restart, FOIA s1(3)), identity evidence or — for a months target — fee that the rules say it
- * waits for; a fee notice disregards the working days from the notice to the fee, both included
- * (FOIA s10(2)); an authorised extension moves the due date to `extendedTo` (capped at the
- * policy's `maxExtended`, never earlier than the original due date).
- */
-export function caseClock(facts: CaseFacts, policy: CasePolicy, calendar: BusinessCalendar, coveredYears?: { first: number; last: number } | null): CaseClock {
-  const zone = calendar.zone;
-  const dayOf = (ms: number) => localDayKey(zone, ms);
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const rules = new Set(policy.rules);
-  const events: ClockEvent[] = [];
-  const receivedDay = dayOf(facts.receivedAt);
-  events.push({ kind: 'received', day: receivedDay, at: iso(facts.receivedAt), note: `received: ${policy.title}, ${describe(policy.target)} in calendar ${calendar.id}` });
+/** What every step of one case's clock shares; the steps add to `events`. */
+type ClockRun = {
+  facts: CaseFacts;
+  policy: CasePolicy;
+  calendar: BusinessCalendar;
+  rules: Set<string>;
+  events: ClockEvent[];
+  dayOf: (ms: number) => string;
+  iso: (ms: number | null) => string | null;
+  /** Throws when a day is outside the calendar's bank-holiday years. */
+  check: (field: string, day: string | null) => void;
+};
+type WaitingFor = CaseClock['waitingFor'];
+/** A fee notice on a working-day clock: the notice's day and the fee's (null: not paid yet). */
+type FeePause = [string, string | null];
 
+/**
+ * Day 0: the day of receipt, or the latest day a clarification, identity evidence or — for a
+ * months target — fee the rules wait for arrived; none (null) while one is still awaited.
+ */
+function startOfClock(c: ClockRun, receivedDay: string): { start: string | null; startWhy: string; waitingFor: WaitingFor; pause: FeePause | null } {
+  const { facts, policy, rules, events, dayOf, iso } = c;
   let start: string | null = receivedDay;
   let startWhy = 'day of receipt';
-  let waitingFor: CaseClock['waitingFor'] = null;
+  let waitingFor: WaitingFor = null;
   const later = (day: string, why: string) => {
     if (start !== null && day > start) {
       start = day;
       startWhy = why;
     }
   };
-  const waitFor = (what: NonNullable<CaseClock['waitingFor']>, requested: number | null, received: number | null, restart: string) => {
+  const waitFor = (what: NonNullable<WaitingFor>, requested: number | null, received: number | null, restart: string) => {
     if (requested === null) return;
     events.push({ kind: `${what === 'identity' ? 'identity' : what}_requested` as ClockEventKind, day: dayOf(requested), at: iso(requested), note: `${what} asked for: the clock waits for it` });
     if (received === null) {
@@ -115,12 +121,95 @@ export function caseClock(facts: CaseFacts, policy: CasePolicy, calendar: Busine
   if (feeByMonths) waitFor('fee', facts.feeRequestedAt, facts.feeReceivedAt, 'the clock starts, this day is day 0');
 
   // A fee notice on a working-day clock: the days from notice to fee, both included, are disregarded.
-  let pause: [string, string | null] | null = null;
+  let pause: FeePause | null = null;
   if (rules.has('fee') && !feeByMonths && facts.feeRequestedAt !== null) {
     pause = [dayOf(facts.feeRequestedAt), facts.feeReceivedAt === null ? null : dayOf(facts.feeReceivedAt)];
   }
   if (waitingFor !== null) start = null;
+  return { start, startWhy, waitingFor, pause };
+}
 
+/** A fee pause before the undisturbed due date stops the clock (FOIA s10(2)); one after it does not. */
+function feePause(c: ClockRun, day0: string, pause: FeePause | null): { disregard?: (d: string) => boolean; waitingForFee: boolean } {
+  const { facts, events, iso } = c;
+  const undisturbed = dueFrom(c.calendar, day0, c.policy.target);
+  if (pause && pause[0] <= undisturbed) {
+    const [from, to] = pause;
+    events.push({ kind: 'fee_requested', day: from, at: iso(facts.feeRequestedAt), note: 'fees notice given: the clock stops (FOIA s10(2)); this day is not counted' });
+    if (to === null) return { waitingForFee: true };
+    events.push({ kind: 'fee_received', day: to, at: iso(facts.feeReceivedAt), note: 'fee received: this day is not counted either; the clock runs again the next working day' });
+    return { disregard: (d) => d >= from && d <= to, waitingForFee: false };
+  }
+  if (pause) events.push({ kind: 'fee_requested', day: pause[0], at: iso(facts.feeRequestedAt), note: 'fees notice given after the due date: the clock was not stopped' });
+  return { waitingForFee: false };
+}
+
+/** An authorised extension moves the due day to `extendedTo`, capped at `maxExtended`; others are noted and ignored. */
+function extension(c: ClockRun, day0: string, originalDueDay: string, disregard: ((d: string) => boolean) | undefined): { dueDay: string; extended: boolean } {
+  const { facts, policy, events, iso } = c;
+  if (facts.extendedTo === null) return { dueDay: originalDueDay, extended: false };
+  const reason = facts.extensionReason ? ` (${facts.extensionReason})` : '';
+  if (!c.rules.has('extension')) {
+    events.push({ kind: 'extension', day: facts.extendedTo, at: null, note: `extension to ${facts.extendedTo}${reason} ignored: the policy for ${policy.kind} allows none` });
+    return { dueDay: originalDueDay, extended: false };
+  }
+  if (facts.extendedTo <= originalDueDay) {
+    events.push({ kind: 'extension', day: facts.extendedTo, at: null, note: `extension to ${facts.extendedTo}${reason} ignored: not after the due date` });
+    return { dueDay: originalDueDay, extended: false };
+  }
+  const cap = policy.maxExtended ? dueFrom(c.calendar, day0, policy.maxExtended, disregard) : null;
+  const dueDay = cap !== null && facts.extendedTo > cap ? cap : facts.extendedTo;
+  events.push({
+    kind: 'extension',
+    day: dueDay,
+    at: iso(endOfDay(c.calendar.zone, dueDay)),
+    note: dueDay === facts.extendedTo ? `authorised extension${reason}: due by the end of this day` : `authorised extension to ${facts.extendedTo}${reason} capped at the longest allowed, ${describe(policy.maxExtended!)}: due by the end of this day`,
+  });
+  return { dueDay, extended: true };
+}
+
+type DueDates = { originalDueDay: string | null; dueDay: string | null; extended: boolean; pausedWorkingDays: number; disregard?: (d: string) => boolean; waitingForFee: boolean };
+
+/** From day 0: the fee pause, the due day (paused working days added) and any extension. */
+function dueDates(c: ClockRun, day0: string, startWhy: string, pause: FeePause | null): DueDates {
+  const { policy, events, iso } = c;
+  events.push({ kind: 'clock_start', day: day0, at: null, note: `day 0 (${startWhy}); day 1 is the next working day` });
+  const { disregard, waitingForFee } = feePause(c, day0, pause);
+  if (waitingForFee) return { originalDueDay: null, dueDay: null, extended: false, pausedWorkingDays: 0, disregard, waitingForFee };
+  const originalDueDay = dueFrom(c.calendar, day0, policy.target, disregard);
+  const pausedWorkingDays = disregard ? workingDaysBetween(c.calendar, day0, originalDueDay) - workingDaysBetween(c.calendar, day0, originalDueDay, disregard) : 0;
+  c.check('received_at', originalDueDay);
+  events.push({ kind: 'due', day: originalDueDay, at: iso(endOfDay(c.calendar.zone, originalDueDay)), note: `due by the end of this day: ${describe(policy.target)} from day 0${pausedWorkingDays ? `, ${pausedWorkingDays} working day${pausedWorkingDays === 1 ? '' : 's'} of fee pause added` : ''}` });
+  return { originalDueDay, ...extension(c, day0, originalDueDay, disregard), pausedWorkingDays, disregard, waitingForFee };
+}
+
+/** The response (on which working day) and a deadline that passed before it, or without one. */
+function responseOf(c: ClockRun, start: string | null, dueDay: string | null, dueAt: number | null, disregard: ((d: string) => boolean) | undefined) {
+  const { facts, events, iso } = c;
+  const respondedDay = facts.respondedAt === null ? null : c.dayOf(facts.respondedAt);
+  let workingDaysToRespond: number | null = null;
+  if (respondedDay !== null && start !== null) workingDaysToRespond = workingDaysBetween(c.calendar, start, respondedDay, disregard);
+  if (respondedDay !== null && facts.respondedAt !== null) {
+    events.push({ kind: 'responded', day: respondedDay, at: iso(facts.respondedAt), note: workingDaysToRespond === null ? 'responded' : `responded on working day ${workingDaysToRespond}` });
+  }
+  if (dueAt !== null && (facts.respondedAt === null || facts.respondedAt > dueAt)) {
+    events.push({ kind: 'deadline_passed', day: dueDay!, at: iso(dueAt), note: facts.respondedAt === null ? 'the deadline passed at the end of this day without a response' : 'the deadline passed at the end of this day, before the response' });
+  }
+  return { respondedDay, workingDaysToRespond };
+}
+
+/** The timeline's order within one day. */
+const EVENT_ORDER: Record<ClockEventKind, number> = { received: 0, clarification_requested: 1, identity_requested: 1, fee_requested: 1, clarification_received: 2, identity_received: 2, fee_received: 2, clock_start: 3, due: 4, extension: 5, responded: 6, deadline_passed: 7 };
+
+/**
+ * Computes a case's clock (METRICS.md §6): day 0 is the day of receipt, or of the clarification
+ * (restart, FOIA s1(3)), identity evidence or — for a months target — fee that the rules say it
+ * waits for; a fee notice disregards the working days from the notice to the fee, both included
+ * (FOIA s10(2)); an authorised extension moves the due date to `extendedTo` (capped at the
+ * policy's `maxExtended`, never earlier than the original due date).
+ */
+export function caseClock(facts: CaseFacts, policy: CasePolicy, calendar: BusinessCalendar, coveredYears?: { first: number; last: number } | null): CaseClock {
+  const zone = calendar.zone;
   const check = (field: string, day: string | null) => {
     if (!coveredYears || day === null) return;
     const y = Number(day.slice(0, 4));
@@ -128,73 +217,21 @@ export function caseClock(facts: CaseFacts, policy: CasePolicy, calendar: Busine
       throw new CaseClockError(field, `${day} is outside the years of calendar ${calendar.id}'s bank holidays (${coveredYears.first}–${coveredYears.last})`);
     }
   };
+  const c: ClockRun = { facts, policy, calendar, rules: new Set(policy.rules), events: [], dayOf: (ms) => localDayKey(zone, ms), iso: (ms) => (ms === null ? null : new Date(ms).toISOString()), check };
+  const receivedDay = c.dayOf(facts.receivedAt);
+  c.events.push({ kind: 'received', day: receivedDay, at: c.iso(facts.receivedAt), note: `received: ${policy.title}, ${describe(policy.target)} in calendar ${calendar.id}` });
+
+  const { start, startWhy, waitingFor: awaited, pause } = startOfClock(c, receivedDay);
   check('received_at', receivedDay);
   check('received_at', start);
-
-  let originalDueDay: string | null = null;
-  let dueDay: string | null = null;
-  let extended = false;
-  let pausedWorkingDays = 0;
-  let disregard: ((d: string) => boolean) | undefined;
-  if (start !== null) {
-    const day0: string = start;
-    events.push({ kind: 'clock_start', day: day0, at: null, note: `day 0 (${startWhy}); day 1 is the next working day` });
-    const undisturbed = dueFrom(calendar, day0, policy.target);
-    if (pause && pause[0] <= undisturbed) {
-      const [from, to] = pause;
-      events.push({ kind: 'fee_requested', day: from, at: iso(facts.feeRequestedAt), note: 'fees notice given: the clock stops (FOIA s10(2)); this day is not counted' });
-      if (to === null) waitingFor = 'fee';
-      else {
-        disregard = (d) => d >= from && d <= to;
-        events.push({ kind: 'fee_received', day: to, at: iso(facts.feeReceivedAt), note: 'fee received: this day is not counted either; the clock runs again the next working day' });
-      }
-    } else if (pause) {
-      events.push({ kind: 'fee_requested', day: pause[0], at: iso(facts.feeRequestedAt), note: 'fees notice given after the due date: the clock was not stopped' });
-    }
-    if (waitingFor === null) {
-      originalDueDay = dueFrom(calendar, day0, policy.target, disregard);
-      if (disregard) pausedWorkingDays = workingDaysBetween(calendar, day0, originalDueDay) - workingDaysBetween(calendar, day0, originalDueDay, disregard);
-      check('received_at', originalDueDay);
-      dueDay = originalDueDay;
-      events.push({ kind: 'due', day: originalDueDay, at: iso(endOfDay(zone, originalDueDay)), note: `due by the end of this day: ${describe(policy.target)} from day 0${pausedWorkingDays ? `, ${pausedWorkingDays} working day${pausedWorkingDays === 1 ? '' : 's'} of fee pause added` : ''}` });
-      if (facts.extendedTo !== null) {
-        const reason = facts.extensionReason ? ` (${facts.extensionReason})` : '';
-        if (!rules.has('extension')) {
-          events.push({ kind: 'extension', day: facts.extendedTo, at: null, note: `extension to ${facts.extendedTo}${reason} ignored: the policy for ${policy.kind} allows none` });
-        } else if (facts.extendedTo <= originalDueDay) {
-          events.push({ kind: 'extension', day: facts.extendedTo, at: null, note: `extension to ${facts.extendedTo}${reason} ignored: not after the due date` });
-        } else {
-          const cap = policy.maxExtended ? dueFrom(calendar, day0, policy.maxExtended, disregard) : null;
-          dueDay = cap !== null && facts.extendedTo > cap ? cap : facts.extendedTo;
-          extended = true;
-          events.push({
-            kind: 'extension',
-            day: dueDay,
-            at: iso(endOfDay(zone, dueDay)),
-            note: dueDay === facts.extendedTo ? `authorised extension${reason}: due by the end of this day` : `authorised extension to ${facts.extendedTo}${reason} capped at the longest allowed, ${describe(policy.maxExtended!)}: due by the end of this day`,
-          });
-        }
-      }
-    }
-  }
-  if (waitingFor !== null) {
-    dueDay = null;
-    originalDueDay = null;
-  }
+  const due: DueDates = start === null ? { originalDueDay: null, dueDay: null, extended: false, pausedWorkingDays: 0, waitingForFee: false } : dueDates(c, start, startWhy, pause);
+  const waitingFor: WaitingFor = awaited ?? (due.waitingForFee ? 'fee' : null);
+  const dueDay = waitingFor === null ? due.dueDay : null;
+  const originalDueDay = waitingFor === null ? due.originalDueDay : null;
   const dueAt = dueDay === null ? null : endOfDay(zone, dueDay);
-
-  const respondedDay = facts.respondedAt === null ? null : dayOf(facts.respondedAt);
-  let workingDaysToRespond: number | null = null;
-  if (respondedDay !== null && start !== null) workingDaysToRespond = workingDaysBetween(calendar, start, respondedDay, disregard);
-  if (respondedDay !== null && facts.respondedAt !== null) {
-    events.push({ kind: 'responded', day: respondedDay, at: iso(facts.respondedAt), note: workingDaysToRespond === null ? 'responded' : `responded on working day ${workingDaysToRespond}` });
-  }
-  if (dueAt !== null && (facts.respondedAt === null || facts.respondedAt > dueAt)) {
-    events.push({ kind: 'deadline_passed', day: dueDay!, at: iso(dueAt), note: facts.respondedAt === null ? 'the deadline passed at the end of this day without a response' : 'the deadline passed at the end of this day, before the response' });
-  }
-  const order: Record<ClockEventKind, number> = { received: 0, clarification_requested: 1, identity_requested: 1, fee_requested: 1, clarification_received: 2, identity_received: 2, fee_received: 2, clock_start: 3, due: 4, extension: 5, responded: 6, deadline_passed: 7 };
-  events.sort((a, b) => a.day.localeCompare(b.day) || order[a.kind] - order[b.kind] || (a.at ?? '').localeCompare(b.at ?? ''));
-  return { receivedDay, startDay: start, waitingFor, originalDueDay, dueDay, dueAt, extended, pausedWorkingDays, respondedDay, workingDaysToRespond, events };
+  const { respondedDay, workingDaysToRespond } = responseOf(c, start, dueDay, dueAt, due.disregard);
+  const events = c.events.sort((a, b) => a.day.localeCompare(b.day) || EVENT_ORDER[a.kind] - EVENT_ORDER[b.kind] || (a.at ?? '').localeCompare(b.at ?? ''));
+  return { receivedDay, startDay: start, waitingFor, originalDueDay, dueDay, dueAt, extended: due.extended, pausedWorkingDays: due.pausedWorkingDays, respondedDay, workingDaysToRespond, events };
 }
 
 /**

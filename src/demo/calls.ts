@@ -41,6 +41,108 @@ const HOURLY = [0, 0, 0, 0, 0, 0, 0, 0, 0.9, 1.6, 1.5, 1.2, 0.9, 1.0, 1.2, 1.0, 
 
 type Line = { t: number; seq: number; text: string };
 
+/** One simulated day: its random stream, its midnight and where its lines go. */
+type Day = {
+  rnd: Random;
+  midnight: number;
+  push: (t: number, text: string) => void;
+  /** When each queue's agents are next free (epoch seconds). */
+  freeAt: Map<string, number[]>;
+  /** When each queue's agents start their half-hour lunch. */
+  lunches: Map<string, number[]>;
+};
+
+const agentName = (queue: Queue, n: number) => `Agent/${queue.name.slice(0, 2).toUpperCase()}${n}`;
+
+/** Agents log on at opening and take half an hour for lunch (paused: no calls then). */
+function agentShifts(rnd: Random, midnight: number, push: Day['push']): Map<string, number[]> {
+  const lunches = new Map<string, number[]>();
+  for (const q of demoQueues) {
+    const starts: number[] = [];
+    for (let a = 1; a <= q.agents; a++) {
+      const agent = agentName(q, a);
+      push(midnight + OPEN - 300 + a, `NONE|${q.name}|${agent}|ADDMEMBER|`);
+      const lunch = midnight + 12 * 3600 + rnd.int(0, 5400);
+      starts.push(lunch);
+      push(lunch, `NONE|${q.name}|${agent}|PAUSE|Lunch`);
+      push(lunch + 1800, `NONE|${q.name}|${agent}|UNPAUSE|`);
+    }
+    lunches.set(q.name, starts);
+  }
+  return lunches;
+}
+
+/** Arrivals: an hour by the curve, a second within it (within opening hours), in time order. */
+function arrivalsOf(rnd: Random, midnight: number, volume: number): { t: number; queue: Queue; id: string }[] {
+  const weights = HOURLY.map((w, h) => [h, w] as const).filter(([h]) => h * 3600 >= OPEN - 1800 && h * 3600 < CLOSE);
+  const arrivals: { t: number; queue: Queue; id: string }[] = [];
+  for (let i = 0; i < volume; i++) {
+    const hour = rnd.weighted(weights);
+    const sec = Math.max(OPEN, Math.min(CLOSE - 1, hour * 3600 + rnd.int(0, 3599)));
+    const queue = rnd.weighted(demoQueues.map((q) => [q, q.share] as const));
+    arrivals.push({ t: midnight + sec, queue, id: '' });
+  }
+  arrivals.sort((a, b) => a.t - b.t);
+  arrivals.forEach((a, i) => (a.id = `${a.t}.${i + 1}`));
+  return arrivals;
+}
+
+/** The agent who can take a call entering at `enter` first, lunch breaks respected, and when. */
+function firstReadyAgent(day: Day, queue: Queue, enter: number): { k: number; startAt: number } {
+  const agents = day.freeAt.get(queue.name)!;
+  const lunch = day.lunches.get(queue.name)!;
+  const readyAt = (j: number) => {
+    const t = Math.max(enter, agents[j]!);
+    const l = lunch[j]!;
+    return t >= l && t < l + 1800 ? l + 1800 : t;
+  };
+  let k = 0;
+  for (let j = 1; j < agents.length; j++) if (readyAt(j) < readyAt(k)) k = j;
+  return { k, startAt: readyAt(k) };
+}
+
+/** A call answered by agent `k` at `startAt`: maybe a ring-no-answer first, talk, wrap-up, then a transfer or hang-up. */
+function answer(day: Day, queue: Queue, id: string, enter: number, k: number, startAt: number) {
+  const { rnd, push } = day;
+  const wait = startAt - enter;
+  const agent = agentName(queue, k + 1);
+  if (rnd.chance(0.1) && wait > 15) push(enter + rnd.int(1, 15), `${id}|${queue.name}|${agentName(queue, ((k + 1) % queue.agents) + 1)}|RINGNOANSWER|15000`);
+  push(startAt, `${id}|${queue.name}|${agent}|CONNECT|${wait}|${id}9|${rnd.int(1, 6)}`);
+  const talk = Math.max(20, Math.round(rnd.lognormal(queue.ahtMedian, 0.55)));
+  const wrap = rnd.int(10, 60);
+  day.freeAt.get(queue.name)![k] = startAt + talk + wrap;
+  const end = startAt + talk;
+  if (rnd.chance(0.04)) push(end, `${id}|${queue.name}|${agent}|BLINDTRANSFER|${rnd.int(2000, 2099)}|from-internal|${wait}|${talk}|1`);
+  else push(end, `${id}|${queue.name}|${agent}|${rnd.chance(0.55) ? 'COMPLETECALLER' : 'COMPLETEAGENT'}|${wait}|${talk}|1`);
+}
+
+/**
+ * One call in one queue: a caller waits for the first free agent unless their patience
+ * (exponential, mean 8 minutes; a few hang up within seconds) or the queue's timeout runs out
+ * first — a timeout overflows once to the queue's `overflowTo`. A longer queue means longer
+ * waits, so more patience runs out: abandons rise with wait.
+ */
+function serve(day: Day, queue: Queue, id: string, enter: number, caller: string, overflowed: boolean) {
+  const { rnd, push } = day;
+  push(enter, `${id}|${queue.name}|NONE|ENTERQUEUE||${caller}|${rnd.int(1, 6)}`);
+  const { k, startAt } = firstReadyAgent(day, queue, enter);
+  const wait = startAt - enter;
+  const patience = rnd.chance(0.05) ? rnd.int(1, 8) : Math.round(rnd.exponential(480));
+  if (wait > queue.timeout && patience > queue.timeout) {
+    const leave = enter + queue.timeout;
+    push(leave, `${id}|${queue.name}|NONE|EXITWITHTIMEOUT|1|1|${queue.timeout}`);
+    if (queue.overflowTo && !overflowed) serve(day, demoQueues.find((q) => q.name === queue.overflowTo)!, id, leave, caller, true);
+    return;
+  }
+  if (patience < wait) {
+    const leave = enter + patience;
+    if (rnd.chance(0.05)) push(leave, `${id}|${queue.name}|NONE|EXITWITHKEY|1|2|2|${patience}`);
+    else push(leave, `${id}|${queue.name}|NONE|ABANDON|2|3|${patience}`);
+    return;
+  }
+  answer(day, queue, id, enter, k, startAt);
+}
+
 /** Calls on one local day, each queue simulated as a first-come first-served multi-agent queue. */
 function dayLines(day: number, zone: string, seed: number, until: number): Line[] {
   const weekday = weekdayOfDayNumber(day); // 0 = Monday
@@ -56,77 +158,12 @@ function dayLines(day: number, zone: string, seed: number, until: number): Line[
   const push = (t: number, text: string) => {
     if (t * 1000 <= until) out.push({ t, seq: seq++, text: `${t}|${text}` });
   };
-  const weights = HOURLY.map((w, h) => [h, w] as const).filter(([h]) => h * 3600 >= OPEN - 1800 && h * 3600 < CLOSE);
-
-  // Agents log on at opening and take half an hour for lunch (paused: no calls then).
-  const lunches = new Map<string, number[]>();
-  for (const q of demoQueues) {
-    const starts: number[] = [];
-    for (let a = 1; a <= q.agents; a++) {
-      const agent = `Agent/${q.name.slice(0, 2).toUpperCase()}${a}`;
-      push(midnight + OPEN - 300 + a, `NONE|${q.name}|${agent}|ADDMEMBER|`);
-      const lunch = midnight + 12 * 3600 + rnd.int(0, 5400);
-      starts.push(lunch);
-      push(lunch, `NONE|${q.name}|${agent}|PAUSE|Lunch`);
-      push(lunch + 1800, `NONE|${q.name}|${agent}|UNPAUSE|`);
-    }
-    lunches.set(q.name, starts);
-  }
-
-  // Arrivals: an hour by the curve, a second within it (within opening hours).
-  const arrivals: { t: number; queue: Queue; id: string }[] = [];
-  for (let i = 0; i < volume; i++) {
-    const hour = rnd.weighted(weights);
-    const sec = Math.max(OPEN, Math.min(CLOSE - 1, hour * 3600 + rnd.int(0, 3599)));
-    const queue = rnd.weighted(demoQueues.map((q) => [q, q.share] as const));
-    arrivals.push({ t: midnight + sec, queue, id: '' });
-  }
-  arrivals.sort((a, b) => a.t - b.t);
-  arrivals.forEach((a, i) => (a.id = `${a.t}.${i + 1}`));
-
-  // Each queue: agents free at some time; a caller waits for the first free agent unless their
-  // patience (exponential, mean 8 minutes; a few hang up within seconds) or the queue's timeout
-  // runs out first. A longer queue means longer waits, so more patience runs out: abandons rise with wait.
+  const lunches = agentShifts(rnd, midnight, push);
+  const arrivals = arrivalsOf(rnd, midnight, volume);
   // Some days an agent is off sick.
   const freeAt = new Map<string, number[]>(demoQueues.map((q) => [q.name, Array.from({ length: Math.max(1, q.agents - (rnd.chance(0.25) ? 1 : 0)) }, () => midnight + OPEN)]));
-  const serve = (queue: Queue, id: string, enter: number, caller: string, overflowed: boolean) => {
-    const agents = freeAt.get(queue.name)!;
-    push(enter, `${id}|${queue.name}|NONE|ENTERQUEUE||${caller}|${rnd.int(1, 6)}`);
-    // The agent who can take the call first, lunch breaks respected.
-    const lunch = lunches.get(queue.name)!;
-    const readyAt = (j: number) => {
-      const t = Math.max(enter, agents[j]!);
-      const l = lunch[j]!;
-      return t >= l && t < l + 1800 ? l + 1800 : t;
-    };
-    let k = 0;
-    for (let j = 1; j < agents.length; j++) if (readyAt(j) < readyAt(k)) k = j;
-    const startAt = readyAt(k);
-    const wait = startAt - enter;
-    const patience = rnd.chance(0.05) ? rnd.int(1, 8) : Math.round(rnd.exponential(480));
-    if (wait > queue.timeout && patience > queue.timeout) {
-      const leave = enter + queue.timeout;
-      push(leave, `${id}|${queue.name}|NONE|EXITWITHTIMEOUT|1|1|${queue.timeout}`);
-      if (queue.overflowTo && !overflowed) serve(demoQueues.find((q) => q.name === queue.overflowTo)!, id, leave, caller, true);
-      return;
-    }
-    if (patience < wait) {
-      const leave = enter + patience;
-      if (rnd.chance(0.05)) push(leave, `${id}|${queue.name}|NONE|EXITWITHKEY|1|2|2|${patience}`);
-      else push(leave, `${id}|${queue.name}|NONE|ABANDON|2|3|${patience}`);
-      return;
-    }
-    const agent = `Agent/${queue.name.slice(0, 2).toUpperCase()}${k + 1}`;
-    if (rnd.chance(0.1) && wait > 15) push(enter + rnd.int(1, 15), `${id}|${queue.name}|Agent/${queue.name.slice(0, 2).toUpperCase()}${((k + 1) % queue.agents) + 1}|RINGNOANSWER|15000`);
-    push(startAt, `${id}|${queue.name}|${agent}|CONNECT|${wait}|${id}9|${rnd.int(1, 6)}`);
-    const talk = Math.max(20, Math.round(rnd.lognormal(queue.ahtMedian, 0.55)));
-    const wrap = rnd.int(10, 60);
-    agents[k] = startAt + talk + wrap;
-    const end = startAt + talk;
-    if (rnd.chance(0.04)) push(end, `${id}|${queue.name}|${agent}|BLINDTRANSFER|${rnd.int(2000, 2099)}|from-internal|${wait}|${talk}|1`);
-    else push(end, `${id}|${queue.name}|${agent}|${rnd.chance(0.55) ? 'COMPLETECALLER' : 'COMPLETEAGENT'}|${wait}|${talk}|1`);
-  };
-  for (const a of arrivals) serve(a.queue, a.id, a.t, `07700${String(900000 + rnd.int(0, 99999)).slice(-6)}`, false);
+  const sim: Day = { rnd, midnight, push, freeAt, lunches };
+  for (const a of arrivals) serve(sim, a.queue, a.id, a.t, `07700${String(900000 + rnd.int(0, 99999)).slice(-6)}`, false);
   return out;
 }
 

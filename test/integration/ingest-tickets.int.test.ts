@@ -342,7 +342,7 @@ const started: number[] = [];
 
 /** `attain ARGS` as its own process group (tsx runs the script in a child of its own). */
 function cli(args: string[], databaseUrl: string): CliRun {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'jobs/main.ts', ...args], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

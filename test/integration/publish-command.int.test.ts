@@ -17,7 +17,7 @@ type Done = { code: number | null; stdout: string; stderr: string };
 
 /** `attain ARGS` with the given database settings, in its own process. */
 function cli(args: string[], env: Record<string, string>): Promise<Done> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'jobs/main.ts', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, REDIS_URL: '', ATTAIN_CONFIG: '', ...env },

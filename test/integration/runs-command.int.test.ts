@@ -19,7 +19,7 @@ type Done = { code: number | null; stdout: string; stderr: string };
 
 /** `attain ARGS` against the database at `url`, as its own process group. */
 function cli(args: string[], url: string): Promise<Done> {
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'jobs/main.ts', ...args], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

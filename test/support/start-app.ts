@@ -36,7 +36,7 @@ export async function startApp(prefix: string): Promise<StartedApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), prefix));
   const port = await freePort();
   const { DATABASE_URL: _db, REDIS_URL: _redis, ...rest } = process.env;
-  const child: ChildProcess = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/cli.ts', 'start'], {
+  const child: ChildProcess = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'jobs/main.ts', 'start'], {
     env: { ...rest, ATTAIN_DATA_DIR: dataDir, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { localDayKey } from '../../calendar/zone.ts';
 import type { FieldProblem, RowResult } from '../ingest-csv.ts';
 import { dateParserFor } from '../tickets/date-format.ts';
-import { cellReader, columnRef, lowerKeys, ticketMappingSchema, valueMap } from '../tickets/mapping.ts';
+import { columnRef, ticketMappingSchema, valueMap } from '../tickets/mapping.ts';
+import { cellReader, expectedDates, isBlankRow, lowerKeys } from '../mapped-cells.ts';
 
 /**
  * How a performance system's action export becomes plan actions (METRICS.md §7): the same
@@ -80,6 +81,31 @@ export function parseProgress(text: string): number | null {
   return m ? Number(m[1]!.replace(',', '.')) : null;
 }
 
+type Cell = { col: string; value: string | null };
+
+/** The priority: mapped, or 1–4, P1–P4, High / Medium / Low / Ongoing; required. */
+function readPriority(pr: Cell, priorityMap: Map<string, number>, problems: FieldProblem[]): 1 | 2 | 3 | 4 | null {
+  if (pr.value === null) {
+    problems.push({ field: pr.col, reason: 'missing priority' });
+    return null;
+  }
+  const priority = (priorityMap.get(pr.value.toLowerCase()) as 1 | 2 | 3 | 4 | undefined) ?? parseActionPriority(pr.value);
+  if (priority === null) problems.push({ field: pr.col, reason: `unknown priority "${pr.value}" (expected 1–4, P1–P4, High, Medium, Low or Ongoing, or a priority map entry)` });
+  return priority;
+}
+
+/** Progress in per cent, 0–100; null when empty or not readable. */
+function readProgress(pg: Cell | null, problems: FieldProblem[]): number | null {
+  if (!pg?.value) return null;
+  const progress = parseProgress(pg.value);
+  if (progress === null) problems.push({ field: pg.col, reason: `progress "${pg.value}" is not a number` });
+  else if (progress < 0 || progress > 100) {
+    problems.push({ field: pg.col, reason: `progress ${pg.value} is outside 0–100` });
+    return null;
+  }
+  return progress;
+}
+
 /** Compiles a mapping into a row normaliser (pure): the row's cells in, the action (or every problem, naming the tool's column) out. */
 export function compileActionMapping(mapping: ActionMapping, zone: string) {
   const tz = mapping.zone ?? zone;
@@ -93,10 +119,10 @@ export function compileActionMapping(mapping: ActionMapping, zone: string) {
   // Icons that mean cancelled or completed are stored as those words, the ones the plan's rules read.
   const iconOf = (text: string | null) =>
     text === null ? null : cancelledIcons.has(text.toLowerCase()) ? CANCELLED : completedIcons.has(text.toLowerCase()) ? COMPLETED : text;
-  const formats = mapping.dateFormats.length > 0 ? `${mapping.dateFormats.join(' or ')} or ISO 8601` : 'ISO 8601, e.g. 2026-03-31';
+  const formats = expectedDates(mapping.dateFormats, 'ISO 8601, e.g. 2026-03-31');
 
   return (values: Record<string, string>): RowResult<NormalisedAction> => {
-    if (mapping.skipBlankRows && Object.values(values).every((v) => v.trim() === '')) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
+    if (mapping.skipBlankRows && isBlankRow(values)) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
     const problems: FieldProblem[] = [];
     const get = cellReader(values, missing);
     const required = (ref: typeof cols.code, what: string) => {
@@ -119,24 +145,8 @@ export function compileActionMapping(mapping: ActionMapping, zone: string) {
     const title = required(cols.title, 'action title');
     const section = required(cols.section, 'section');
 
-    const pr = get(cols.priority)!;
-    let priority: 1 | 2 | 3 | 4 | null = null;
-    if (pr.value === null) problems.push({ field: pr.col, reason: 'missing priority' });
-    else {
-      priority = (priorityMap.get(pr.value.toLowerCase()) as 1 | 2 | 3 | 4 | undefined) ?? parseActionPriority(pr.value);
-      if (priority === null) problems.push({ field: pr.col, reason: `unknown priority "${pr.value}" (expected 1–4, P1–P4, High, Medium, Low or Ongoing, or a priority map entry)` });
-    }
-
-    let progress: number | null = null;
-    const pg = get(cols.progress);
-    if (pg?.value) {
-      progress = parseProgress(pg.value);
-      if (progress === null) problems.push({ field: pg.col, reason: `progress "${pg.value}" is not a number` });
-      else if (progress < 0 || progress > 100) {
-        problems.push({ field: pg.col, reason: `progress ${pg.value} is outside 0–100` });
-        progress = null;
-      }
-    }
+    const priority = readPriority(get(cols.priority)!, priorityMap, problems);
+    const progress = readProgress(get(cols.progress), problems);
 
     const ty = get(cols.type);
     const type: 'action' | 'milestone' = ty?.value ? (typeMap.get(ty.value.toLowerCase()) ?? (/milestone/i.test(ty.value) ? 'milestone' : 'action')) : 'action';

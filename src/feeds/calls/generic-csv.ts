@@ -37,6 +37,45 @@ function parseFlag(text: string | null): boolean | null {
   return null;
 }
 
+type CallTimes = { answeredAt: number | null; endedAt: number | null; waitSeconds: number | null };
+
+/**
+ * Fills in what the outcome implies (an answer from the wait, an end from the talk or the wait),
+ * and checks the order of the instants; true when an answer a little before arrival was read as
+ * clock skew. `t` is updated in place; problems are added to `problems`.
+ */
+function reconcileTimes(t: CallTimes, c: { arrivedAt: number; outcome: VisitOutcome; talkSeconds: number | null; skewMs: number; waitGiven: boolean }, problems: FieldProblem[]): boolean {
+  const { arrivedAt, outcome, talkSeconds, skewMs } = c;
+  let skewed = false;
+  if (outcome === 'waiting') {
+    t.answeredAt = null;
+    t.endedAt = null;
+    t.waitSeconds = null;
+  } else if (outcome === 'answered') {
+    if (t.answeredAt === null && t.waitSeconds !== null) t.answeredAt = arrivedAt + Math.round(t.waitSeconds * 1000);
+    if (t.answeredAt === null) problems.push({ field: 'answered_at', reason: 'an answered call needs answered_at or wait_seconds' });
+    else if (t.waitSeconds === null) t.waitSeconds = (t.answeredAt - arrivedAt) / 1000;
+    if (t.endedAt === null && t.answeredAt !== null && talkSeconds !== null) t.endedAt = t.answeredAt + Math.round(talkSeconds * 1000);
+  } else {
+    if (t.answeredAt !== null) problems.push({ field: 'answered_at', reason: `a call with outcome ${outcome} has no answered_at` });
+    if (t.waitSeconds === null && t.endedAt !== null) t.waitSeconds = (t.endedAt - arrivedAt) / 1000;
+    if (t.endedAt === null && t.waitSeconds !== null) t.endedAt = arrivedAt + Math.round(t.waitSeconds * 1000);
+    if (t.waitSeconds === null) problems.push({ field: 'wait_seconds', reason: `a call with outcome ${outcome} needs wait_seconds or ended_at` });
+  }
+  if (t.answeredAt !== null && t.answeredAt < arrivedAt) {
+    if (outcome === 'answered' && arrivedAt - t.answeredAt <= skewMs) {
+      skewed = true;
+      if (!c.waitGiven) t.waitSeconds = 0;
+      t.answeredAt = arrivedAt + Math.round((t.waitSeconds ?? 0) * 1000);
+      if (t.endedAt !== null && t.endedAt < t.answeredAt) t.endedAt = t.answeredAt;
+    } else {
+      problems.push({ field: 'answered_at', reason: `answered_at is ${(arrivedAt - t.answeredAt) / 1000} s before arrived_at (more than the ${skewMs / 1000} s allowed for clock skew)` });
+    }
+  }
+  if (t.endedAt !== null && t.endedAt < arrivedAt) problems.push({ field: 'ended_at', reason: 'ended_at is before arrived_at' });
+  return skewed;
+}
+
 /**
  * One generic calls CSV row to a visit, or every problem found with its field. An `answered_at`
  * up to `clockSkewSeconds` (default 5) before `arrived_at` is two systems' clocks, not a bad
@@ -48,7 +87,6 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
   const queue = name('queue', true);
   const agent = name('agent', false);
   const skewMs = (opts.clockSkewSeconds ?? 5) * 1000;
-  let skewed = false;
   const channelText = blank(values.channel)?.toLowerCase() ?? 'voice';
   if (!(callChannels as readonly string[]).includes(channelText)) problems.push({ field: 'channel', reason: `unknown channel "${channelText}" (expected ${callChannels.join(', ')})` });
   const outcomeText = blank(values.outcome);
@@ -77,34 +115,9 @@ export function normaliseGenericCall(values: Record<string, string>, opts: { sou
   const transferred = parseFlag(blank(values.transferred));
   if (transferred === null) problems.push({ field: 'transferred', reason: `unreadable transferred "${values.transferred}" (expected true/false, yes/no, 1/0 or empty)` });
 
-  if (arrivedAt !== null && outcome) {
-    if (outcome === 'waiting') {
-      answeredAt = null;
-      endedAt = null;
-      waitSeconds = null;
-    } else if (outcome === 'answered') {
-      if (answeredAt === null && waitSeconds !== null) answeredAt = arrivedAt + Math.round(waitSeconds * 1000);
-      if (answeredAt === null) problems.push({ field: 'answered_at', reason: 'an answered call needs answered_at or wait_seconds' });
-      else if (waitSeconds === null) waitSeconds = (answeredAt - arrivedAt) / 1000;
-      if (endedAt === null && answeredAt !== null && talkSeconds !== null) endedAt = answeredAt + Math.round(talkSeconds * 1000);
-    } else {
-      if (answeredAt !== null) problems.push({ field: 'answered_at', reason: `a call with outcome ${outcome} has no answered_at` });
-      if (waitSeconds === null && endedAt !== null) waitSeconds = (endedAt - arrivedAt) / 1000;
-      if (endedAt === null && waitSeconds !== null) endedAt = arrivedAt + Math.round(waitSeconds * 1000);
-      if (waitSeconds === null) problems.push({ field: 'wait_seconds', reason: `a call with outcome ${outcome} needs wait_seconds or ended_at` });
-    }
-    if (answeredAt !== null && answeredAt < arrivedAt) {
-      if (outcome === 'answered' && arrivedAt - answeredAt <= skewMs) {
-        skewed = true;
-        if (blank(values.wait_seconds) === null) waitSeconds = 0;
-        answeredAt = arrivedAt + Math.round((waitSeconds ?? 0) * 1000);
-        if (endedAt !== null && endedAt < answeredAt) endedAt = answeredAt;
-      } else {
-        problems.push({ field: 'answered_at', reason: `answered_at is ${(arrivedAt - answeredAt) / 1000} s before arrived_at (more than the ${skewMs / 1000} s allowed for clock skew)` });
-      }
-    }
-    if (endedAt !== null && endedAt < arrivedAt) problems.push({ field: 'ended_at', reason: 'ended_at is before arrived_at' });
-  }
+  const times = { answeredAt, endedAt, waitSeconds };
+  const skewed = arrivedAt !== null && outcome !== null && reconcileTimes(times, { arrivedAt, outcome, talkSeconds, skewMs, waitGiven: blank(values.wait_seconds) !== null }, problems);
+  ({ answeredAt, endedAt, waitSeconds } = times);
   if (problems.length > 0 || !callId || !queue || !outcome || arrivedAt === null) return { ok: false, problems };
 
   let extra: Record<string, string> | null = null;

@@ -9,7 +9,8 @@ import { localDayKey } from '../../calendar/zone.ts';
 import { caseClock, CaseClockError, type CaseClock, type CaseFacts } from '../../casework/clock.ts';
 import type { CaseRules } from '../../casework/policy.ts';
 import type { FieldProblem, RowResult } from '../ingest-csv.ts';
-import { dateParserFor } from '../tickets/date-format.ts';
+import { dateParserFor, type DateParser } from '../tickets/date-format.ts';
+import { cellReader, columnsUsed, expectedDates, extraColumns, isBlankRow, lowerKeys } from '../mapped-cells.ts';
 import { columnRef, ticketMappingSchema } from '../tickets/mapping.ts';
 
 const caseColumns = {
@@ -61,7 +62,54 @@ export type NormalisedCase = CaseFacts & {
   clock: CaseClock;
 };
 
-const lowerKeys = <T>(m: Record<string, T>) => new Map(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v]));
+type Cell = { col: string; value: string | null } | null;
+type WaitFacts = Pick<CaseFacts, 'clarificationRequestedAt' | 'clarificationReceivedAt' | 'feeRequestedAt' | 'feeReceivedAt' | 'idRequestedAt' | 'idReceivedAt'>;
+
+/** Each wait (clarification, fee, identity): received only after asked, asked only after the case arrived. */
+function checkWaits(facts: WaitFacts, receivedAt: number | null, colName: (key: keyof typeof caseColumns) => string, problems: FieldProblem[]) {
+  for (const [asked, got] of [['clarificationRequestedAt', 'clarificationReceivedAt'], ['feeRequestedAt', 'feeReceivedAt'], ['idRequestedAt', 'idReceivedAt']] as const) {
+    const a = facts[asked];
+    const b = facts[got];
+    if (b !== null && a === null) problems.push({ field: colName(got), reason: `${colName(got)} without ${colName(asked)}` });
+    else if (a !== null && b !== null && b < a) problems.push({ field: colName(got), reason: `${colName(got)} is before ${colName(asked)}` });
+    else if (a !== null && receivedAt !== null && a < receivedAt) problems.push({ field: colName(asked), reason: `${colName(asked)} is before the case was received` });
+  }
+}
+
+/** extended_to is a local date; a tool may write it with a time (read in the zone, date kept). */
+function readExtendedTo(ext: Cell, parseDate: DateParser, zone: string, formats: string, problems: FieldProblem[]): string | null {
+  if (!ext?.value) return null;
+  const p = /^\d{4}-\d{2}-\d{2}$/.test(ext.value) ? parseDate(`${ext.value}T00:00`, zone) : parseDate(ext.value, zone);
+  if (!p) {
+    problems.push({ field: ext.col, reason: `unreadable date "${ext.value}" (expected a local date YYYY-MM-DD or ${formats})` });
+    return null;
+  }
+  return localDayKey(zone, p.ms);
+}
+
+/** A stage, 1–9 ("Stage 2" or "2"). */
+function readStage(st: Cell, problems: FieldProblem[]): number | null {
+  if (!st?.value) return null;
+  const n = Number(st.value.replace(/^stage\s*/i, ''));
+  if (!Number.isInteger(n) || n < 1 || n > 9) {
+    problems.push({ field: st.col, reason: `stage "${st.value}" is not a whole number 1–9` });
+    return null;
+  }
+  return n;
+}
+
+/** The case's clock under the policy in force at receipt; a problem on the received column when there is none or it cannot be computed. */
+function clockOf(facts: CaseFacts, kind: string, rules: CaseRules, zone: string, receivedCol: string): { clock: CaseClock } | { problems: FieldProblem[] } {
+  const local = localDayKey(zone, facts.receivedAt);
+  const found = rules.policyFor(kind, local);
+  if (!found) return { problems: [{ field: receivedCol, reason: `no ${kind} policy in force on ${local} (the earliest starts later)` }] };
+  try {
+    return { clock: caseClock(facts, found.policy, found.calendar, rules.coveredYears(found.calendar.id)) };
+  } catch (e) {
+    if (e instanceof CaseClockError) return { problems: [{ field: receivedCol, reason: e.message }] };
+    throw e;
+  }
+}
 
 /** Compiles a mapping into a row normaliser; each case's clock is computed with the policy in force at receipt. */
 export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
@@ -70,21 +118,14 @@ export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
   const missing = new Set(mapping.missingValues.map((v) => v.trim()));
   const kindMap = lowerKeys(mapping.kind.map);
   const cols = mapping.columns;
-  const used = new Set<string>();
-  for (const r of Object.values(cols)) for (const c of r === undefined ? [] : Array.isArray(r) ? r : [r]) used.add(c);
-  const formats = mapping.dateFormats.length > 0 ? `${mapping.dateFormats.join(' or ')} or ISO 8601` : 'ISO 8601, e.g. 2025-03-14T09:30:00Z or 2025-03-14 09:30';
+  const used = columnsUsed(Object.values(cols));
+  const formats = expectedDates(mapping.dateFormats, 'ISO 8601, e.g. 2025-03-14T09:30:00Z or 2025-03-14 09:30');
 
   return (values: Record<string, string>): RowResult<NormalisedCase> => {
-    if (Object.values(values).every((v) => v.trim() === '')) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
+    if (isBlankRow(values)) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
     const problems: FieldProblem[] = [];
     const warnings: string[] = [];
-    const get = (ref: string | string[] | undefined): { col: string; value: string | null } | null => {
-      if (ref === undefined) return null;
-      const names = Array.isArray(ref) ? ref : [ref];
-      const col = names.find((n) => n in values) ?? names[0]!;
-      const v = (values[col] ?? '').trim();
-      return { col, value: v === '' || missing.has(v) ? null : v };
-    };
+    const get = cellReader(values, missing);
     const instant = (key: keyof typeof caseColumns, required: boolean): number | null => {
       const g = get(cols[key]);
       if (!g || g.value === null) {
@@ -110,7 +151,7 @@ export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
 
     const receivedAt = instant('receivedAt', true);
     const respondedAt = instant('respondedAt', false);
-    const facts = {
+    const facts: WaitFacts = {
       clarificationRequestedAt: instant('clarificationRequestedAt', false),
       clarificationReceivedAt: instant('clarificationReceivedAt', false),
       feeRequestedAt: instant('feeRequestedAt', false),
@@ -119,51 +160,16 @@ export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
       idReceivedAt: instant('idReceivedAt', false),
     };
     if (receivedAt !== null && respondedAt !== null && respondedAt < receivedAt) problems.push({ field: colName('respondedAt'), reason: 'responded before it was received' });
-    for (const [asked, got] of [['clarificationRequestedAt', 'clarificationReceivedAt'], ['feeRequestedAt', 'feeReceivedAt'], ['idRequestedAt', 'idReceivedAt']] as const) {
-      const a = facts[asked];
-      const b = facts[got];
-      if (b !== null && a === null) problems.push({ field: colName(got), reason: `${colName(got)} without ${colName(asked)}` });
-      else if (a !== null && b !== null && b < a) problems.push({ field: colName(got), reason: `${colName(got)} is before ${colName(asked)}` });
-      else if (a !== null && receivedAt !== null && a < receivedAt) problems.push({ field: colName(asked), reason: `${colName(asked)} is before the case was received` });
-    }
-
-    // extended_to is a local date; a tool may write it with a time (read in the zone, date kept).
-    let extendedTo: string | null = null;
-    const ext = get(cols.extendedTo);
-    if (ext?.value) {
-      const p = /^\d{4}-\d{2}-\d{2}$/.test(ext.value) ? parseDate(`${ext.value}T00:00`, zone) : parseDate(ext.value, zone);
-      if (!p) problems.push({ field: ext.col, reason: `unreadable date "${ext.value}" (expected a local date YYYY-MM-DD or ${formats})` });
-      else extendedTo = localDayKey(zone, p.ms);
-    }
-
-    let stage: number | null = null;
-    const st = get(cols.stage);
-    if (st?.value) {
-      const n = Number(st.value.replace(/^stage\s*/i, ''));
-      if (!Number.isInteger(n) || n < 1 || n > 9) problems.push({ field: st.col, reason: `stage "${st.value}" is not a whole number 1–9` });
-      else stage = n;
-    }
-
+    checkWaits(facts, receivedAt, colName, problems);
+    const extendedTo = readExtendedTo(get(cols.extendedTo), parseDate, zone, formats, problems);
+    const stage = readStage(get(cols.stage), problems);
     if (problems.length > 0 || id.value === null || !kind || receivedAt === null) return { ok: false, problems };
 
     const extensionReason = get(cols.extensionReason)?.value ?? null;
     const caseFacts: CaseFacts = { receivedAt, respondedAt, extendedTo, extensionReason, ...facts };
-    const local = localDayKey(zone, receivedAt);
-    const found = rules.policyFor(kind, local);
-    if (!found) return { ok: false, problems: [{ field: colName('receivedAt'), reason: `no ${kind} policy in force on ${local} (the earliest starts later)` }] };
-    let clock: CaseClock;
-    try {
-      clock = caseClock(caseFacts, found.policy, found.calendar, rules.coveredYears(found.calendar.id));
-    } catch (e) {
-      if (e instanceof CaseClockError) return { ok: false, problems: [{ field: colName('receivedAt'), reason: e.message }] };
-      throw e;
-    }
-
-    let extra: Record<string, string> | null = null;
-    for (const [col, val] of Object.entries(values)) {
-      const t = val.trim();
-      if (!used.has(col) && col !== '' && t !== '' && !missing.has(t)) (extra ??= {})[col] = val;
-    }
+    const c = clockOf(caseFacts, kind, rules, zone, colName('receivedAt'));
+    if ('problems' in c) return { ok: false, problems: c.problems };
+    const { clock } = c;
     const days = [clock.receivedDay];
     if (clock.respondedDay) days.push(clock.respondedDay);
     if (clock.dueDay) days.push(clock.dueDay);
@@ -177,7 +183,7 @@ export function compileCaseMapping(mapping: CaseMapping, rules: CaseRules) {
         stage,
         parentId: get(cols.parentId)?.value ?? null,
         decision: get(cols.outcome)?.value ?? null,
-        extra,
+        extra: extraColumns(values, used, missing),
         clock,
       },
       warnings,

@@ -6,30 +6,15 @@ import type { FieldProblem, RowResult } from '../ingest-csv.ts';
 import { instantProblem, integerProblem, MAX_NAME_CHARS, textProblem } from '../limits.ts';
 import { compileDateFormat, dateParserFor } from './date-format.ts';
 import { parseFlag, parsePriority, type NormalisedTicket } from './generic.ts';
+import { cellReader, columnsUsed, expectedDates, extraColumns, isBlankRow, lowerKeys } from '../mapped-cells.ts';
 
 /** A column of the tool's export, or several names of which the first present in the row is used. */
 export const columnRef = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 export const valueMap = <T extends z.ZodType>(v: T) => z.record(z.string(), v).default({});
 export type ColumnRef = z.infer<typeof columnRef>;
 
-/**
- * Reads a mapped row's cells (every feed mapped with this configuration: tickets, plan actions):
- * the first named column present in the row, with its trimmed value (null when empty or one of
- * the mapping's missing values).
- */
-export function cellReader(values: Record<string, string>, missing: ReadonlySet<string>) {
-  return (ref: ColumnRef | undefined): { col: string; value: string | null } | null => {
-    if (ref === undefined) return null;
-    const names = Array.isArray(ref) ? ref : [ref];
-    const col = names.find((n) => n in values) ?? names[0]!;
-    const raw = values[col];
-    const v = raw === undefined ? '' : raw.trim();
-    return { col, value: v === '' || missing.has(v) ? null : v };
-  };
-}
-
-/** Lower-cased, trimmed keys, for the case-insensitive value maps. */
-export const lowerKeys = <T>(m: Record<string, T>) => new Map(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v]));
+// The cells of a mapped row (every feed mapped with this configuration: tickets, cases, plan actions).
+export { cellReader, lowerKeys };
 
 /**
  * How one tool's export (or API record) becomes a normalised ticket (METRICS.md §2, "Tickets"):
@@ -104,6 +89,94 @@ export function versionKey(ms: number, sequence: number): string {
   return `${String(ms).padStart(15, '0')}|${String(sequence).padStart(12, '0')}`;
 }
 
+type Cell = { col: string; value: string | null } | null;
+/** One row being read: its cells, what is wrong with it so far, and its warnings. */
+type TicketRow = { get: (ref: ColumnRef | undefined) => Cell; problems: FieldProblem[]; warnings: string[] };
+
+/** A row's reader, with its required cells and instants (unreadable or out-of-range ones named as problems). */
+function ticketRow(get: TicketRow['get'], parse: (text: string) => ReturnType<ReturnType<typeof dateParserFor>>, formats: string) {
+  const problems: FieldProblem[] = [];
+  const warnings: string[] = [];
+  const required = (ref: string | string[], what: string) => {
+    const g = get(ref)!;
+    if (g.value === null) problems.push({ field: g.col, reason: `missing ${what}` });
+    return g;
+  };
+  const instant = (ref: string | string[] | undefined, req: boolean, what: string): number | null => {
+    const g = req ? required(ref!, what) : get(ref);
+    if (!g || g.value === null) return null;
+    const p = parse(g.value);
+    if (!p) {
+      problems.push({ field: g.col, reason: `unreadable date "${g.value}" (expected ${formats})` });
+      return null;
+    }
+    const range = instantProblem(p.ms);
+    if (range) {
+      problems.push({ field: g.col, reason: `${g.col} "${g.value}": ${range}` });
+      return null;
+    }
+    if (p.ambiguous) warnings.push(`${g.col} "${g.value}" falls in the repeated hour of the clock change; read as the first occurrence`);
+    return p.ms;
+  };
+  return { get, problems, warnings, required, instant };
+}
+
+/** The kind: mapped, or the tool's value in snake case, or the mapping's default; one of the policy's kinds. */
+function readKind(row: TicketRow, mapping: TicketMapping, kindMap: Map<string, string>, kinds: readonly string[]): string | null {
+  const k = row.get(mapping.columns.kind);
+  const kind = k?.value ? (kindMap.get(k.value.toLowerCase()) ?? k.value.toLowerCase().replace(/[\s-]+/g, '_')) : (mapping.kind.default ?? null);
+  if (!kind) row.problems.push({ field: k?.col ?? 'kind', reason: 'missing kind (and the mapping has no default kind)' });
+  else if (!kinds.includes(kind)) {
+    row.problems.push({ field: k?.col ?? 'kind', reason: `unknown kind "${k?.value ?? kind}" (expected ${kinds.join(', ')}, or a kind map entry)` });
+  }
+  return kind;
+}
+
+/** The VIP flag: mapped, or true/false, yes/no, 1/0; false when empty. */
+function readVip(row: TicketRow, ref: ColumnRef | undefined, vipMap: Map<string, boolean>): boolean {
+  const v = row.get(ref);
+  if (!v?.value) return false;
+  const f = vipMap.get(v.value.toLowerCase()) ?? parseFlag(v.value);
+  if (f === null) row.problems.push({ field: v.col, reason: `unreadable VIP flag "${v.value}" (expected true/false, yes/no, 1/0, or a vip map entry)` });
+  return f ?? false;
+}
+
+/** A satisfaction score, rounded to a whole number (a decimal comma read as a point). */
+function readSatisfaction(row: TicketRow, ref: ColumnRef | undefined): number | null {
+  const s = row.get(ref);
+  if (!s?.value) return null;
+  // Exports from continental tools write a decimal comma.
+  const n = Number(/^-?\d+,\d+$/.test(s.value) ? s.value.replace(',', '.') : s.value);
+  const range = Number.isFinite(n) ? integerProblem(Math.round(n)) : null;
+  if (!Number.isFinite(n)) row.problems.push({ field: s.col, reason: `satisfaction "${s.value}" is not a number` });
+  else if (range) row.problems.push({ field: s.col, reason: `satisfaction ${range}` });
+  else return Math.round(n);
+  return null;
+}
+
+/** An event log row's sequence number (0 when none); null when it is not a whole number. */
+function readSequence(row: TicketRow, ref: ColumnRef | undefined): number {
+  const seq = row.get(ref);
+  const n = seq?.value ? Number(seq.value) : 0;
+  if (seq?.value && !Number.isInteger(n)) row.problems.push({ field: seq.col, reason: `sequence "${seq.value}" is not a whole number` });
+  return Number.isInteger(n) ? n : 0;
+}
+
+/** An event log row's history entries (status, priority at its update time) and the local days it touches. */
+function historyAndDays(mapping: TicketMapping, zone: string, t: { id: string; status: string | null; priority: Priority; openedAt: number; resolvedAt: number | null; closedAt: number | null; updatedAt: number | null }) {
+  const history: HistoryRow[] = [];
+  const days = [localDayKey(zone, t.openedAt)];
+  if (t.resolvedAt !== null) days.push(localDayKey(zone, t.resolvedAt));
+  else if (t.closedAt !== null) days.push(localDayKey(zone, t.closedAt));
+  if (mapping.eventLog && t.updatedAt !== null) {
+    const at = new Date(t.updatedAt);
+    if (mapping.eventLog.history.includes('status') && t.status) history.push({ externalId: t.id, at, field: 'status', value: t.status });
+    if (mapping.eventLog.history.includes('priority')) history.push({ externalId: t.id, at, field: 'priority', value: t.priority });
+    days.push(localDayKey(zone, t.updatedAt));
+  }
+  return { history, days };
+}
+
 /**
  * Compiles a mapping into a row normaliser (pure): the row's values by column name in, the
  * mapped ticket (or every problem, each naming the tool's own column) out.
@@ -117,40 +190,13 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
   const vipMap = lowerKeys(mapping.vip.map);
   const statusMap = lowerKeys(mapping.status.map);
   const cols = mapping.columns;
-  const used = new Set<string>();
-  const refs = [...Object.values(cols), mapping.eventLog?.updatedAt, mapping.eventLog?.sequence];
-  for (const r of refs) for (const c of r === undefined ? [] : Array.isArray(r) ? r : [r]) used.add(c);
-  const formats = mapping.dateFormats.length > 0 ? `${mapping.dateFormats.join(' or ')} or ISO 8601` : 'ISO 8601, e.g. 2025-03-14T09:30:00Z';
+  const used = columnsUsed([...Object.values(cols), mapping.eventLog?.updatedAt, mapping.eventLog?.sequence]);
+  const formats = expectedDates(mapping.dateFormats, 'ISO 8601, e.g. 2025-03-14T09:30:00Z');
 
   return (values: Record<string, string>): RowResult<MappedRow> => {
-    if (mapping.skipBlankRows && Object.values(values).every((v) => v.trim() === '')) {
-      return { ok: false, problems: [], skipped: "blank row (every field empty)" };
-    }
-    const problems: FieldProblem[] = [];
-    const warnings: string[] = [];
-    const get = cellReader(values, missing);
-    const required = (ref: string | string[], what: string) => {
-      const g = get(ref)!;
-      if (g.value === null) problems.push({ field: g.col, reason: `missing ${what}` });
-      return g;
-    };
-    const instant = (ref: string | string[] | undefined, req: boolean, what: string): number | null => {
-      const g = req ? required(ref!, what) : get(ref);
-      if (!g || g.value === null) return null;
-      const p = parseDate(g.value, zone);
-      if (!p) {
-        problems.push({ field: g.col, reason: `unreadable date "${g.value}" (expected ${formats})` });
-        return null;
-      }
-      const range = instantProblem(p.ms);
-      if (range) {
-        problems.push({ field: g.col, reason: `${g.col} "${g.value}": ${range}` });
-        return null;
-      }
-      if (p.ambiguous) warnings.push(`${g.col} "${g.value}" falls in the repeated hour of the clock change; read as the first occurrence`);
-      return p.ms;
-    };
-    const priorityOf = (text: string): Priority | null => priorityMap.get(text.toLowerCase()) ?? parsePriority(text);
+    if (mapping.skipBlankRows && isBlankRow(values)) return { ok: false, problems: [], skipped: 'blank row (every field empty)' };
+    const row = ticketRow(cellReader(values, missing), (text) => parseDate(text, zone), formats);
+    const { get, problems, warnings, required, instant } = row;
 
     const id = required(cols.id, 'ticket id');
     // Names stored in indexed columns: bounded, and never a NUL (a text column refuses it).
@@ -159,28 +205,11 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
       const bad = g?.value ? textProblem(g.value, MAX_NAME_CHARS) : null;
       if (bad) problems.push({ field: g!.col, reason: bad });
     }
-
-    let kind: string | null = null;
-    const k = get(cols.kind);
-    if (k?.value) {
-      kind = kindMap.get(k.value.toLowerCase()) ?? k.value.toLowerCase().replace(/[\s-]+/g, '_');
-    } else kind = mapping.kind.default ?? null;
-    if (!kind) problems.push({ field: k?.col ?? 'kind', reason: 'missing kind (and the mapping has no default kind)' });
-    else if (!ctx.kinds.includes(kind)) {
-      problems.push({ field: k?.col ?? 'kind', reason: `unknown kind "${k?.value ?? kind}" (expected ${ctx.kinds.join(', ')}, or a kind map entry)` });
-    }
-
+    const kind = readKind(row, mapping, kindMap, ctx.kinds);
     const p = required(cols.priority, 'priority');
-    const priority = p.value === null ? null : priorityOf(p.value);
+    const priority = p.value === null ? null : (priorityMap.get(p.value.toLowerCase()) ?? parsePriority(p.value));
     if (p.value !== null && !priority) problems.push({ field: p.col, reason: `unknown priority "${p.value}" (add it to the mapping's priority map)` });
-
-    let vip = false;
-    const v = get(cols.vip);
-    if (v?.value) {
-      const f = vipMap.get(v.value.toLowerCase()) ?? parseFlag(v.value);
-      if (f === null) problems.push({ field: v.col, reason: `unreadable VIP flag "${v.value}" (expected true/false, yes/no, 1/0, or a vip map entry)` });
-      else vip = f;
-    }
+    const vip = readVip(row, cols.vip, vipMap);
 
     const openedAt = instant(cols.openedAt, true, 'opening time');
     const firstResponseAt = instant(cols.firstResponseAt, false, '');
@@ -189,18 +218,7 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
     if (openedAt !== null && resolvedAt !== null && resolvedAt < openedAt) {
       problems.push({ field: get(cols.resolvedAt)!.col, reason: 'resolved before it was opened' });
     }
-
-    let satisfaction: number | null = null;
-    const s = get(cols.satisfaction);
-    if (s?.value) {
-      // Exports from continental tools write a decimal comma.
-      const n = Number(/^-?\d+,\d+$/.test(s.value) ? s.value.replace(',', '.') : s.value);
-      const range = Number.isFinite(n) ? integerProblem(Math.round(n)) : null;
-      if (!Number.isFinite(n)) problems.push({ field: s.col, reason: `satisfaction "${s.value}" is not a number` });
-      else if (range) problems.push({ field: s.col, reason: `satisfaction ${range}` });
-      else satisfaction = Math.round(n);
-    }
-
+    const satisfaction = readSatisfaction(row, cols.satisfaction);
     const st = get(cols.status);
     const status = st?.value ? (statusMap.get(st.value.toLowerCase()) ?? st.value) : null;
 
@@ -208,19 +226,11 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
     let updatedAt: number | null = null;
     if (mapping.eventLog) {
       updatedAt = instant(mapping.eventLog.updatedAt, true, 'update time');
-      const seq = get(mapping.eventLog.sequence);
-      const n = seq?.value ? Number(seq.value) : 0;
-      if (seq?.value && !Number.isInteger(n)) problems.push({ field: seq.col, reason: `sequence "${seq.value}" is not a whole number` });
-      if (updatedAt !== null) version = versionKey(updatedAt, Number.isInteger(n) ? n : 0);
+      const sequence = readSequence(row, mapping.eventLog.sequence);
+      if (updatedAt !== null) version = versionKey(updatedAt, sequence);
     }
 
     if (problems.length > 0 || id.value === null || !kind || !priority || openedAt === null) return { ok: false, problems };
-
-    let extra: Record<string, string> | null = null;
-    for (const [col, val] of Object.entries(values)) {
-      const t = val.trim();
-      if (!used.has(col) && col !== '' && t !== '' && !missing.has(t)) (extra ??= {})[col] = val;
-    }
     const ticket: NormalisedTicket = {
       externalId: id.value,
       kind,
@@ -235,18 +245,9 @@ export function compileMapping(mapping: TicketMapping, ctx: MappingContext) {
       resolvedAt: resolvedAt === null ? null : new Date(resolvedAt),
       closedAt: closedAt === null ? null : new Date(closedAt),
       satisfaction,
-      extra,
+      extra: extraColumns(values, used, missing),
     };
-    const history: HistoryRow[] = [];
-    const days = [localDayKey(zone, openedAt)];
-    if (resolvedAt !== null) days.push(localDayKey(zone, resolvedAt));
-    else if (closedAt !== null) days.push(localDayKey(zone, closedAt));
-    if (mapping.eventLog && updatedAt !== null) {
-      const at = new Date(updatedAt);
-      if (mapping.eventLog.history.includes('status') && status) history.push({ externalId: id.value, at, field: 'status', value: status });
-      if (mapping.eventLog.history.includes('priority')) history.push({ externalId: id.value, at, field: 'priority', value: priority });
-      days.push(localDayKey(zone, updatedAt));
-    }
+    const { history, days } = historyAndDays(mapping, zone, { id: id.value, status, priority, openedAt, resolvedAt, closedAt, updatedAt });
     return { ok: true, item: { ticket, version, history }, warnings, days };
   };
 }

@@ -95,121 +95,149 @@ function Timeline(props: { data: Data; now: Date }) {
   );
 }
 
+/** Chooses the month shown (a plain GET form: works without script). */
+function MonthPicker(props: { month: string; months: string[] }) {
+  return (
+    <form class="inline" method="get" action="/pages/availability">
+      <div>
+        <label for="month">Month</label>
+        <select id="month" name="month">
+          {props.months.map((mo) => (
+            <option value={mo} selected={mo === props.month}>
+              {monthName(mo)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit">Show</button>
+    </form>
+  );
+}
+
+type SystemFigures = Data['figures'];
+
+/** The all-systems row (weighted by core time), under the systems' rows. */
+function AllSystemsFoot(props: { all: SystemFigures['allSystems'][number] | undefined }) {
+  const all = props.all;
+  if (!all) return '';
+  return (
+    <tfoot>
+      <tr data-system="(all)" data-availability={all.availability ?? ''}>
+        <th scope="row">All systems (weighted)</th>
+        <td>{`${all.systemsAtTarget} of ${all.systems} at target`}</td>
+        <td class="n" data-field="availability">{pct(all.availability, 2)}</td>
+        <td class="n">{pct(all.target)}</td>
+        <td>
+          <Status status={all.status} /> <QualityFlag flags={all.flags} />
+        </td>
+        <td colspan={4}></td>
+      </tr>
+    </tfoot>
+  );
+}
+
+/** Each system's availability against its target, downtime, outages and time to restore. */
+function SystemsTable(props: { figures: SystemFigures; month: string }) {
+  return (
+    <div class="scroll">
+      <table id="systems">
+        <caption>Availability per system in {monthName(props.month)} against its target</caption>
+        <thead>
+          <tr>
+            <th scope="col">System</th>
+            <th scope="col">Group</th>
+            <th scope="col" class="n">Availability</th>
+            <th scope="col" class="n">Target</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="n">Down (core time)</th>
+            <th scope="col" class="n">Planned</th>
+            <th scope="col" class="n">Outages</th>
+            <th scope="col" class="n">Mean time to restore</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.figures.rows.map((r) => (
+            <tr data-system={r.system} data-availability={r.availability ?? ''}>
+              <th scope="row">{r.system}</th>
+              <td>{r.group}</td>
+              <td class="n" data-field="availability">{pct(r.availability, 2)}</td>
+              <td class="n">{pct(r.target)}</td>
+              <td>
+                <Status status={r.status} /> <QualityFlag flags={r.flags} />
+              </td>
+              <td class="n" data-field="downSeconds" data-value={r.downSeconds}>{hours(r.downSeconds)}</td>
+              <td class="n">{hours(r.plannedSeconds)}</td>
+              <td class="n" data-field="outages">{int(r.outages)}</td>
+              <td class="n">{hours(r.mttrSeconds)}</td>
+            </tr>
+          ))}
+        </tbody>
+        <AllSystemsFoot all={props.figures.allSystems[0]} />
+      </table>
+    </div>
+  );
+}
+
+/** The outage records touching the month, in local time. */
+function OutagesTable(props: { data: Data }) {
+  const { outages, month, zone } = props.data;
+  return (
+    <div class="scroll">
+      <table id="outages">
+        <caption>Outage records touching {monthName(month)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">System</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Start</th>
+            <th scope="col">End</th>
+            <th scope="col">Reason</th>
+            <th scope="col">Reference</th>
+            <th scope="col">Recorded by</th>
+          </tr>
+        </thead>
+        <tbody>
+          {outages.length === 0 ? (
+            <tr>
+              <td colspan={7}>None recorded.</td>
+            </tr>
+          ) : (
+            outages.map((o) => (
+              <tr data-outage={o.id}>
+                <th scope="row">{o.system}</th>
+                <td>{o.kind}</td>
+                <td>{localTime(o.start, zone)}</td>
+                <td>{o.end ? localTime(o.end, zone) : 'open'}</td>
+                <td>{o.reason ?? ''}</td>
+                <td>{o.ref ?? ''}</td>
+                <td>{o.source}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Each system's month (so far, when `soFar`: the current, unfinished month) and its outages (README "Pages"). */
 export function AvailabilityPage(props: { data: Data; now: Date; reportMonth: string; months: string[]; soFar: boolean }) {
-  const { figures, outages, month, zone } = props.data;
-  const all = figures.allSystems[0];
+  const { figures, month, zone } = props.data;
   return (
     <Layout title="Availability" current="availability" reportMonth={props.reportMonth}>
       <h1>Availability: {monthName(month)}</h1>
       <p class="meta">
         Core business hours of each system's calendar{props.soFar ? ', counted up to now' : ', the whole month'}; planned maintenance is not counted against a system. Times in {zone}.
       </p>
-      <form class="inline" method="get" action="/pages/availability">
-        <div>
-          <label for="month">Month</label>
-          <select id="month" name="month">
-            {props.months.map((mo) => (
-              <option value={mo} selected={mo === month}>
-                {monthName(mo)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <button type="submit">Show</button>
-      </form>
+      <MonthPicker month={month} months={props.months} />
       <section aria-labelledby="systems-h">
         <h2 id="systems-h">{props.soFar ? 'Each system, month so far' : 'Each system, whole month'}</h2>
-        <div class="scroll">
-          <table id="systems">
-            <caption>Availability per system in {monthName(month)} against its target</caption>
-            <thead>
-              <tr>
-                <th scope="col">System</th>
-                <th scope="col">Group</th>
-                <th scope="col" class="n">Availability</th>
-                <th scope="col" class="n">Target</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="n">Down (core time)</th>
-                <th scope="col" class="n">Planned</th>
-                <th scope="col" class="n">Outages</th>
-                <th scope="col" class="n">Mean time to restore</th>
-              </tr>
-            </thead>
-            <tbody>
-              {figures.rows.map((r) => (
-                <tr data-system={r.system} data-availability={r.availability ?? ''}>
-                  <th scope="row">{r.system}</th>
-                  <td>{r.group}</td>
-                  <td class="n" data-field="availability">{pct(r.availability, 2)}</td>
-                  <td class="n">{pct(r.target)}</td>
-                  <td>
-                    <Status status={r.status} /> <QualityFlag flags={r.flags} />
-                  </td>
-                  <td class="n" data-field="downSeconds" data-value={r.downSeconds}>{hours(r.downSeconds)}</td>
-                  <td class="n">{hours(r.plannedSeconds)}</td>
-                  <td class="n" data-field="outages">{int(r.outages)}</td>
-                  <td class="n">{hours(r.mttrSeconds)}</td>
-                </tr>
-              ))}
-            </tbody>
-            {all ? (
-              <tfoot>
-                <tr data-system="(all)" data-availability={all.availability ?? ''}>
-                  <th scope="row">All systems (weighted)</th>
-                  <td>{`${all.systemsAtTarget} of ${all.systems} at target`}</td>
-                  <td class="n" data-field="availability">{pct(all.availability, 2)}</td>
-                  <td class="n">{pct(all.target)}</td>
-                  <td>
-                    <Status status={all.status} /> <QualityFlag flags={all.flags} />
-                  </td>
-                  <td colspan={4}></td>
-                </tr>
-              </tfoot>
-            ) : (
-              ''
-            )}
-          </table>
-        </div>
+        <SystemsTable figures={figures} month={month} />
       </section>
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Outages on the month</h2>
         <Timeline data={props.data} now={props.now} />
-        <div class="scroll">
-          <table id="outages">
-            <caption>Outage records touching {monthName(month)}</caption>
-            <thead>
-              <tr>
-                <th scope="col">System</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Start</th>
-                <th scope="col">End</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Reference</th>
-                <th scope="col">Recorded by</th>
-              </tr>
-            </thead>
-            <tbody>
-              {outages.length === 0 ? (
-                <tr>
-                  <td colspan={7}>None recorded.</td>
-                </tr>
-              ) : (
-                outages.map((o) => (
-                  <tr data-outage={o.id}>
-                    <th scope="row">{o.system}</th>
-                    <td>{o.kind}</td>
-                    <td>{localTime(o.start, zone)}</td>
-                    <td>{o.end ? localTime(o.end, zone) : 'open'}</td>
-                    <td>{o.reason ?? ''}</td>
-                    <td>{o.ref ?? ''}</td>
-                    <td>{o.source}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
-        </div>
+        <OutagesTable data={props.data} />
       </section>
     </Layout>
   );

@@ -1,5 +1,5 @@
 import { body, type inProcessApi } from './api.ts';
-import { casePageHref, FilterWords, hrefWith, listWords, Pager, type PageQuery } from './drill-common.tsx';
+import { CaseCell, FilterWords, Heads, NoneRow, hrefWith, listWords, Pager, type PageQuery } from './drill-common.tsx';
 import { Layout } from './layout.tsx';
 import { QualityFlag } from './quality-flag.tsx';
 import { distinctFlags } from '../../quality/flags.ts';
@@ -66,30 +66,14 @@ export function CaseListPage(props: { data: Data; reportMonth: string }) {
       <div class="scroll">
         <table id="cases" data-total={list.total}>
           <caption>{`${words[0]!.toUpperCase()}${words.slice(1)}`}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Department</th>
-              <th scope="col">Received</th>
-              <th scope="col">Due</th>
-              <th scope="col">Responded</th>
-              <th scope="col">Outcome</th>
-            </tr>
-          </thead>
+          <Heads cols={['Case', 'Kind', 'Department', 'Received', 'Due', 'Responded', 'Outcome']} />
           <tbody>
             {list.cases.length === 0 ? (
-              <tr>
-                <td colspan={7}>None.</td>
-              </tr>
+              <NoneRow cols={7} />
             ) : (
               list.cases.map((c) => (
                 <tr data-case={c.id}>
-                  <th scope="row">
-                    <a href={casePageHref(c)} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
-                      {c.id}
-                    </a>
-                  </th>
+                  <CaseCell c={c} />
                   <td>{c.kind}</td>
                   <td>{c.department ?? '(none)'}</td>
                   <td>{String(c.receivedAt).slice(0, 10)}</td>

@@ -67,3 +67,36 @@ export const ticketPageHref = (t: { id: string; source?: string | null }) =>
   `/pages/tickets/${encodeURIComponent(t.id)}${t.source ? `?source=${encodeURIComponent(t.source)}` : ''}`;
 export const casePageHref = (c: { id: string; source?: string | null }) =>
   `/pages/cases/${encodeURIComponent(c.id)}${c.source ? `?source=${encodeURIComponent(c.source)}` : ''}`;
+
+/** A list table's column heads (plain text columns). */
+export function Heads(props: { cols: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.cols.map((c) => (
+          <th scope="col">{c}</th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** The one row of an empty list, across its `cols` columns. */
+export function NoneRow(props: { cols: number }) {
+  return (
+    <tr>
+      <td colspan={props.cols}>None.</td>
+    </tr>
+  );
+}
+
+/** A case list's first cell: the case id, linking to its clock step by step. */
+export function CaseCell(props: { c: { id: string; source?: string | null } }) {
+  return (
+    <th scope="row">
+      <a href={casePageHref(props.c)} aria-label={`Case ${props.c.id}: its clock, step by step (timeline)`}>
+        {props.c.id}
+      </a>
+    </th>
+  );
+}

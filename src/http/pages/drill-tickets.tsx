@@ -1,5 +1,5 @@
 import { body, type inProcessApi } from './api.ts';
-import { FilterWords, hrefWith, listWords, minutesText, Pager, ticketPageHref, type PageQuery } from './drill-common.tsx';
+import { FilterWords, hrefWith, NoneRow, listWords, minutesText, Pager, ticketPageHref, type PageQuery } from './drill-common.tsx';
 import { int, Layout, localTime, monthName, pct } from './layout.tsx';
 
 type Api = ReturnType<typeof inProcessApi>;
@@ -105,9 +105,7 @@ export function TicketListPage(props: { data: ListData; reportMonth: string; zon
           </thead>
           <tbody>
             {list.tickets.length === 0 ? (
-              <tr>
-                <td colspan={8}>None.</td>
-              </tr>
+              <NoneRow cols={8} />
             ) : (
               list.tickets.map((t) => (
                 <tr data-ticket={t.id}>

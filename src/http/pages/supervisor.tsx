@@ -45,13 +45,9 @@ function Tile(props: { id: string; label: string; f: Fig; help: 'at least' | 'at
   );
 }
 
-/** The part of the page the browser refreshes (GET /pages/supervisor/live serves it alone). */
-export function SupervisorLive(props: { data: Data }) {
-  const { now, kpis } = props.data;
-  const f = now.todaySoFar.figures;
-  const rows = busyRows(kpis.rows);
-  const t = now.todaySoFar;
-  const chartData = {
+/** Calls per interval as stacked bars (answered, abandoned, other) with the service level line. */
+function intervalChart(rows: Row[]) {
+  return {
     type: 'bar',
     labels: rows.map((r) => hhmm(r.period)),
     datasets: [
@@ -63,77 +59,109 @@ export function SupervisorLive(props: { data: Data }) {
     stacked: true,
     y1: true,
   };
+}
+
+/** Waiting now, the longest wait now and today's offered calls. */
+function NowTiles(props: { now: Data['now'] }) {
+  const { now } = props;
+  const t = now.todaySoFar;
+  return (
+    <section aria-labelledby="now-h">
+      <h2 id="now-h">Now</h2>
+      <ul class="tiles">
+        <li class={`tile ${now.waiting > 0 ? 'amber' : 'green'}`} data-figure="waiting" data-value={now.waiting}>
+          <p class="label">Waiting now</p>
+          <p class="value">{int(now.waiting)}</p>
+          <p class="target">{now.queues.map((q) => `${q.queue} ${q.waiting}`).join(' · ') || 'No calls queueing'}</p>
+        </li>
+        <li class="tile" data-figure="longestWait" data-value={now.longestWaitSeconds ?? ''}>
+          <p class="label">Longest wait now</p>
+          <p class="value">{duration(now.longestWaitSeconds)}</p>
+          <p class="target">{now.oldestArrivedAt ? `since ${new Date(now.oldestArrivedAt).toLocaleTimeString('en-GB', { timeZone: now.zone })}` : 'nobody waiting'}</p>
+        </li>
+        <li class="tile" data-figure="offered" data-value={t.offered}>
+          <p class="label">Offered today</p>
+          <p class="value">{int(t.offered)}</p>
+          <p class="target">
+            {int(t.answered)} answered, {int(t.abandoned)} abandoned ({int(t.shortAbandoned)} short)
+          </p>
+        </li>
+      </ul>
+    </section>
+  );
+}
+
+/** Today so far against each call target. */
+function TodayTiles(props: { data: Data }) {
+  const { now, kpis } = props.data;
+  const t = now.todaySoFar;
+  const f = t.figures;
+  return (
+    <section aria-labelledby="today-h">
+      <h2 id="today-h">Today so far against the targets</h2>
+      <QualityFlag flags={dayFlags(kpis.rows, t)} />
+      <ul class="tiles">
+        <Tile id="answerRate" label="Answered" f={f.answerRate} help="at least" />
+        <Tile id="abandonRate" label="Abandoned" f={f.abandonRate} help="at most" />
+        <Tile id="serviceLevel" label={`Service level (answered in ${f.serviceLevel.thresholdSeconds} s)`} f={f.serviceLevel} help="at least" />
+        <Tile id="avgWait" label="Average wait" f={f.avgWait} help="at most" />
+        <Tile id="asa" label="Average speed of answer" f={f.asa} help="at most" />
+        <Tile id="maxAnswerWait" label="Longest wait answered" f={f.maxAnswerWait} help="at most" />
+        <Tile id="aht" label={`Average handling time${f.aht.label ? ` (${f.aht.label})` : ''}`} f={f.aht} help="at most" />
+      </ul>
+    </section>
+  );
+}
+
+/** Today's busy intervals: the chart and its table. */
+function Intervals(props: { kpis: Data['kpis'] }) {
+  const { kpis } = props;
+  const rows = busyRows(kpis.rows);
+  return (
+    <section aria-labelledby="intervals-h">
+      <h2 id="intervals-h">Calls per {kpis.interval ?? 30}-minute interval</h2>
+      {rows.length > 0 ? <Chart id="intervals-chart" label="Calls offered per interval today (answered, abandoned, other) and the service level" data={intervalChart(rows)} /> : ''}
+      <div class="scroll">
+        <table id="intervals">
+          <caption>
+            Today's calls per {kpis.interval ?? 30}-minute interval ({kpis.zone}){rows.length === 0 ? ': no calls yet' : ''}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Interval</th>
+              <th scope="col" class="n">Offered</th>
+              <th scope="col" class="n">Answered</th>
+              <th scope="col" class="n">Abandoned</th>
+              <th scope="col" class="n">Service level</th>
+              <th scope="col" class="n">Average wait</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-period={r.period}>
+                <th scope="row">{hhmm(r.period)}</th>
+                <td class="n" data-field="offered">{r.offered}</td>
+                <td class="n" data-field="answered">{r.answered}</td>
+                <td class="n" data-field="abandoned">{r.abandoned}</td>
+                <td class="n" data-field="serviceLevel" data-value={r.figures.serviceLevel.value ?? ''}>{pct(r.figures.serviceLevel.value)}</td>
+                <td class="n">{duration(r.figures.avgWait.value)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** The part of the page the browser refreshes (GET /pages/supervisor/live serves it alone). */
+export function SupervisorLive(props: { data: Data }) {
   return (
     <>
-      <section aria-labelledby="now-h">
-        <h2 id="now-h">Now</h2>
-        <ul class="tiles">
-          <li class={`tile ${now.waiting > 0 ? 'amber' : 'green'}`} data-figure="waiting" data-value={now.waiting}>
-            <p class="label">Waiting now</p>
-            <p class="value">{int(now.waiting)}</p>
-            <p class="target">{now.queues.map((q) => `${q.queue} ${q.waiting}`).join(' · ') || 'No calls queueing'}</p>
-          </li>
-          <li class="tile" data-figure="longestWait" data-value={now.longestWaitSeconds ?? ''}>
-            <p class="label">Longest wait now</p>
-            <p class="value">{duration(now.longestWaitSeconds)}</p>
-            <p class="target">{now.oldestArrivedAt ? `since ${new Date(now.oldestArrivedAt).toLocaleTimeString('en-GB', { timeZone: now.zone })}` : 'nobody waiting'}</p>
-          </li>
-          <li class="tile" data-figure="offered" data-value={t.offered}>
-            <p class="label">Offered today</p>
-            <p class="value">{int(t.offered)}</p>
-            <p class="target">
-              {int(t.answered)} answered, {int(t.abandoned)} abandoned ({int(t.shortAbandoned)} short)
-            </p>
-          </li>
-        </ul>
-      </section>
-      <section aria-labelledby="today-h">
-        <h2 id="today-h">Today so far against the targets</h2>
-        <QualityFlag flags={dayFlags(kpis.rows, t)} />
-        <ul class="tiles">
-          <Tile id="answerRate" label="Answered" f={f.answerRate} help="at least" />
-          <Tile id="abandonRate" label="Abandoned" f={f.abandonRate} help="at most" />
-          <Tile id="serviceLevel" label={`Service level (answered in ${f.serviceLevel.thresholdSeconds} s)`} f={f.serviceLevel} help="at least" />
-          <Tile id="avgWait" label="Average wait" f={f.avgWait} help="at most" />
-          <Tile id="asa" label="Average speed of answer" f={f.asa} help="at most" />
-          <Tile id="maxAnswerWait" label="Longest wait answered" f={f.maxAnswerWait} help="at most" />
-          <Tile id="aht" label={`Average handling time${f.aht.label ? ` (${f.aht.label})` : ''}`} f={f.aht} help="at most" />
-        </ul>
-      </section>
-      <section aria-labelledby="intervals-h">
-        <h2 id="intervals-h">Calls per {kpis.interval ?? 30}-minute interval</h2>
-        {rows.length > 0 ? <Chart id="intervals-chart" label="Calls offered per interval today (answered, abandoned, other) and the service level" data={chartData} /> : ''}
-        <div class="scroll">
-          <table id="intervals">
-            <caption>
-              Today's calls per {kpis.interval ?? 30}-minute interval ({kpis.zone}){rows.length === 0 ? ': no calls yet' : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Interval</th>
-                <th scope="col" class="n">Offered</th>
-                <th scope="col" class="n">Answered</th>
-                <th scope="col" class="n">Abandoned</th>
-                <th scope="col" class="n">Service level</th>
-                <th scope="col" class="n">Average wait</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr data-period={r.period}>
-                  <th scope="row">{hhmm(r.period)}</th>
-                  <td class="n" data-field="offered">{r.offered}</td>
-                  <td class="n" data-field="answered">{r.answered}</td>
-                  <td class="n" data-field="abandoned">{r.abandoned}</td>
-                  <td class="n" data-field="serviceLevel" data-value={r.figures.serviceLevel.value ?? ''}>{pct(r.figures.serviceLevel.value)}</td>
-                  <td class="n">{duration(r.figures.avgWait.value)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      {jsonScript('live-meta', { at: now.at })}
+      <NowTiles now={props.data.now} />
+      <TodayTiles data={props.data} />
+      <Intervals kpis={props.data.kpis} />
+      {jsonScript('live-meta', { at: props.data.now.at })}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { addDays, weekdayOf } from '../../calendar/zone.ts';
 import { body, type inProcessApi } from './api.ts';
-import { casePageHref, ticketPageHref } from './drill-common.tsx';
+import { CaseCell, Heads, NoneRow, ticketPageHref } from './drill-common.tsx';
 import { Chart, dayName, int, Layout, localTime, monthName, pct, Status } from './layout.tsx';
 import { QualityFlag } from './quality-flag.tsx';
 import type { QualityFlag as Flag } from '../../quality/flags.ts';
@@ -58,22 +58,10 @@ function TicketTable(props: { caption: string; id: string; list: Data['atRisk'];
         <caption>
           {props.caption}: {list.total} {list.total > list.tickets.length ? `(the first ${list.tickets.length} shown)` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Ticket</th>
-            <th scope="col">Team</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Priority</th>
-            <th scope="col">Opened</th>
-            <th scope="col">{props.due === 'due' ? 'Due' : 'Breached at'}</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
+        <Heads cols={['Ticket', 'Team', 'Kind', 'Priority', 'Opened', props.due === 'due' ? 'Due' : 'Breached at', 'Status']} />
         <tbody>
           {list.tickets.length === 0 ? (
-            <tr>
-              <td colspan={7}>None.</td>
-            </tr>
+            <NoneRow cols={7} />
           ) : (
             list.tickets.map((t) => (
               <tr data-ticket={t.id}>
@@ -111,28 +99,14 @@ function CasesDueTable(props: { list: Data['casesDue'] }) {
         <caption>
           Cases due {list.weekStart} to {list.weekEnd}, not yet answered: {list.total} {list.total > list.cases.length ? `(the first ${list.cases.length} shown)` : ''}
         </caption>
-        <thead>
-          <tr>
-            <th scope="col">Case</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Department</th>
-            <th scope="col">Due (end of day)</th>
-            <th scope="col">State</th>
-          </tr>
-        </thead>
+        <Heads cols={['Case', 'Kind', 'Department', 'Due (end of day)', 'State']} />
         <tbody>
           {list.cases.length === 0 ? (
-            <tr>
-              <td colspan={5}>None.</td>
-            </tr>
+            <NoneRow cols={5} />
           ) : (
             list.cases.map((c) => (
               <tr data-case={c.id}>
-                <th scope="row">
-                  <a href={casePageHref(c)} aria-label={`Case ${c.id}: its clock, step by step (timeline)`}>
-                    {c.id}
-                  </a>
-                </th>
+                <CaseCell c={c} />
                 <td>{c.kind}</td>
                 <td>{c.department ?? '(none)'}</td>
                 <td>{c.dueDay ?? '–'}</td>
@@ -173,13 +147,88 @@ function ForecastTile(props: { f: Data['forecast'] }) {
   );
 }
 
-/** The team leader's morning (README "Pages"): today, yesterday and the month so far per team. */
-export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
-  const { today, yesterday, trend, atRisk, breached, yesterdayDay } = props.data;
-  const zone = trend.zone;
+/** Attainment today, yesterday and month to date, one row per team. */
+function AttainmentTable(props: { data: Data; goal: number | null }) {
+  const { today, yesterday, yesterdayDay } = props.data;
   const teams = [...new Set([...today.teams.map((t) => t.team), ...yesterday.rows.map((r) => r.team as string)])].sort();
-  const goal = today.teams[0]?.today.goal ?? trend.rows[trend.rows.length - 1]?.goal ?? null;
-  const chartData = {
+  return (
+    <div class="scroll">
+      <table id="attainment">
+        <caption>SLA attainment today, yesterday and month to date, per team (goal {pct(props.goal)})</caption>
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col" class="n">
+              Today ({today.day})
+            </th>
+            <th scope="col" class="n">
+              Yesterday ({yesterdayDay})
+            </th>
+            <th scope="col" class="n">
+              Month to date ({monthName(today.month)})
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {teams.map((team) => {
+            const t = today.teams.find((x) => x.team === team);
+            const y = yesterday.rows.find((r) => r.team === team);
+            return (
+              <tr>
+                <th scope="row">{team}</th>
+                <AttainmentCell team={team} period="today" range={today.day} f={t?.today} />
+                <AttainmentCell team={team} period="yesterday" range={yesterdayDay} f={y} />
+                <AttainmentCell team={team} period="month" range={today.month} f={t?.monthToDate} />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Open tickets per team now, by type, breached, at risk and the oldest. */
+function BacklogTable(props: { today: Data['today']; zone: string }) {
+  const { today, zone } = props;
+  return (
+    <div class="scroll">
+      <table id="backlog">
+        <caption>Open tickets per team now; at risk = due within {today.riskMinutes} business minutes</caption>
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col" class="n">Open incidents</th>
+            <th scope="col" class="n">Open service requests</th>
+            <th scope="col" class="n">All open</th>
+            <th scope="col" class="n">Breached, still open</th>
+            <th scope="col" class="n">At risk</th>
+            <th scope="col" class="n">Assigned, not actioned</th>
+            <th scope="col">Oldest open</th>
+          </tr>
+        </thead>
+        <tbody>
+          {today.teams.map((t) => (
+            <tr data-team={t.team}>
+              <th scope="row">{t.team}</th>
+              <td class="n" data-field="incident">{int(t.outstanding.incident)}</td>
+              <td class="n" data-field="service_request">{int(t.outstanding.service_request)}</td>
+              <td class="n" data-field="total">{int(t.outstanding.total)}</td>
+              <td class="n" data-field="openBreached">{int(t.openBreached)}</td>
+              <td class="n" data-field="atRisk">{int(t.atRisk)}</td>
+              <td class="n" data-field="assignedNotActioned">{int(t.assignedNotActioned)}</td>
+              <td>{t.oldestOpen ? <a href={timelineHref({ id: t.oldestOpen.id })}>{`${t.oldestOpen.id}, opened ${localTime(t.oldestOpen.openedAt, zone)}`}</a> : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Attainment per month against the goal, as a line chart's data. */
+function trendChart(trend: Data['trend']) {
+  return {
     labels: trend.rows.map((r) => monthName(r.period)),
     datasets: [
       { label: 'Attainment %', data: trend.rows.map((r) => (r.attainment === null ? null : Math.round(r.attainment * 1000) / 10)), borderColor: '#0b4f9c', backgroundColor: '#0b4f9c', spanGaps: true },
@@ -188,6 +237,59 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
     yMin: 80,
     yMax: 100,
   };
+}
+
+/** Twelve months of attainment: the chart and its table, each month linking to its breaches. */
+function TrendSection(props: { trend: Data['trend'] }) {
+  const { trend } = props;
+  return (
+    <section aria-labelledby="trend-h">
+      <h2 id="trend-h">Twelve-month trend</h2>
+      <Chart id="trend-chart" label={`Attainment per month, ${monthName(trend.from.slice(0, 7))} to ${monthName(trend.to.slice(0, 7))}, with the goal (%)`} data={trendChart(trend)} />
+      <div class="scroll">
+        <table id="trend">
+          <caption>Attainment per month, all teams</caption>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col" class="n">Received</th>
+              <th scope="col" class="n">Met</th>
+              <th scope="col" class="n">Breached</th>
+              <th scope="col" class="n">Attainment</th>
+              <th scope="col" class="n">Goal</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trend.rows.map((r) => (
+              <tr data-period={r.period} data-attainment={r.attainment ?? ''}>
+                <th scope="row">
+                  <a href={ticketsHref({ measure: 'breached', from: r.period, to: r.period })} aria-label={`${monthName(r.period)}: the breached tickets`}>
+                    {monthName(r.period)}
+                  </a>
+                </th>
+                <td class="n">{int(r.received)}</td>
+                <td class="n" data-field="met">{int(r.met)}</td>
+                <td class="n" data-field="breached">{int(r.breached)}</td>
+                <td class="n" data-field="attainment">{pct(r.attainment)}</td>
+                <td class="n">{pct(r.goal)}</td>
+                <td>
+                  <Status status={r.status} /> <QualityFlag flags={r.flags} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/** The team leader's morning (README "Pages"): today, yesterday and the month so far per team. */
+export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
+  const { today, trend, atRisk, breached } = props.data;
+  const zone = trend.zone;
+  const goal = today.teams[0]?.today.goal ?? trend.rows[trend.rows.length - 1]?.goal ?? null;
   return (
     <Layout title="Team leader's morning" current="team-leader" reportMonth={props.reportMonth} charts>
       <h1>Team leader's morning</h1>
@@ -197,39 +299,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
 
       <section aria-labelledby="attainment-h">
         <h2 id="attainment-h">Attainment per team against the goal</h2>
-        <div class="scroll">
-          <table id="attainment">
-            <caption>SLA attainment today, yesterday and month to date, per team (goal {pct(goal)})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Team</th>
-                <th scope="col" class="n">
-                  Today ({today.day})
-                </th>
-                <th scope="col" class="n">
-                  Yesterday ({yesterdayDay})
-                </th>
-                <th scope="col" class="n">
-                  Month to date ({monthName(today.month)})
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {teams.map((team) => {
-                const t = today.teams.find((x) => x.team === team);
-                const y = yesterday.rows.find((r) => r.team === team);
-                return (
-                  <tr>
-                    <th scope="row">{team}</th>
-                    <AttainmentCell team={team} period="today" range={today.day} f={t?.today} />
-                    <AttainmentCell team={team} period="yesterday" range={yesterdayDay} f={y} />
-                    <AttainmentCell team={team} period="month" range={today.month} f={t?.monthToDate} />
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <AttainmentTable data={props.data} goal={goal} />
       </section>
 
       <section aria-labelledby="forecast-h">
@@ -239,37 +309,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
 
       <section aria-labelledby="backlog-h">
         <h2 id="backlog-h">Backlog per team</h2>
-        <div class="scroll">
-          <table id="backlog">
-            <caption>Open tickets per team now; at risk = due within {today.riskMinutes} business minutes</caption>
-            <thead>
-              <tr>
-                <th scope="col">Team</th>
-                <th scope="col" class="n">Open incidents</th>
-                <th scope="col" class="n">Open service requests</th>
-                <th scope="col" class="n">All open</th>
-                <th scope="col" class="n">Breached, still open</th>
-                <th scope="col" class="n">At risk</th>
-                <th scope="col" class="n">Assigned, not actioned</th>
-                <th scope="col">Oldest open</th>
-              </tr>
-            </thead>
-            <tbody>
-              {today.teams.map((t) => (
-                <tr data-team={t.team}>
-                  <th scope="row">{t.team}</th>
-                  <td class="n" data-field="incident">{int(t.outstanding.incident)}</td>
-                  <td class="n" data-field="service_request">{int(t.outstanding.service_request)}</td>
-                  <td class="n" data-field="total">{int(t.outstanding.total)}</td>
-                  <td class="n" data-field="openBreached">{int(t.openBreached)}</td>
-                  <td class="n" data-field="atRisk">{int(t.atRisk)}</td>
-                  <td class="n" data-field="assignedNotActioned">{int(t.assignedNotActioned)}</td>
-                  <td>{t.oldestOpen ? <a href={timelineHref({ id: t.oldestOpen.id })}>{`${t.oldestOpen.id}, opened ${localTime(t.oldestOpen.openedAt, zone)}`}</a> : '–'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <BacklogTable today={today} zone={zone} />
       </section>
 
       <section aria-labelledby="risk-h">
@@ -283,45 +323,7 @@ export function TeamLeaderPage(props: { data: Data; reportMonth: string }) {
         <CasesDueTable list={props.data.casesDue} />
       </section>
 
-      <section aria-labelledby="trend-h">
-        <h2 id="trend-h">Twelve-month trend</h2>
-        <Chart id="trend-chart" label={`Attainment per month, ${monthName(trend.from.slice(0, 7))} to ${monthName(trend.to.slice(0, 7))}, with the goal (%)`} data={chartData} />
-        <div class="scroll">
-          <table id="trend">
-            <caption>Attainment per month, all teams</caption>
-            <thead>
-              <tr>
-                <th scope="col">Month</th>
-                <th scope="col" class="n">Received</th>
-                <th scope="col" class="n">Met</th>
-                <th scope="col" class="n">Breached</th>
-                <th scope="col" class="n">Attainment</th>
-                <th scope="col" class="n">Goal</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {trend.rows.map((r) => (
-                <tr data-period={r.period} data-attainment={r.attainment ?? ''}>
-                  <th scope="row">
-                    <a href={ticketsHref({ measure: 'breached', from: r.period, to: r.period })} aria-label={`${monthName(r.period)}: the breached tickets`}>
-                      {monthName(r.period)}
-                    </a>
-                  </th>
-                  <td class="n">{int(r.received)}</td>
-                  <td class="n" data-field="met">{int(r.met)}</td>
-                  <td class="n" data-field="breached">{int(r.breached)}</td>
-                  <td class="n" data-field="attainment">{pct(r.attainment)}</td>
-                  <td class="n">{pct(r.goal)}</td>
-                  <td>
-                    <Status status={r.status} /> <QualityFlag flags={r.flags} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TrendSection trend={trend} />
     </Layout>
   );
 }
