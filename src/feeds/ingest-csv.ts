@@ -39,6 +39,16 @@ export type IngestResult = RunProgress & { runId: number; file: string; status: 
 
 const MAX_WARNINGS = 100;
 
+/**
+ * Rows parsed between two turns of the event loop. A chunk of the file holds thousands of rows,
+ * parsed without a pause; meanwhile the batch in flight waits for its turn to send each next
+ * statement (begin, staging, COPY, merge, commit), and the database sat idle for most of the
+ * parse (BENCHMARKS.md, bench:ingest). A macrotask (setImmediate), not a microtask: the
+ * database's answers are I/O callbacks.
+ */
+export const YIELD_EVERY = 256;
+export const letIoIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
@@ -198,6 +208,7 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
   try {
     for await (const recs of readCsvRecordBatches(file, { ...feed.csv, limits: opts.limits, onWarning: (w) => notes.push(safeMessage(w)) })) for (const rec of recs) {
       rowsRead += 1;
+      if (rowsRead % YIELD_EVERY === 0) await letIoIn();
       if (rec.problem) reject(rec.line, rec.problem.field, rec.problem.reason, rec.raw);
       else if (rec.fieldCountError) reject(rec.line, null, rec.fieldCountError, rec.raw);
       else {

@@ -10,7 +10,7 @@ import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store
 import { rememberCallNames } from '../../store/call-names.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
-import { batchSizes } from '../ingest-csv.ts';
+import { batchSizes, letIoIn, YIELD_EVERY } from '../ingest-csv.ts';
 import { feedLimits, instantProblem, MAX_NAME_CHARS, quarantineText, safeMessage, secondsProblem, shortCause, textProblem, type FeedLimits } from '../limits.ts';
 import { readTextLineBatches, readTextLines } from '../text-lines.ts';
 import { normaliseAnonymousBankCall } from './anonymous-bank.ts';
@@ -282,6 +282,7 @@ export async function ingestQueueLogLines(
         asm.push(text, line);
       }
       if (run.full) await run.maybeFlush();
+      else if (line % YIELD_EVERY === 0) await letIoIn();
     }
   }
   const still = asm.finish();
