@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { feedLimits, quarantineText, textProblem } from './limits.ts';
-import { FeedFileError, readTextLines, type TextLine, type TextReadOptions } from './text-lines.ts';
+import { feedLimits, quarantineText, textProblem, type FeedLimits } from './limits.ts';
+import { FeedFileError, readTextLineBatches, type TextLine, type TextReadOptions } from './text-lines.ts';
 
 export { FeedFileError } from './text-lines.ts';
 
@@ -89,6 +89,140 @@ class RecordTokens {
 
 const isBlank = (text: string) => text.trim() === '';
 
+/** A record whose quoted field runs on past its first line. */
+type Pending = { lines: TextLine[]; tokens: RecordTokens; chars: number; field: number };
+
+/** Lines of a file in, records out: the header, quoted fields over several lines, and the quarantine's reasons. */
+class CsvRecordReader {
+  header: string[] | undefined;
+  blankLines = 0;
+  /** Lines waiting to be read again after a record that spanned them was given up. */
+  readonly queue: TextLine[] = [];
+  pending: Pending | null = null;
+  private readonly limits: FeedLimits;
+
+  constructor(
+    private readonly name: string,
+    private readonly delim: string,
+    limits: Partial<FeedLimits> | undefined,
+  ) {
+    this.limits = feedLimits(limits);
+  }
+
+  private fieldName(i: number) {
+    return this.header?.[i] || `field ${i + 1}`;
+  }
+
+  private recordOf(line: number, fields: string[], raw: string, stray: number | null): CsvRecord | null {
+    const header = this.header;
+    if (!header) {
+      const names = fields.map((h) => h.trim());
+      if (names.length < 2 || names.every((h) => h === '')) {
+        throw new FeedFileError(this.name, `the first line is not a CSV header row with "${this.delim}" between column names (expected column names such as id,kind,priority,opened_at)`);
+      }
+      this.header = names;
+      return null;
+    }
+    const values: Record<string, string> = {};
+    for (let i = 0; i < header.length; i += 1) values[header[i]!] = fields[i] ?? '';
+    const out: CsvRecord = { line, values, raw: quarantineText(raw) };
+    if (stray !== null) {
+      const f = this.fieldName(stray);
+      out.problem = { field: f, reason: `a stray quote in ${f} (a quote inside a field that is not quoted, or text after a closing quote)` };
+      return out;
+    }
+    if (fields.length !== header.length) {
+      out.fieldCountError = `${fields.length} fields where the header has ${header.length}${fields.length < header.length ? ' (line cut short: is the file truncated?)' : ''}`;
+      return out;
+    }
+    for (let i = 0; i < fields.length; i += 1) {
+      const p = textProblem(fields[i]!, this.limits.maxFieldChars);
+      if (p) {
+        out.problem = { field: this.fieldName(i), reason: `${this.fieldName(i)}: ${p}` };
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** The record begun on `pending`'s first line cannot be completed: that line is quarantined, the others read again. */
+  giveUp(why: string): CsvRecord {
+    const p = this.pending!;
+    this.pending = null;
+    this.queue.unshift(...p.lines.slice(1));
+    const first = p.lines[0]!;
+    return {
+      line: first.line,
+      values: {},
+      raw: quarantineText(first.text ?? ''),
+      problem: { field: this.fieldName(p.field), reason: `${this.fieldName(p.field)}: ${why}; the line is quarantined and reading goes on at line ${first.line + 1}` },
+    };
+  }
+
+  /** A line too long to keep: its record is quarantined (or, inside a quoted field, that record given up). */
+  private overlong(tl: TextLine & { overlong: number }, out: CsvRecord[]) {
+    const max = this.limits.maxLineChars;
+    if (this.pending) {
+      this.queue.unshift(tl);
+      out.push(this.giveUp(`a quoted field opened here runs into line ${tl.line}, which is over the line limit`));
+      return;
+    }
+    if (!this.header) throw new FeedFileError(this.name, `the first line is ${tl.overlong} characters long, over the limit of ${max}: not a CSV header row`);
+    out.push({ line: tl.line, values: {}, raw: quarantineText(`${tl.head}… (${tl.overlong} characters in all, not kept)`), problem: { field: null, reason: `${tl.overlong} characters, over the line limit of ${max}` } });
+  }
+
+  /** The next line of a record whose quoted field is still open. */
+  private continued(p: Pending, text: string, tl: TextLine, out: CsvRecord[]) {
+    const brk = p.lines[p.lines.length - 1]!.crlf ? '\r\n' : '\n';
+    p.lines.push(tl);
+    p.chars += text.length + 1;
+    if (!p.tokens.line(text, brk)) {
+      if (p.chars > this.limits.maxLineChars || p.lines.length > this.limits.maxRecordLines) out.push(this.giveUp('a quoted field opened here is not closed within the record limits (a stray quote?)'));
+      return;
+    }
+    const fields = p.tokens.fields;
+    const header = this.header;
+    if (p.tokens.stray !== null || (header && fields.length !== header.length)) {
+      const how = p.tokens.stray !== null ? 'with a stray quote in the record' : `into ${fields.length} fields where the header has ${header?.length ?? '?'}`;
+      out.push(this.giveUp(`a quote opened here closes on line ${tl.line} ${how} (a stray quote?)`));
+      return;
+    }
+    this.pending = null;
+    const raw = p.lines.map((l, i) => (i === 0 ? '' : p.lines[i - 1]!.crlf ? '\r\n' : '\n') + l.text).join('');
+    const r = this.recordOf(p.lines[0]!.line, fields, raw, null);
+    if (r) out.push(r);
+  }
+
+  /** Reads one line; the records it completes go to `out`. */
+  take(tl: TextLine, out: CsvRecord[]) {
+    if (tl.overlong !== undefined) return this.overlong(tl, out);
+    const text = tl.text;
+    if (this.pending) return this.continued(this.pending, text, tl, out);
+    if (isBlank(text)) {
+      if (this.header) this.blankLines += 1;
+      return;
+    }
+    if (!text.includes('"')) {
+      const r = this.recordOf(tl.line, text.split(this.delim), text, null);
+      if (r) out.push(r);
+      return;
+    }
+    const tokens = new RecordTokens(this.delim);
+    if (tokens.line(text)) {
+      const r = this.recordOf(tl.line, tokens.fields, text, tokens.stray);
+      if (r) out.push(r);
+      return;
+    }
+    // The field whose quote runs on past this line: named if the record is given up.
+    this.pending = { lines: [tl], tokens, chars: text.length, field: tokens.fields.length };
+  }
+
+  /** Every line waiting in the queue read. */
+  drain(out: CsvRecord[]) {
+    while (this.queue.length > 0) this.take(this.queue.shift()!, out);
+  }
+}
+
 /**
  * Streams a CSV (or gzip-compressed CSV) file record by record, with its line number and raw
  * text; the first record is the header. Memory stays bounded whatever the file holds
@@ -98,124 +232,31 @@ const isBlank = (text: string) => text.trim() === '';
  * truncated or oversized gzip stream, no header) throws a FeedFileError naming the file.
  */
 export async function* readCsvRecords(file: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+  for await (const records of readCsvRecordBatches(file, opts)) yield* records;
+}
+
+/**
+ * readCsvRecords by the chunk of the file read: the records of each chunk as one array, so an
+ * ingest pays one asynchronous step per chunk rather than per record (BENCHMARKS.md,
+ * bench:ingest). The same records, in the same order, with the same errors.
+ */
+export async function* readCsvRecordBatches(file: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord[]> {
   const name = path.basename(file);
-  const limits = feedLimits(opts.limits);
-  const delim = opts.delimiter ?? ',';
-  let header: string[] | undefined;
-  let blankLines = 0;
-  /** Lines waiting to be read again after a record that spanned them was given up. */
-  const queue: TextLine[] = [];
-  /** A record whose quoted field runs on past its first line. */
-  let pending: { lines: TextLine[]; tokens: RecordTokens; chars: number; field: number } | null = null;
-
-  const fieldName = (i: number) => header?.[i] || `field ${i + 1}`;
-
-  const recordOf = (line: number, fields: string[], raw: string, stray: number | null): CsvRecord | null => {
-    if (!header) {
-      header = fields.map((h) => h.trim());
-      if (header.length < 2 || header.every((h) => h === '')) {
-        throw new FeedFileError(name, `the first line is not a CSV header row with "${delim}" between column names (expected column names such as id,kind,priority,opened_at)`);
-      }
-      return null;
+  const reader = new CsvRecordReader(name, opts.delimiter ?? ',', opts.limits);
+  for await (const lines of readTextLineBatches(file, { limits: opts.limits, onWarning: opts.onWarning, expected: 'a CSV text file' })) {
+    const out: CsvRecord[] = [];
+    for (const tl of lines) {
+      reader.queue.push(tl);
+      reader.drain(out);
     }
-    const values: Record<string, string> = {};
-    header.forEach((h, i) => {
-      values[h] = fields[i] ?? '';
-    });
-    const out: CsvRecord = { line, values, raw: quarantineText(raw) };
-    if (stray !== null) {
-      out.problem = { field: fieldName(stray), reason: `a stray quote in ${fieldName(stray)} (a quote inside a field that is not quoted, or text after a closing quote)` };
-      return out;
-    }
-    if (fields.length !== header.length) {
-      out.fieldCountError = `${fields.length} fields where the header has ${header.length}${fields.length < header.length ? ' (line cut short: is the file truncated?)' : ''}`;
-      return out;
-    }
-    for (let i = 0; i < fields.length; i += 1) {
-      const p = textProblem(fields[i]!, limits.maxFieldChars);
-      if (p) {
-        out.problem = { field: fieldName(i), reason: `${fieldName(i)}: ${p}` };
-        break;
-      }
-    }
-    return out;
-  };
-
-  /** The record begun on `pending`'s first line cannot be completed: that line is quarantined, the others read again. */
-  const giveUp = (why: string): CsvRecord => {
-    const p = pending!;
-    pending = null;
-    queue.unshift(...p.lines.slice(1));
-    const first = p.lines[0]!;
-    return {
-      line: first.line,
-      values: {},
-      raw: quarantineText(first.text ?? ''),
-      problem: { field: fieldName(p.field), reason: `${fieldName(p.field)}: ${why}; the line is quarantined and reading goes on at line ${first.line + 1}` },
-    };
-  };
-
-  function* take(tl: TextLine): Generator<CsvRecord> {
-    if (tl.overlong !== undefined) {
-      if (pending) {
-        queue.unshift(tl);
-        yield giveUp(`a quoted field opened here runs into line ${tl.line}, which is over the line limit`);
-        return;
-      }
-      if (!header) throw new FeedFileError(name, `the first line is ${tl.overlong} characters long, over the limit of ${limits.maxLineChars}: not a CSV header row`);
-      yield { line: tl.line, values: {}, raw: quarantineText(`${tl.head}… (${tl.overlong} characters in all, not kept)`), problem: { field: null, reason: `${tl.overlong} characters, over the line limit of ${limits.maxLineChars}` } };
-      return;
-    }
-    if (pending) {
-      const brk = pending.lines[pending.lines.length - 1]!.crlf ? '\r\n' : '\n';
-      pending.lines.push(tl);
-      pending.chars += tl.text.length + 1;
-      const done = pending.tokens.line(tl.text, brk);
-      if (!done) {
-        if (pending.chars > limits.maxLineChars || pending.lines.length > limits.maxRecordLines) yield giveUp('a quoted field opened here is not closed within the record limits (a stray quote?)');
-        return;
-      }
-      const p = pending;
-      const fields = p.tokens.fields;
-      if (p.tokens.stray !== null || (header && fields.length !== header.length)) {
-        const how = p.tokens.stray !== null ? 'with a stray quote in the record' : `into ${fields.length} fields where the header has ${header?.length ?? '?'}`;
-        yield giveUp(`a quote opened here closes on line ${tl.line} ${how} (a stray quote?)`);
-        return;
-      }
-      pending = null;
-      const raw = p.lines.map((l, i) => (i === 0 ? '' : p.lines[i - 1]!.crlf ? '\r\n' : '\n') + l.text).join('');
-      const r = recordOf(p.lines[0]!.line, fields, raw, null);
-      if (r) yield r;
-      return;
-    }
-    if (isBlank(tl.text)) {
-      if (header) blankLines += 1;
-      return;
-    }
-    if (!tl.text.includes('"')) {
-      const r = recordOf(tl.line, tl.text.split(delim), tl.text, null);
-      if (r) yield r;
-      return;
-    }
-    const tokens = new RecordTokens(delim);
-    if (tokens.line(tl.text)) {
-      const r = recordOf(tl.line, tokens.fields, tl.text, tokens.stray);
-      if (r) yield r;
-      return;
-    }
-    // The field whose quote runs on past this line: named if the record is given up.
-    pending = { lines: [tl], tokens, chars: tl.text.length, field: tokens.fields.length };
+    if (out.length > 0) yield out;
   }
-
-  const lines = readTextLines(file, { limits: opts.limits, onWarning: opts.onWarning, expected: 'a CSV text file' });
-  for await (const tl of lines) {
-    queue.push(tl);
-    while (queue.length > 0) yield* take(queue.shift()!);
+  const out: CsvRecord[] = [];
+  while (reader.pending || reader.queue.length > 0) {
+    if (reader.pending && reader.queue.length === 0) out.push(reader.giveUp('a quoted field opened here is never closed (the file is truncated, or a stray quote)'));
+    reader.drain(out);
   }
-  while (pending || queue.length > 0) {
-    if (pending && queue.length === 0) yield giveUp('a quoted field opened here is never closed (the file is truncated, or a stray quote)');
-    while (queue.length > 0) yield* take(queue.shift()!);
-  }
-  if (!header) throw new FeedFileError(name, 'the file is empty: expected a header row and data rows');
-  if (blankLines > 0) opts.onWarning?.(`${blankLines} blank line${blankLines === 1 ? '' : 's'} skipped`);
+  if (out.length > 0) yield out;
+  if (!reader.header) throw new FeedFileError(name, 'the file is empty: expected a header row and data rows');
+  if (reader.blankLines > 0) opts.onWarning?.(`${reader.blankLines} blank line${reader.blankLines === 1 ? '' : 's'} skipped`);
 }

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { NewRejectedRow } from '../../db/schema.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../store/ingest-runs.ts';
 import { retryOnConflict } from '../store/conflict-retry.ts';
-import { readCsvRecords, type CsvOptions } from './csv-records.ts';
+import { relaxCommit } from '../store/bulk.ts';
+import { readCsvRecordBatches, type CsvOptions } from './csv-records.ts';
 import { instantProblem, quarantineText, safeMessage, shortCause, textProblem, type FeedLimits } from './limits.ts';
 
 export type FieldProblem = { field: string; reason: string };
@@ -38,6 +39,16 @@ export type IngestResult = RunProgress & { runId: number; file: string; status: 
 
 const MAX_WARNINGS = 100;
 
+/**
+ * Rows parsed between two turns of the event loop. A chunk of the file holds thousands of rows,
+ * parsed without a pause; meanwhile the batch in flight waits for its turn to send each next
+ * statement (begin, staging, COPY, merge, commit), and the database sat idle for most of the
+ * parse (BENCHMARKS.md, bench:ingest). A macrotask (setImmediate), not a microtask: the
+ * database's answers are I/O callbacks.
+ */
+export const YIELD_EVERY = 256;
+export const letIoIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
@@ -46,16 +57,8 @@ const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}
  * finite. Names the item's field (snake_case, as the generic feeds' columns are named).
  */
 export function storableProblem(item: unknown, maxText: number, at = ''): FieldProblem | null {
-  if (item === null || item === undefined || typeof item === 'boolean') return null;
-  if (item instanceof Date) {
-    const p = instantProblem(item.getTime());
-    return p ? { field: at || 'row', reason: p } : null;
-  }
-  if (typeof item === 'string') {
-    const p = textProblem(item, maxText);
-    return p ? { field: at || 'row', reason: p } : null;
-  }
-  if (typeof item === 'number') return Number.isFinite(item) ? null : { field: at || 'row', reason: 'not a finite number' };
+  const leaf = leafProblem(item, maxText);
+  if (leaf !== undefined) return leaf === null ? null : { field: at || 'row', reason: leaf };
   if (Array.isArray(item)) {
     for (const x of item) {
       const p = storableProblem(x, maxText, at);
@@ -64,16 +67,30 @@ export function storableProblem(item: unknown, maxText: number, at = ''): FieldP
     return null;
   }
   if (typeof item === 'object') {
-    for (const [k, v] of Object.entries(item)) {
+    for (const k in item) {
+      if (!Object.hasOwn(item, k)) continue;
+      const v = (item as Record<string, unknown>)[k];
       // Keys of `extra` are the file's own column names: checked as text too.
       const kp = textProblem(k, maxText);
       if (kp) return { field: at || 'row', reason: `a column name ${kp}` };
+      // A plain value is checked before its field's name is worked out (once a row, per field: the ingest's hot path).
+      const lp = leafProblem(v, maxText);
+      if (lp === null) continue;
       const name = at === 'ticket' || at === '' ? snake(k) : at === 'extra' ? k : `${at}.${snake(k)}`;
-      const p = storableProblem(v, maxText, name);
+      const p = lp === undefined ? storableProblem(v, maxText, name) : { field: name, reason: lp };
       if (p) return p;
     }
   }
   return null;
+}
+
+/** What is wrong with a plain value (null: nothing), or undefined for an array or object, whose parts are checked one by one. */
+function leafProblem(item: unknown, maxText: number): string | null | undefined {
+  if (item === null || item === undefined || typeof item === 'boolean') return null;
+  if (item instanceof Date) return instantProblem(item.getTime());
+  if (typeof item === 'string') return textProblem(item, maxText);
+  if (typeof item === 'number') return Number.isFinite(item) ? null : 'not a finite number';
+  return typeof item === 'object' ? undefined : null;
 }
 
 /**
@@ -132,6 +149,7 @@ class BatchPipeline<T> {
       // A deadlock with another ingest of overlapping rows rolls the batch back: write it again.
       const counts = await retryOnConflict(() =>
         db.transaction(async (tx) => {
+          await relaxCommit(tx);
           const c = await feed.write(tx, this.runId, items);
           await quarantineRows(tx, rejected);
           return c;
@@ -188,8 +206,9 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
   };
 
   try {
-    for await (const rec of readCsvRecords(file, { ...feed.csv, limits: opts.limits, onWarning: (w) => notes.push(safeMessage(w)) })) {
+    for await (const recs of readCsvRecordBatches(file, { ...feed.csv, limits: opts.limits, onWarning: (w) => notes.push(safeMessage(w)) })) for (const rec of recs) {
       rowsRead += 1;
+      if (rowsRead % YIELD_EVERY === 0) await letIoIn();
       if (rec.problem) reject(rec.line, rec.problem.field, rec.problem.reason, rec.raw);
       else if (rec.fieldCountError) reject(rec.line, null, rec.fieldCountError, rec.raw);
       else {

@@ -108,3 +108,14 @@ export async function oneRow<T>(db: Db, query: SQL): Promise<T> {
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: T[] }).rows) as T[];
   return rows[0]!;
 }
+
+/**
+ * Lets the batch's transaction commit without waiting for its WAL flush (`synchronous_commit =
+ * off`, this transaction only). Safe for an ingest batch: a database crash can lose only the last
+ * commits, never corrupt them, and the run's progress record of a batch is written after it in a
+ * transaction that does wait, which flushes the batch's commit too; a lost batch is neither
+ * counted nor kept, and re-running the file writes it again (upserts on natural keys).
+ */
+export async function relaxCommit(tx: Db): Promise<void> {
+  await tx.execute(sql.raw('set local synchronous_commit = off'));
+}

@@ -5,13 +5,14 @@ import { localDayMemo } from '../../calendar/day-cache.ts';
 import { dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
 import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../store/bulk-calls.ts';
+import { relaxCommit } from '../../store/bulk.ts';
 import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store/calls.ts';
 import { rememberCallNames } from '../../store/call-names.ts';
 import type { EmailContact } from '../../calls/visit.ts';
 import { readCsvRecords, type CsvRecord } from '../csv-records.ts';
-import { batchSizes } from '../ingest-csv.ts';
+import { batchSizes, letIoIn, YIELD_EVERY } from '../ingest-csv.ts';
 import { feedLimits, instantProblem, MAX_NAME_CHARS, quarantineText, safeMessage, secondsProblem, shortCause, textProblem, type FeedLimits } from '../limits.ts';
-import { readTextLines } from '../text-lines.ts';
+import { readTextLineBatches, readTextLines } from '../text-lines.ts';
 import { normaliseAnonymousBankCall } from './anonymous-bank.ts';
 import { normaliseEmailContact } from './emails.ts';
 import { normaliseGenericCall } from './generic-csv.ts';
@@ -204,6 +205,7 @@ export class CallIngestRun {
     this.events = [];
     this.rejected = [];
     const counts = await this.db.transaction(async (tx) => {
+      await relaxCommit(tx);
       const c = await bulkUpsertVisits(tx, this.runId, visits);
       const e = await upsertEmailContacts(tx, this.runId, emails);
       this.agentEventCount += await bulkInsertAgentEvents(tx, this.meta.source, this.runId, events);
@@ -238,6 +240,13 @@ export function readLines(file: string, opts: { limits?: Partial<FeedLimits>; on
   return readTextLines(file, { ...opts, expected: 'a text queue_log' });
 }
 
+/** readLines by the chunk read: one asynchronous step per chunk, not per line (BENCHMARKS.md, bench:calls). */
+export function readLineBatches(file: string, opts: { limits?: Partial<FeedLimits>; onWarning?: (m: string) => void } = {}) {
+  return readTextLineBatches(file, { ...opts, expected: 'a text queue_log' });
+}
+
+type QueueLogLine = { line: number; text?: string; overlong?: number; head?: string };
+
 /**
  * Feeds queue_log lines through the visit assembler into an ingest run: the shared core of a
  * file ingest and of the live tail. Visits open when the lines end are stored as waiting (or
@@ -245,7 +254,8 @@ export function readLines(file: string, opts: { limits?: Partial<FeedLimits>; on
  */
 export async function ingestQueueLogLines(
   run: CallIngestRun,
-  lines: AsyncIterable<{ line: number; text?: string; overlong?: number; head?: string }> | Iterable<{ line: number; text?: string; overlong?: number; head?: string }>,
+  /** Lines one by one, or in arrays (readLineBatches). */
+  lines: AsyncIterable<QueueLogLine | readonly QueueLogLine[]> | Iterable<QueueLogLine | readonly QueueLogLine[]>,
   opts: { source: string; zone: string; open: OpenVisit[] },
 ): Promise<OpenVisit[]> {
   let current = '';
@@ -259,18 +269,21 @@ export async function ingestQueueLogLines(
     },
   );
   const max = run.limits.maxLineChars;
-  for await (const { line, text, overlong, head } of lines) {
-    if (text === undefined || text.length > max) {
-      run.p.rowsRead += 1;
-      const length = overlong ?? text?.length ?? 0;
-      run.reject(line, null, `${length} characters, over the line limit of ${max}`, `${head ?? text?.slice(0, 200) ?? ''}… (${length} characters in all, not kept)`);
-    } else {
-      if (text.trim() === '') continue;
-      run.p.rowsRead += 1;
-      current = text;
-      asm.push(text, line);
+  for await (const item of lines) {
+    for (const { line, text, overlong, head } of Array.isArray(item) ? (item as readonly QueueLogLine[]) : [item as QueueLogLine]) {
+      if (text === undefined || text.length > max) {
+        run.p.rowsRead += 1;
+        const length = overlong ?? text?.length ?? 0;
+        run.reject(line, null, `${length} characters, over the line limit of ${max}`, `${head ?? text?.slice(0, 200) ?? ''}… (${length} characters in all, not kept)`);
+      } else {
+        if (text.trim() === '') continue;
+        run.p.rowsRead += 1;
+        current = text;
+        asm.push(text, line);
+      }
+      if (run.full) await run.maybeFlush();
+      else if (line % YIELD_EVERY === 0) await letIoIn();
     }
-    if (run.full) await run.maybeFlush();
   }
   const still = asm.finish();
   if (still.length > 0) run.note(`${still.length} visits still open at the end of the log (stored as waiting, or answered and still talking, until their end is read)`);
@@ -296,7 +309,7 @@ export async function ingestCallFile(db: Db, file: string, format: CallFeedForma
   let stillOpen = 0;
   try {
     if (format === 'queue_log') {
-      const still = await ingestQueueLogLines(run, readLines(file, { limits: opts.limits, onWarning: (w) => run.note(w) }), { source: opts.source, zone: opts.zone, open: await openVisitsOf(db, opts.source) });
+      const still = await ingestQueueLogLines(run, readLineBatches(file, { limits: opts.limits, onWarning: (w) => run.note(w) }), { source: opts.source, zone: opts.zone, open: await openVisitsOf(db, opts.source) });
       stillOpen = still.length;
     } else {
       const skipped = { phantom: 0, vru_only: 0 };
