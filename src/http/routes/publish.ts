@@ -7,7 +7,7 @@ import { apiRoute, documented, json, router } from '../openapi.ts';
 import { monthParam } from '../params.ts';
 import { actorOf } from '../session.ts';
 
-const monthPath = z.object({ month: monthParam.openapi({ example: '2025-11' }) });
+const monthPath = z.object({ month: monthParam }).openapi({ example: { month: '2025-11' } });
 const publishQuery = z.object({ force: z.enum(['true', 'false']).optional().openapi({ description: 'true: publish again as a new version (admin)' }) });
 
 const Links = z.object({ report: z.array(z.string()), kpiFeed: z.array(z.string()) });

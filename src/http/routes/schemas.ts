@@ -62,8 +62,13 @@ export const AttainmentFigureSchema = z.object({
   status: StatusSchema,
 });
 
-/** One data-quality flag on a figure (src/quality/flags.ts; docs/metrics.md 7a). */
-export const QualityFlagSchema = qualityFlagSchema.openapi('QualityFlag', {
+/**
+ * One data-quality flag on a figure (src/quality/flags.ts; docs/metrics.md 7a). Rebuilt here from
+ * its shape: a schema made by plain zod before @hono/zod-openapi was first loaded has no
+ * `.openapi` (zod 4 gives each instance its methods when it is made), and which module loads
+ * first depends on the entry point.
+ */
+export const QualityFlagSchema = z.object(qualityFlagSchema.shape).openapi('QualityFlag', {
   example: { code: 'rejected_rows', feed: 'tickets', message: '1 row of the tickets feed for this period was rejected and is not counted.', count: 1 },
 });
 /** The data-quality flags of a figure: empty when nothing is known to be wrong or missing in its evidence. */
