@@ -214,24 +214,29 @@ function callFiguresOf(config: AppConfig, month: string, input: CallMonthInput |
   });
 }
 
-/** The monthly performance report model (pure assembly over `fetchMonthlyFigures`). */
-export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0), restatement: Restatement = { compared: [], rows: [] }) {
-  const kinds = [...config.kinds];
-  const slaOf = (month: string) => ({ byKind: Object.fromEntries(kinds.map((k) => [k, countsOf(f.sla, month, k)])), all: countsOf(f.sla, month, null) });
-  const kindFigures = (month: string, c: Counts, kind?: string) => {
-    const attainment = attainmentOf(c as AttainmentCounts, 'outcome');
-    const goal = goalFor(config.goals, `${month}-01`, kind);
-    return { received: c.received, resolved: c.resolved, met: c.met, breached: c.breached, noTarget: c.noTarget, attainment, goal, status: attainmentStatus(attainment, goal) };
-  };
+/** The SLA counts of a month: per kind and for all kinds. */
+const slaOfMonth = (f: MonthlyFigures, kinds: readonly string[], month: string) => ({ byKind: Object.fromEntries(kinds.map((k) => [k, countsOf(f.sla, month, k)])), all: countsOf(f.sla, month, null) });
+
+/** Received, resolved, met, breached and attainment of one month's counts, against the goal in force. */
+function kindFigures(config: AppConfig, month: string, c: Counts, kind?: string) {
+  const attainment = attainmentOf(c as AttainmentCounts, 'outcome');
+  const goal = goalFor(config.goals, `${month}-01`, kind);
+  return { received: c.received, resolved: c.resolved, met: c.met, breached: c.breached, noTarget: c.noTarget, attainment, goal, status: attainmentStatus(attainment, goal) };
+}
+
+/** The tickets' 12-month trend, from the first month with data. */
+function ticketTrend(f: MonthlyFigures, config: AppConfig, kinds: readonly string[]) {
   const fullTrend = f.months.map((month) => {
-    const s = slaOf(month);
-    return { month, kinds: Object.fromEntries(kinds.map((k) => [k, kindFigures(month, s.byKind[k]!, k)])), all: kindFigures(month, s.all) };
+    const s = slaOfMonth(f, kinds, month);
+    return { month, kinds: Object.fromEntries(kinds.map((k) => [k, kindFigures(config, month, s.byKind[k]!, k)])), all: kindFigures(config, month, s.all) };
   });
   // Months before the data begins are left out, not shown as zeros (issue 14, "The report").
   const firstWithData = fullTrend.findIndex((m) => m.all.received + m.all.resolved + m.all.met + m.all.breached > 0);
-  const trend = firstWithData < 0 ? fullTrend.slice(-1) : fullTrend.slice(firstWithData);
+  return firstWithData < 0 ? fullTrend.slice(-1) : fullTrend.slice(firstWithData);
+}
 
-  // Backlog and not-actioned per team at the month's end.
+/** Backlog and not-actioned per team at the month's end, and their totals. */
+function backlogSection(f: MonthlyFigures, kinds: readonly string[]) {
   const teams = [...new Set([...f.backlog.map((r) => r.team), ...f.notActioned.map((r) => r.team)])].sort();
   const backlogRows = teams
     .map((team) => {
@@ -241,33 +246,41 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     })
     .filter((r) => r.total > 0);
   const sum = (pick: (r: (typeof backlogRows)[number]) => number) => backlogRows.reduce((s, r) => s + pick(r), 0);
-
-  // Contact centre.
-  const callRow = (input: CallMonthInput) => {
-    const fig = callFiguresOf(config, f.month, input)!;
-    const pick = (x: { value: number | null; target: number | null; status: string } | null) => (x ? { value: x.value, target: x.target, status: x.status } : null);
-    return {
-      queue: input.queue ?? 'All queues',
-      offered: input.counts.offered,
-      answered: input.counts.answered,
-      abandoned: input.counts.abandoned,
-      shortAbandoned: input.counts.shortAbandoned,
-      openDays: input.openDays,
-      answerRate: pick(fig.answerRate),
-      abandonRate: pick(fig.abandonRate),
-      serviceLevel: { ...pick(fig.serviceLevel)!, label: fig.serviceLevel.label, thresholdSeconds: fig.serviceLevel.thresholdSeconds },
-      asaSeconds: pick(fig.asa),
-      avgWaitSeconds: pick(fig.avgWait),
-      maxAnswerWaitSeconds: pick(fig.maxAnswerWait),
-      ahtSeconds: { ...pick(fig.aht)!, basis: fig.aht.label ?? null },
-      callsPerDay: pick(fig.callsPerDay),
-      maxDailyAbandonRate: fig.maxDailyAbandonRate ? { ...pick(fig.maxDailyAbandonRate)!, day: fig.maxDailyAbandonRate.day } : null,
-      emailsPerDay: pick(fig.emailsPerDay),
-    };
+  return {
+    asOf: f.lastDay,
+    rule: 'opened on or before the last day of the month and not resolved by its end',
+    notActionedRule: 'of those, no first response before the end of the month',
+    teams: backlogRows,
+    total: { byKind: Object.fromEntries(kinds.map((k) => [k, sum((r) => r.byKind[k] ?? 0)])), total: sum((r) => r.total), notActioned: sum((r) => r.notActioned) },
   };
-  const cur = f.calls[f.month]!;
+}
 
-  // Availability.
+/** One contact-centre row of the month (a queue, or all queues). */
+function callRow(config: AppConfig, month: string, input: CallMonthInput) {
+  const fig = callFiguresOf(config, month, input)!;
+  const pick = (x: { value: number | null; target: number | null; status: string } | null) => (x ? { value: x.value, target: x.target, status: x.status } : null);
+  return {
+    queue: input.queue ?? 'All queues',
+    offered: input.counts.offered,
+    answered: input.counts.answered,
+    abandoned: input.counts.abandoned,
+    shortAbandoned: input.counts.shortAbandoned,
+    openDays: input.openDays,
+    answerRate: pick(fig.answerRate),
+    abandonRate: pick(fig.abandonRate),
+    serviceLevel: { ...pick(fig.serviceLevel)!, label: fig.serviceLevel.label, thresholdSeconds: fig.serviceLevel.thresholdSeconds },
+    asaSeconds: pick(fig.asa),
+    avgWaitSeconds: pick(fig.avgWait),
+    maxAnswerWaitSeconds: pick(fig.maxAnswerWait),
+    ahtSeconds: { ...pick(fig.aht)!, basis: fig.aht.label ?? null },
+    callsPerDay: pick(fig.callsPerDay),
+    maxDailyAbandonRate: fig.maxDailyAbandonRate ? { ...pick(fig.maxDailyAbandonRate)!, day: fig.maxDailyAbandonRate.day } : null,
+    emailsPerDay: pick(fig.emailsPerDay),
+  };
+}
+
+/** The measure table's rows: computed figures for the months fetched (the month, the one before, the same month a year before). */
+function measureRowsOf(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[], kinds: readonly string[]) {
   const availOf = (month: string) => {
     const a = f.availability.allSystems.find((r) => r.period === month);
     return a && a.weightedEligibleSeconds > 0 ? { up: a.weightedUpSeconds, eligible: a.weightedEligibleSeconds } : null;
@@ -275,11 +288,10 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
   const inputsOf = (month: string): MonthInputs => {
     const s = f.satisfaction.find((r) => r.month === month);
     const casework = Object.fromEntries(f.casework.rows.filter((r) => r.period === month).map((r) => [r.kind as string, { met: r.met, late: r.late }]));
-    return { sla: slaOf(month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month), casework };
+    return { sla: slaOfMonth(f, kinds, month), satisfaction: { total: s?.total ?? 0, n: s?.n ?? 0 }, calls: callFiguresOf(config, month, f.calls[month]?.all ?? null), availability: availOf(month), casework };
   };
-  // Computed figures for the months fetched (the month, the one before, the same month a year before).
   const inputs = new Map([f.yearAgo, f.previous, f.month].map((m) => [m, inputsOf(m)]));
-  const measureRows = buildMeasureRows(catalogue, {
+  return buildMeasureRows(catalogue, {
     month: f.month,
     computed: (figure, month) => {
       const i = inputs.get(month);
@@ -288,7 +300,14 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
     supplied: f.supplied,
     commentary: f.commentary,
   });
+}
 
+/** The monthly performance report model (pure assembly over `fetchMonthlyFigures`). */
+export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalogue: readonly Measure[] = defaultMeasures, generatedAt: Date = new Date(0), restatement: Restatement = { compared: [], rows: [] }) {
+  const kinds = [...config.kinds];
+  const trend = ticketTrend(f, config, kinds);
+  const measureRows = measureRowsOf(f, config, catalogue, kinds);
+  const cur = f.calls[f.month]!;
   const goal = goalFor(config.goals, `${f.month}-01`);
   return {
     report: 'monthly-performance',
@@ -301,16 +320,10 @@ export function buildMonthlyReport(f: MonthlyFigures, config: AppConfig, catalog
       'SLA attainment is on the outcome basis (attain docs/metrics.md §2, where every figure is defined): met / (met + breached), a ticket counted in the month it was resolved within target or first exceeded it, resolved or not. SD-ONTIME is the classic resolved basis.',
     goal,
     tickets: { kinds, months: trend },
-    backlog: {
-      asOf: f.lastDay,
-      rule: 'opened on or before the last day of the month and not resolved by its end',
-      notActionedRule: 'of those, no first response before the end of the month',
-      teams: backlogRows,
-      total: { byKind: Object.fromEntries(kinds.map((k) => [k, sum((r) => r.byKind[k] ?? 0)])), total: sum((r) => r.total), notActioned: sum((r) => r.notActioned) },
-    },
+    backlog: backlogSection(f, kinds),
     contactCentre: {
-      all: cur.all ? callRow(cur.all) : null,
-      queues: cur.queues.map(callRow),
+      all: cur.all ? callRow(config, f.month, cur.all) : null,
+      queues: cur.queues.map((q) => callRow(config, f.month, q)),
       emailsProcessed: cur.all?.emailsProcessed ?? 0,
     },
     availability: {

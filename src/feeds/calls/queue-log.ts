@@ -128,166 +128,173 @@ function num(text: string | undefined): number | null {
   return Number(t);
 }
 
+/** What the reader carries from line to line. */
+type Assembly = { opts: AssemblerOptions; out: AssemblerOutput; open: Map<string, OpenVisit>; tolerance: number; lastTime: number | null };
+
+function emit(s: Assembly, v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisit, 'outcome'>, line: number) {
+  s.out.visit(
+    {
+      source: s.opts.source,
+      callId: v.callId,
+      queue: v.queue,
+      channel: 'voice',
+      arrivedAt: v.arrivedAt,
+      answeredAt: null,
+      endedAt: null,
+      waitSeconds: null,
+      talkSeconds: null,
+      holdSeconds: null,
+      wrapSeconds: null,
+      agent: v.agent,
+      transferred: false,
+      ...end,
+    },
+    line,
+  );
+}
+
+/** A visit without its end: waiting, or answered and still talking. */
+function handOver(s: Assembly, v: OpenVisit) {
+  if (v.answeredAt !== null) emit(s, v, { outcome: 'answered', answeredAt: v.answeredAt, waitSeconds: v.waitSeconds }, v.line);
+  else emit(s, v, { outcome: 'waiting' }, v.line);
+}
+
+/** Wait from the data field when present, else from the timestamps (1.4's short forms). */
+const waitOf = (field: string | undefined, v: OpenVisit, at: number) => num(field) ?? Math.max(0, Math.round((at - v.arrivedAt) / 1000));
+
+/**
+ * Asterisk measures a wait on its own clock and writes it in the line; when the timestamps
+ * say otherwise by more than a few seconds, the clock jumped during the visit (either way).
+ * The wait field is kept; the line is reported.
+ */
+function checkClock(s: Assembly, lineNo: number, event: string, v: OpenVisit, at: number, fieldSeconds: number | null) {
+  if (fieldSeconds === null) return;
+  const stamped = (at - v.arrivedAt) / 1000;
+  if (Math.abs(stamped - fieldSeconds) > CLOCK_SLACK_SECONDS) {
+    s.out.warning(lineNo, `clock jump during call ${v.callId} in ${v.queue}: its timestamps are ${Math.round(stamped)} s apart but ${event} says ${fieldSeconds} s; the event's figure is used`);
+  }
+}
+
+/** One line in file order: clock checks, agent events, then the visit's own events. */
+function pushLine(s: Assembly, raw: string, lineNo: number): void {
+  const parsed = parseQueueLogLine(raw, s.opts.zone);
+  if (!parsed.ok) return s.out.problem(lineNo, raw, parsed.problem);
+  const l = parsed.line;
+  if (s.lastTime !== null && l.time < s.lastTime - s.tolerance) {
+    s.out.warning(lineNo, `clock jumped back ${Math.round((s.lastTime - l.time) / 1000)} s from the previous line (${new Date(s.lastTime).toISOString()} → ${new Date(l.time).toISOString()})`);
+  }
+  s.lastTime = l.time;
+
+  if (!visitEvents.has(l.event)) {
+    if (agentEvents.has(l.event)) {
+      return s.out.agentEvent(
+        { at: l.time, callId: isNone(l.callId) ? null : l.callId, queue: isNone(l.queue) ? null : l.queue, agent: isNone(l.agent) ? null : l.agent, event: l.event, data: l.data.join('|') },
+        lineNo,
+      );
+    }
+    return s.out.problem(lineNo, raw, { field: 'event', reason: `unknown event "${l.event}"` });
+  }
+  if (isNone(l.callId)) return s.out.problem(lineNo, raw, { field: 'callid', reason: `${l.event} without a call id` });
+  if (isNone(l.queue)) return s.out.problem(lineNo, raw, { field: 'queue', reason: `${l.event} without a queue` });
+  visitEvent(s, l, raw, lineNo);
+}
+
+/** An event of a call's visit to a queue: its start, its answer or its end. */
+function visitEvent(s: Assembly, l: QueueLogLine, raw: string, lineNo: number): void {
+  const key = `${l.callId}|${l.queue}`;
+  const v = s.open.get(key);
+  switch (l.event) {
+    case 'ENTERQUEUE': {
+      if (v && v.arrivedAt !== l.time) {
+        // The earlier visit's end was never logged: it is kept as it stood (waiting, or answered
+        // without an end) rather than guessed at, and reported here.
+        s.out.warning(lineNo, `call ${l.callId} entered ${l.queue} again while its visit from ${new Date(v.arrivedAt).toISOString()}${v.line ? ` (line ${v.line})` : ''} had not ended; that visit is kept as it stood, its end unknown`);
+        handOver(s, v);
+      }
+      // The same arrival again (a log read twice, a visit carried over) is the same visit,
+      // read again from its start.
+      s.open.set(key, { callId: l.callId, queue: l.queue, arrivedAt: l.time, answeredAt: null, waitSeconds: null, agent: null, line: lineNo });
+      return;
+    }
+    case 'JOINEMPTY':
+    case 'JOINUNAVAIL': {
+      // Turned away at the door: offered to the queue with no agent to take it (no ENTERQUEUE).
+      s.out.visit(
+        { source: s.opts.source, callId: l.callId, queue: l.queue, channel: 'voice', arrivedAt: l.time, answeredAt: null, endedAt: l.time, outcome: 'no_agents', waitSeconds: 0, talkSeconds: null, holdSeconds: null, wrapSeconds: null, agent: null, transferred: false },
+        lineNo,
+      );
+      return;
+    }
+  }
+  if (!v) return s.out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue} without an ENTERQUEUE (a call that ends without starting)` });
+  if (l.time < v.arrivedAt) {
+    return s.out.problem(lineNo, raw, { field: 'time', reason: `${l.event} at ${new Date(l.time).toISOString()} is before the visit's ENTERQUEUE at ${new Date(v.arrivedAt).toISOString()} (clock jump?)` });
+  }
+  answerOrEnd(s, l, raw, lineNo, key, v);
+}
+
+/** CONNECT, a completion or transfer, or an exit without an answer, of an open visit. */
+function answerOrEnd(s: Assembly, l: QueueLogLine, raw: string, lineNo: number, key: string, v: OpenVisit): void {
+  const agent = isNone(l.agent) ? null : l.agent;
+  switch (l.event) {
+    case 'CONNECT': {
+      if (v.answeredAt !== null) return s.out.problem(lineNo, raw, { field: 'event', reason: `second CONNECT for call ${l.callId} in ${l.queue}` });
+      v.waitSeconds = waitOf(l.data[0], v, l.time);
+      checkClock(s, lineNo, l.event, v, l.time, num(l.data[0]));
+      v.answeredAt = l.time;
+      v.agent = agent;
+      return;
+    }
+    case 'COMPLETECALLER':
+    case 'COMPLETEAGENT':
+    case 'TRANSFER':
+    case 'BLINDTRANSFER':
+    case 'ATTENDEDTRANSFER': {
+      const transfer = !l.event.startsWith('COMPLETE');
+      // Hold (queue wait) and call time: data1/data2 for COMPLETE*, data3/data4 for TRANSFER and
+      // BLINDTRANSFER, and the third- and second-last fields for ATTENDEDTRANSFER (its method
+      // data has a varying number of fields).
+      const [holdField, talkField] =
+        l.event === 'ATTENDEDTRANSFER' ? [l.data[l.data.length - 3], l.data[l.data.length - 2]] : transfer ? [l.data[2], l.data[3]] : [l.data[0], l.data[1]];
+      const talk = num(talkField);
+      if (talk === null) return s.out.problem(lineNo, raw, { field: 'data', reason: `${l.event} without a readable call time (got "${l.data.join('|')}")` });
+      s.open.delete(key);
+      // An end without its CONNECT (a log that lost a line): answered, wait from the hold field.
+      const wait = v.waitSeconds ?? waitOf(holdField, v, l.time - talk * 1000);
+      const hold = num(holdField);
+      checkClock(s, lineNo, l.event, v, l.time, hold === null ? null : hold + talk);
+      const answeredAt = v.answeredAt ?? v.arrivedAt + wait * 1000;
+      emit(s, v, { outcome: 'answered', answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer }, lineNo);
+      return;
+    }
+    case 'ABANDON':
+    case 'EXITEMPTY':
+    case 'EXITWITHTIMEOUT':
+    case 'EXITWITHKEY': {
+      if (v.answeredAt !== null) return s.out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue}, which was already answered` });
+      s.open.delete(key);
+      const waitField = l.event === 'EXITWITHKEY' ? l.data[3] : l.data[2];
+      const outcome = l.event === 'ABANDON' ? 'abandoned' : l.event === 'EXITEMPTY' ? 'no_agents' : l.event === 'EXITWITHTIMEOUT' ? 'timeout' : 'exit_key';
+      checkClock(s, lineNo, l.event, v, l.time, num(waitField));
+      emit(s, v, { outcome, endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) }, lineNo);
+      return;
+    }
+  }
+}
+
 /**
  * The stateful reader: feed it lines in file order with `push`, then `finish` at the cut-off,
  * which hands over every visit still open (waiting, or answered and still talking) as a visit
  * of outcome `waiting` (or `answered` without an end) and returns them for the next run.
  */
 export function createQueueLogAssembler(opts: AssemblerOptions, out: AssemblerOutput) {
-  const open = new Map<string, OpenVisit>();
-  for (const v of opts.open ?? []) open.set(`${v.callId}|${v.queue}`, { ...v });
-  const tolerance = opts.clockJumpToleranceMs ?? 1000;
-  let lastTime: number | null = null;
-
-  const emit = (v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisit, 'outcome'>, line: number) => {
-    out.visit(
-      {
-        source: opts.source,
-        callId: v.callId,
-        queue: v.queue,
-        channel: 'voice',
-        arrivedAt: v.arrivedAt,
-        answeredAt: null,
-        endedAt: null,
-        waitSeconds: null,
-        talkSeconds: null,
-        holdSeconds: null,
-        wrapSeconds: null,
-        agent: v.agent,
-        transferred: false,
-        ...end,
-      },
-      line,
-    );
-  };
-
-  /** A visit without its end: waiting, or answered and still talking. */
-  const handOver = (v: OpenVisit) => {
-    if (v.answeredAt !== null) emit(v, { outcome: 'answered', answeredAt: v.answeredAt, waitSeconds: v.waitSeconds }, v.line);
-    else emit(v, { outcome: 'waiting' }, v.line);
-  };
-
-  /** Wait from the data field when present, else from the timestamps (1.4's short forms). */
-  const waitOf = (field: string | undefined, v: OpenVisit, at: number) => num(field) ?? Math.max(0, Math.round((at - v.arrivedAt) / 1000));
-
-  /**
-   * Asterisk measures a wait on its own clock and writes it in the line; when the timestamps
-   * say otherwise by more than a few seconds, the clock jumped during the visit (either way).
-   * The wait field is kept; the line is reported.
-   */
-  const checkClock = (lineNo: number, event: string, v: OpenVisit, at: number, fieldSeconds: number | null) => {
-    if (fieldSeconds === null) return;
-    const stamped = (at - v.arrivedAt) / 1000;
-    if (Math.abs(stamped - fieldSeconds) > CLOCK_SLACK_SECONDS) {
-      out.warning(lineNo, `clock jump during call ${v.callId} in ${v.queue}: its timestamps are ${Math.round(stamped)} s apart but ${event} says ${fieldSeconds} s; the event's figure is used`);
-    }
-  };
-
-  function push(raw: string, lineNo: number): void {
-    const parsed = parseQueueLogLine(raw, opts.zone);
-    if (!parsed.ok) return out.problem(lineNo, raw, parsed.problem);
-    const l = parsed.line;
-    if (lastTime !== null && l.time < lastTime - tolerance) {
-      out.warning(lineNo, `clock jumped back ${Math.round((lastTime - l.time) / 1000)} s from the previous line (${new Date(lastTime).toISOString()} → ${new Date(l.time).toISOString()})`);
-    }
-    lastTime = l.time;
-
-    if (!visitEvents.has(l.event)) {
-      if (agentEvents.has(l.event)) {
-        return out.agentEvent(
-          { at: l.time, callId: isNone(l.callId) ? null : l.callId, queue: isNone(l.queue) ? null : l.queue, agent: isNone(l.agent) ? null : l.agent, event: l.event, data: l.data.join('|') },
-          lineNo,
-        );
-      }
-      return out.problem(lineNo, raw, { field: 'event', reason: `unknown event "${l.event}"` });
-    }
-    if (isNone(l.callId)) return out.problem(lineNo, raw, { field: 'callid', reason: `${l.event} without a call id` });
-    if (isNone(l.queue)) return out.problem(lineNo, raw, { field: 'queue', reason: `${l.event} without a queue` });
-    const key = `${l.callId}|${l.queue}`;
-    const v = open.get(key);
-    const agent = isNone(l.agent) ? null : l.agent;
-
-    switch (l.event) {
-      case 'ENTERQUEUE': {
-        if (v && v.arrivedAt !== l.time) {
-          // The earlier visit's end was never logged: it is kept as it stood (waiting, or answered
-          // without an end) rather than guessed at, and reported here.
-          out.warning(lineNo, `call ${l.callId} entered ${l.queue} again while its visit from ${new Date(v.arrivedAt).toISOString()}${v.line ? ` (line ${v.line})` : ''} had not ended; that visit is kept as it stood, its end unknown`);
-          handOver(v);
-        }
-        // The same arrival again (a log read twice, a visit carried over) is the same visit,
-        // read again from its start.
-        open.set(key, { callId: l.callId, queue: l.queue, arrivedAt: l.time, answeredAt: null, waitSeconds: null, agent: null, line: lineNo });
-        return;
-      }
-      case 'JOINEMPTY':
-      case 'JOINUNAVAIL': {
-        // Turned away at the door: offered to the queue with no agent to take it (no ENTERQUEUE).
-        out.visit(
-          { source: opts.source, callId: l.callId, queue: l.queue, channel: 'voice', arrivedAt: l.time, answeredAt: null, endedAt: l.time, outcome: 'no_agents', waitSeconds: 0, talkSeconds: null, holdSeconds: null, wrapSeconds: null, agent: null, transferred: false },
-          lineNo,
-        );
-        return;
-      }
-    }
-
-    if (!v) return out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue} without an ENTERQUEUE (a call that ends without starting)` });
-    if (l.time < v.arrivedAt) {
-      return out.problem(lineNo, raw, { field: 'time', reason: `${l.event} at ${new Date(l.time).toISOString()} is before the visit's ENTERQUEUE at ${new Date(v.arrivedAt).toISOString()} (clock jump?)` });
-    }
-
-    switch (l.event) {
-      case 'CONNECT': {
-        if (v.answeredAt !== null) return out.problem(lineNo, raw, { field: 'event', reason: `second CONNECT for call ${l.callId} in ${l.queue}` });
-        v.waitSeconds = waitOf(l.data[0], v, l.time);
-        checkClock(lineNo, l.event, v, l.time, num(l.data[0]));
-        v.answeredAt = l.time;
-        v.agent = agent;
-        return;
-      }
-      case 'COMPLETECALLER':
-      case 'COMPLETEAGENT':
-      case 'TRANSFER':
-      case 'BLINDTRANSFER':
-      case 'ATTENDEDTRANSFER': {
-        const transfer = !l.event.startsWith('COMPLETE');
-        // Hold (queue wait) and call time: data1/data2 for COMPLETE*, data3/data4 for TRANSFER and
-        // BLINDTRANSFER, and the third- and second-last fields for ATTENDEDTRANSFER (its method
-        // data has a varying number of fields).
-        const [holdField, talkField] =
-          l.event === 'ATTENDEDTRANSFER' ? [l.data[l.data.length - 3], l.data[l.data.length - 2]] : transfer ? [l.data[2], l.data[3]] : [l.data[0], l.data[1]];
-        const talk = num(talkField);
-        if (talk === null) return out.problem(lineNo, raw, { field: 'data', reason: `${l.event} without a readable call time (got "${l.data.join('|')}")` });
-        open.delete(key);
-        // An end without its CONNECT (a log that lost a line): answered, wait from the hold field.
-        const wait = v.waitSeconds ?? waitOf(holdField, v, l.time - talk * 1000);
-        const hold = num(holdField);
-        checkClock(lineNo, l.event, v, l.time, hold === null ? null : hold + talk);
-        const answeredAt = v.answeredAt ?? v.arrivedAt + wait * 1000;
-        emit(v, { outcome: 'answered', answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer }, lineNo);
-        return;
-      }
-      case 'ABANDON':
-      case 'EXITEMPTY':
-      case 'EXITWITHTIMEOUT':
-      case 'EXITWITHKEY': {
-        if (v.answeredAt !== null) return out.problem(lineNo, raw, { field: 'event', reason: `${l.event} for call ${l.callId} in ${l.queue}, which was already answered` });
-        open.delete(key);
-        const waitField = l.event === 'EXITWITHKEY' ? l.data[3] : l.data[2];
-        const outcome = l.event === 'ABANDON' ? 'abandoned' : l.event === 'EXITEMPTY' ? 'no_agents' : l.event === 'EXITWITHTIMEOUT' ? 'timeout' : 'exit_key';
-        checkClock(lineNo, l.event, v, l.time, num(waitField));
-        emit(v, { outcome, endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) }, lineNo);
-        return;
-      }
-    }
-  }
-
+  const s: Assembly = { opts, out, open: new Map(), tolerance: opts.clockJumpToleranceMs ?? 1000, lastTime: null };
+  for (const v of opts.open ?? []) s.open.set(`${v.callId}|${v.queue}`, { ...v });
   /** Hands over every visit still open at the cut-off and returns them (to carry into the next run). */
   function finish(): OpenVisit[] {
-    const still = [...open.values()];
-    for (const v of still) handOver(v);
+    const still = [...s.open.values()];
+    for (const v of still) handOver(s, v);
     return still;
   }
-
-  return { push, finish, openCount: () => open.size };
+  return { push: (raw: string, lineNo: number) => pushLine(s, raw, lineNo), finish, openCount: () => s.open.size };
 }
