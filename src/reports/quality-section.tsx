@@ -3,6 +3,7 @@
  * each computed measure carries the flags of the figures it is made from, and the report lists
  * the month's flags in a section of their own.
  */
+import { periodEndDay } from '../sla/periods.ts';
 import type { Db } from '../../db/client.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { rowFlags, scopes, type QualityFlag, type Scope } from '../quality/flags.ts';
@@ -13,11 +14,6 @@ import type { MonthlyFigures, MonthlyReport } from './monthly.ts';
 export type ReportFlag = QualityFlag & { scope: Scope; subject: string | null };
 
 const scopeNames: Record<Scope, string> = { sla: 'Tickets (SLA)', calls: 'Contact centre', availability: 'Availability', casework: 'Casework' };
-
-const lastDay = (month: string) => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-};
 
 /** The flags read from the month's own rows: systems with unknown time, talk-only AHT of the month's calls. */
 function figureRowFlags(f: MonthlyFigures): ReportFlag[] {
@@ -67,8 +63,8 @@ function flagReportRows(f: MonthlyFigures, report: MonthlyReport, byScope: Recor
  */
 export async function flagMonthlyReport(db: Db, config: AppConfig, f: MonthlyFigures, report: MonthlyReport, now: Date) {
   const deps = { db, config, now: () => now };
-  const period = { fromDay: `${f.month}-01`, toDay: lastDay(f.month) };
-  const ticketMonths = report.tickets.months.map((m) => ({ fromDay: `${m.month}-01`, toDay: lastDay(m.month) }));
+  const period = { fromDay: `${f.month}-01`, toDay: periodEndDay(f.month) };
+  const ticketMonths = report.tickets.months.map((m) => ({ fromDay: `${m.month}-01`, toDay: periodEndDay(m.month) }));
   const lists = await Promise.all(scopes.map((s) => flagsForPeriods(deps, s, s === 'sla' ? [period, ...ticketMonths] : [period])));
   const byScope = Object.fromEntries(scopes.map((s, i) => [s, lists[i]![0]!])) as Record<Scope, QualityFlag[]>;
   const slaByMonth = lists[scopes.indexOf('sla')]!.slice(1);
