@@ -5,7 +5,7 @@
  *
  *   npm run bench:serve -- [--tickets 3000000] [--visits 10000000] [--connections 10] [--seconds 10] [--keep]
  *
- * Seeds a separate PostgreSQL database (BENCH_DATABASE_URL, default attain_bench on 127.0.0.1)
+ * Seeds a separate PostgreSQL database (BENCH_DATABASE_URL, or BENCH_DB on 127.0.0.1, default attain_bench)
  * with set-based SQL (bench/serve-seed.ts); the SLA state and the call figures are computed by
  * the product's own jobs. `--keep` reuses a database seeded before with the same sizes.
  */
@@ -33,7 +33,8 @@ const CONNECTIONS = arg('connections', 10);
 const SECONDS = arg('seconds', 10);
 const keep = process.argv.includes('--keep');
 const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = 'attain_bench';
+// BENCH_DB: a database name of its own, so that two checkouts can keep separate seeded copies.
+const dbName = process.env.BENCH_DB ?? 'attain_bench';
 const url = process.env.BENCH_DATABASE_URL ?? adminUrl.replace(/\/[^/]*$/, `/${dbName}`);
 
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
