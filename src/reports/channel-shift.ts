@@ -3,9 +3,9 @@
  * from call visits (offered), email from email contacts (received), web / app / face-to-face from
  * tickets' channel plus counts supplied for the data-only measures CH-WEB, CH-APP, CH-F2F.
  * Telephone and email tickets are not counted again (their contacts are the calls and emails).
+ * Tickets are counted once evaluated by the SLA compute (the stored counts of their opening day).
  */
 import type { Db } from '../../db/client.ts';
-import { dayStartMs, nextMonth } from '../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC } from '../calls/rules.ts';
 import { queryMetric } from '../store/metrics.ts';
 import { ticketsByChannelAndMonth } from '../store/reports.ts';
@@ -33,13 +33,13 @@ export type ChannelInputs = {
 };
 
 /** Reads what the section needs for the months given (oldest first). */
-export async function fetchChannelInputs(db: Db, zone: string, months: readonly string[], supplied: ChannelInputs['supplied']): Promise<ChannelInputs> {
+export async function fetchChannelInputs(db: Db, months: readonly string[], supplied: ChannelInputs['supplied']): Promise<ChannelInputs> {
   const from = months[0]!;
   const to = months[months.length - 1]!;
   const [calls, emails, t] = await Promise.all([
     queryMetric(db, { metric: CALLS_METRIC, grain: 'month', from, to, dimKey: '' }),
     queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from, to, dimKey: '' }),
-    ticketsByChannelAndMonth(db, zone, new Date(dayStartMs(zone, `${from}-01`)), new Date(dayStartMs(zone, `${nextMonth(to)}-01`))),
+    ticketsByChannelAndMonth(db, from, to),
   ]);
   return {
     months,

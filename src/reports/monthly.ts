@@ -93,14 +93,15 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
   // The same month a year before: the long-term direction of travel of computed measures.
   const yearAgo = previousMonth(months[0]!);
   const lastDay = lastDayOf(month);
-  const monthEnd = new Date(Math.min(dayStartMs(zone, `${nextMonth(month)}-01`), now.getTime()));
+  const dayEnd = new Date(dayStartMs(zone, `${nextMonth(month)}-01`));
+  const monthEnd = new Date(Math.min(dayEnd.getTime(), now.getTime()));
   // A month in progress counts its open days so far (as the calls API does).
   const callsToday = localDayKey(callsRules(config).zone, now.getTime());
   const [sla, satisfaction, backlog, notActioned, queues, availability, supplied, commentary] = await Promise.all([
     attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
     satisfactionByMonth(db, `${yearAgo}-01`, lastDay),
     backlogByTeamAt(db, lastDay),
-    notActionedByTeamAt(db, lastDay, monthEnd),
+    notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
     callQueues(db),
     availabilityReport(db, config, { grain: 'month', from: yearAgo, to: month }, now),
     suppliedValuesOf(db, catalogue.map((m) => m.code)),
@@ -117,7 +118,7 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework,
     supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),
     commentary,
-    channels: await fetchChannelInputs(db, zone, months, supplied),
+    channels: await fetchChannelInputs(db, months, supplied),
     // Plans as of the month's last day (today while the month is in progress).
     servicePlans: await servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
   };

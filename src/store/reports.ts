@@ -2,23 +2,32 @@ import { and, asc, count, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, 
 import type { Db } from '../../db/client.ts';
 import { metricValues, tickets, ticketSla } from '../../db/schema.ts';
 import { NONE } from './sla-queries.ts';
+import { rowsOf } from './sla-counts.ts';
 
 const team = sql<string>`coalesce(${tickets.team}, ${sql.raw(`'${NONE}'`)})`;
 
-/** Opened on or before `lastDay` and not resolved by its end (the judged resolution, local days). */
-const openAtEndOf = (lastDay: string) => and(lte(ticketSla.openedDay, lastDay), or(isNull(ticketSla.resolvedDay), gt(ticketSla.resolvedDay, lastDay)));
-
 /**
  * Backlog at the end of a local day, per team and kind (METRICS.md §2 `openAtEnd`): tickets
- * opened on or before that day and not resolved by its end, whatever has happened since.
+ * opened on or before that day and not resolved by its end, whatever has happened since. From the
+ * stored counts (issue 12): received minus resolved summed over every day up to `lastDay` (whole
+ * months from `sla_counts_month`, the rest of the last month from `sla_counts`), days × slices
+ * rows however many tickets. Exact because a ticket's judged resolution is never before its
+ * opening (src/sla/evaluate.ts starts every phase at the opening), so every resolution counted
+ * by then belongs to a ticket received by then. Team and kind as the compute last saw them.
  */
 export async function backlogByTeamAt(db: Db, lastDay: string) {
-  const rows = await db
-    .select({ team, kind: tickets.kind, n: count() })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(openAtEndOf(lastDay))
-    .groupBy(team, tickets.kind);
+  const monthStart = `${lastDay.slice(0, 7)}-01`;
+  const rows = rowsOf<{ team: string; kind: string; n: number | string }>(
+    await db.execute(sql`
+      select coalesce(team, ${NONE}) as team, kind, sum(n)::int as n
+      from (
+        select team, kind, received - resolved as n from sla_counts_month where month < ${monthStart}::date
+        union all
+        select team, kind, received - resolved from sla_counts where day >= ${monthStart}::date and day <= ${lastDay}::date
+      ) c
+      group by 1, 2
+      having sum(n) <> 0`),
+  );
   return rows.map((r) => ({ team: r.team, kind: r.kind, n: Number(r.n) }));
 }
 
@@ -26,40 +35,57 @@ export async function backlogByTeamAt(db: Db, lastDay: string) {
  * "Assigned, still to be actioned" at an instant, per team (METRICS.md §2, daily view, as of a
  * month's end): open at the end of `lastDay` with no first response before `end` (the instant
  * the day ends). The feed's first response is the only dated sign of work started; the status
- * is the current one, so it cannot say what the status was back then.
+ * is the current one, so it cannot say what the status was back then. The tickets open at the
+ * day's end are found by index as those still open (the open-state partial index, by opening
+ * instant: `dayEnd` is the instant `lastDay` ends, so `opened_at < dayEnd` is `opened_day <=
+ * lastDay`) and those resolved after it; only they are joined to `tickets`.
  */
-export async function notActionedByTeamAt(db: Db, lastDay: string, end: Date) {
+export async function notActionedByTeamAt(db: Db, lastDay: string, dayEnd: Date, end: Date) {
+  const open = db
+    .select({ ticketId: ticketSla.ticketId })
+    .from(ticketSla)
+    .where(and(isNull(ticketSla.resolvedAt), lt(ticketSla.openedAt, dayEnd)))
+    .unionAll(db.select({ ticketId: ticketSla.ticketId }).from(ticketSla).where(and(gt(ticketSla.resolvedDay, lastDay), lte(ticketSla.openedDay, lastDay))))
+    .as('open');
   const rows = await db
     .select({ team, n: count() })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(and(openAtEndOf(lastDay), or(isNull(tickets.firstResponseAt), gte(tickets.firstResponseAt, end))))
+    .from(open)
+    .innerJoin(tickets, eq(tickets.id, open.ticketId))
+    .where(or(isNull(tickets.firstResponseAt), gte(tickets.firstResponseAt, end)))
     .groupBy(team);
   return rows.map((r) => ({ team: r.team, n: Number(r.n) }));
 }
 
-/** Σ satisfaction and how many answered, of tickets resolved (judged resolution) in each month of [fromDay, toDay]. */
+/**
+ * Σ satisfaction and how many answered, of tickets resolved (judged resolution) in each month of
+ * [fromDay, toDay]. Starts from the answered tickets (partial index `tickets_satisfaction`), not
+ * from every resolution of the year.
+ */
 export async function satisfactionByMonth(db: Db, fromDay: string, toDay: string) {
   const month = sql<string>`to_char(${ticketSla.resolvedDay}, 'YYYY-MM')`;
   const rows = await db
     .select({ month, total: sum(tickets.satisfaction), n: count() })
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(and(gte(ticketSla.resolvedDay, fromDay), lte(ticketSla.resolvedDay, toDay), isNotNull(tickets.satisfaction)))
+    .from(tickets)
+    .innerJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
+    .where(and(isNotNull(tickets.satisfaction), gte(ticketSla.resolvedDay, fromDay), lte(ticketSla.resolvedDay, toDay)))
     .groupBy(month);
   return rows.map((r) => ({ month: r.month, total: Number(r.total ?? 0), n: Number(r.n) }));
 }
 
-/** Tickets opened in [from, to) per local month (in `zone`) and channel text: the channel-shift section's ticket contacts. */
-export async function ticketsByChannelAndMonth(db: Db, zone: string, from: Date, to: Date) {
-  const month = sql<string>`to_char(${tickets.openedAt} at time zone ${zone}, 'YYYY-MM')`;
-  const rows = await db
-    .select({ month, channel: tickets.channel, n: count() })
-    .from(tickets)
-    .where(and(gte(tickets.openedAt, from), lt(tickets.openedAt, to)))
-    // By position: the zone is a bound parameter, and PostgreSQL does not match `$1` in the
-    // select list with `$4` in GROUP BY.
-    .groupBy(sql`1`, sql`2`);
+/**
+ * Tickets opened in each local month of [fromMonth, toMonth] per channel text: the channel-shift
+ * section's ticket contacts, from the stored counts (`received` of `sla_counts_month`, every
+ * evaluated ticket on its opening day in the calendar's zone) instead of a scan of the months' tickets.
+ */
+export async function ticketsByChannelAndMonth(db: Db, fromMonth: string, toMonth: string) {
+  const rows = rowsOf<{ month: string; channel: string | null; n: number | string }>(
+    await db.execute(sql`
+      select to_char(month, 'YYYY-MM') as month, channel, sum(received)::int as n
+      from sla_counts_month
+      where month >= ${`${fromMonth}-01`}::date and month <= ${`${toMonth}-01`}::date
+      group by month, channel
+      having sum(received) > 0`),
+  );
   return rows.map((r) => ({ month: r.month, channel: r.channel, n: Number(r.n) }));
 }
 
