@@ -23,6 +23,9 @@ export const slaCounts = pgTable(
     noTarget: integer('no_target').notNull().default(0),
     resolvedWithTarget: integer('resolved_with_target').notNull().default(0),
     resolvedMet: integer('resolved_met').notNull().default(0),
+    /** Σ satisfaction and how many answered, of the tickets resolved that day (the monthly report's mean). */
+    satisfactionTotal: integer('satisfaction_total').notNull().default(0),
+    satisfactionN: integer('satisfaction_n').notNull().default(0),
   },
   // NULLS NOT DISTINCT: a ticket without a team is one slice, and the upsert must find its row.
   (t) => [unique('sla_counts_key').on(t.day, t.kind, t.priority, t.vip, t.team, t.channel).nullsNotDistinct()],
@@ -50,6 +53,9 @@ export const slaCountsMonth = pgTable(
     noTarget: integer('no_target').notNull().default(0),
     resolvedWithTarget: integer('resolved_with_target').notNull().default(0),
     resolvedMet: integer('resolved_met').notNull().default(0),
+    /** Σ satisfaction and how many answered, of the tickets resolved that day (the monthly report's mean). */
+    satisfactionTotal: integer('satisfaction_total').notNull().default(0),
+    satisfactionN: integer('satisfaction_n').notNull().default(0),
   },
   (t) => [unique('sla_counts_month_key').on(t.month, t.kind, t.priority, t.vip, t.team, t.channel).nullsNotDistinct()],
 );

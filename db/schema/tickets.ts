@@ -37,9 +37,6 @@ export const tickets = pgTable(
     // First responses after an instant: the month-end "not actioned" reads the few tickets answered
     // since, instead of a scan of every ticket for the condition.
     index('tickets_first_response_at').on(t.firstResponseAt),
-    // The answered tickets with their score: the monthly report's satisfaction starts here, not
-    // from every resolution of its 13 months.
-    index('tickets_satisfaction').on(t.id, t.satisfaction).where(sql`satisfaction is not null`),
   ],
 );
 
@@ -85,6 +82,8 @@ export const ticketSla = pgTable(
     vip: boolean('vip'),
     team: text('team'),
     channel: text('channel'),
+    /** The ticket's satisfaction score as evaluated: the stored counts sum it on the resolution day. */
+    satisfaction: integer('satisfaction'),
     /** The next instant the stored outcome can change without new data (due, breach, a status change); null when only new data can change it. */
     nextCheckAt: instant('next_check_at'),
   },

@@ -99,7 +99,7 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
   const callsToday = localDayKey(callsRules(config).zone, now.getTime());
   const [sla, satisfaction, backlog, notActioned, queues, availability, supplied, commentary] = await Promise.all([
     attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
-    satisfactionByMonth(db, `${yearAgo}-01`, lastDay),
+    satisfactionByMonth(db, yearAgo, month),
     backlogByTeamAt(db, lastDay),
     notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
     callQueues(db),

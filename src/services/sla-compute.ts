@@ -63,6 +63,7 @@ function evaluateOne(t: Candidate, history: HistoryEntry[], rules: ReturnType<ty
     vip: t.vip,
     team: t.team,
     channel: t.channel,
+    satisfaction: t.satisfaction,
     nextCheckAt: toDate(nextCheckAt(ticket, r, calendar, now.getTime())),
   };
 }

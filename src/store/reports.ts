@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, sum } from 'drizzle-orm';
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { metricValues, tickets, ticketSla } from '../../db/schema.ts';
 import { NONE } from './sla-queries.ts';
@@ -57,19 +57,20 @@ export async function notActionedByTeamAt(db: Db, lastDay: string, dayEnd: Date,
 }
 
 /**
- * Σ satisfaction and how many answered, of tickets resolved (judged resolution) in each month of
- * [fromDay, toDay]. Starts from the answered tickets (partial index `tickets_satisfaction`), not
- * from every resolution of the year.
+ * Σ satisfaction and how many answered, of tickets resolved (judged resolution) in each local
+ * month of [fromMonth, toMonth]: the sums the stored counts keep per resolution day, by month
+ * (`sla_counts_month`), not a join of the year's resolutions with their tickets.
  */
-export async function satisfactionByMonth(db: Db, fromDay: string, toDay: string) {
-  const month = sql<string>`to_char(${ticketSla.resolvedDay}, 'YYYY-MM')`;
-  const rows = await db
-    .select({ month, total: sum(tickets.satisfaction), n: count() })
-    .from(tickets)
-    .innerJoin(ticketSla, eq(ticketSla.ticketId, tickets.id))
-    .where(and(isNotNull(tickets.satisfaction), gte(ticketSla.resolvedDay, fromDay), lte(ticketSla.resolvedDay, toDay)))
-    .groupBy(month);
-  return rows.map((r) => ({ month: r.month, total: Number(r.total ?? 0), n: Number(r.n) }));
+export async function satisfactionByMonth(db: Db, fromMonth: string, toMonth: string) {
+  const rows = rowsOf<{ month: string; total: number | string; n: number | string }>(
+    await db.execute(sql`
+      select to_char(month, 'YYYY-MM') as month, sum(satisfaction_total)::int as total, sum(satisfaction_n)::int as n
+      from sla_counts_month
+      where month >= ${`${fromMonth}-01`}::date and month <= ${`${toMonth}-01`}::date
+      group by month
+      having sum(satisfaction_n) > 0`),
+  );
+  return rows.map((r) => ({ month: r.month, total: Number(r.total), n: Number(r.n) }));
 }
 
 /**

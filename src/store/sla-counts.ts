@@ -11,6 +11,8 @@ export const countColumns = {
   noTarget: 'no_target',
   resolvedWithTarget: 'resolved_with_target',
   resolvedMet: 'resolved_met',
+  satisfactionTotal: 'satisfaction_total',
+  satisfactionN: 'satisfaction_n',
 } as const;
 const keyColumns = ['day', 'kind', 'priority', 'vip', 'team', 'channel'] as const;
 const cols = Object.values(countColumns);
@@ -23,7 +25,8 @@ export function rowsOf<T>(result: unknown): T[] {
 /**
  * What each `ticket_sla` row (filtered by `where`) adds to the counts, summed per day and slice
  * (METRICS.md §2 "Attainment"): received and no-target on its opening day, met or breached on its
- * outcome day, resolved (with a target, met) on its judged resolution day. The same predicates as
+ * outcome day, resolved (with a target, met) and its satisfaction score (sum, answered) on its
+ * judged resolution day. The same predicates as
  * `measureOf` in sla-queries.ts, so every count equals its drill-down's total.
  */
 export function contributionsOf(where: SQL): SQL {
@@ -32,13 +35,14 @@ export function contributionsOf(where: SQL): SQL {
       ${sql.raw(cols.map((k) => `sum(c.${k})::int as ${k}`).join(', '))}
     from (
       select opened_day as day, kind, priority, vip, team, channel, 1 as received, 0 as resolved, 0 as met, 0 as breached,
-        (outcome = 'no_target')::int as no_target, 0 as resolved_with_target, 0 as resolved_met
+        (outcome = 'no_target')::int as no_target, 0 as resolved_with_target, 0 as resolved_met, 0 as satisfaction_total, 0 as satisfaction_n
         from ticket_sla where ${where}
       union all
-      select resolved_day, kind, priority, vip, team, channel, 0, 1, 0, 0, 0, (outcome <> 'no_target')::int, (outcome = 'met')::int
+      select resolved_day, kind, priority, vip, team, channel, 0, 1, 0, 0, 0, (outcome <> 'no_target')::int, (outcome = 'met')::int,
+          coalesce(satisfaction, 0), (satisfaction is not null)::int
         from ticket_sla where resolved_day is not null and ${where}
       union all
-      select outcome_day, kind, priority, vip, team, channel, 0, 0, (outcome = 'met')::int, (outcome = 'breached')::int, 0, 0, 0
+      select outcome_day, kind, priority, vip, team, channel, 0, 0, (outcome = 'met')::int, (outcome = 'breached')::int, 0, 0, 0, 0, 0
         from ticket_sla where outcome_day is not null and outcome in ('met', 'breached') and ${where}
     ) c
     group by c.day, c.kind, c.priority, c.vip, c.team, c.channel`;

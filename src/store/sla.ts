@@ -15,6 +15,7 @@ export const ticketFields = {
   vip: tickets.vip,
   team: tickets.team,
   channel: tickets.channel,
+  satisfaction: tickets.satisfaction,
   status: tickets.status,
   openedAt: tickets.openedAt,
   resolvedAt: tickets.resolvedAt,

@@ -1,6 +1,6 @@
 /**
- * Issue 12, the monthly report at scale: its backlog and channel-shift sections read the stored
- * SLA counts, its not-actioned and satisfaction figures index-served queries. Each must equal a
+ * Issue 12, the monthly report at scale: its backlog, channel-shift and satisfaction figures read
+ * the stored SLA counts (satisfaction sums among them), its not-actioned an index-served query. Each must equal a
  * recount from `tickets` and `ticket_sla` (the queries the report ran before, written out here)
  * after random ingests, team and channel changes, first responses, satisfaction scores,
  * reopenings, clocks moving on and policy changes. fast-check with a fixed seed, on PostgreSQL
@@ -18,7 +18,7 @@ import { dayStartMs, nextMonth } from '../../src/calls/periods.ts';
 import { appConfigSchema } from '../../src/config/app-config.ts';
 import { ingestTicketHistoryFile } from '../../src/feeds/tickets/history.ts';
 import { ingestTicketFile } from '../../src/feeds/tickets/ingest-file.ts';
-import { evaluateStaleTickets } from '../../src/services/sla-compute.ts';
+import { evaluateStaleTickets, verifySlaCounts } from '../../src/services/sla-compute.ts';
 import { slaRules } from '../../src/sla/rules.ts';
 import { rowsOf } from '../../src/store/sla-counts.ts';
 import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth, ticketsByChannelAndMonth } from '../../src/store/reports.ts';
@@ -57,7 +57,7 @@ const action = fc.oneof(
 const NONE = '(none)';
 const sorted = <T>(rows: T[]) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
-/** The recounts: what the report asked of `tickets` and `ticket_sla` before the stored counts (channels: whole months up to the day's). */
+/** The recounts: what the report asked of `tickets` and `ticket_sla` before the stored counts (channels and satisfaction: whole months up to the day's). */
 async function recount(db: Db, lastDay: string, end: Date, fromMonth: string) {
   const openAtEnd = sql`s.opened_day <= ${lastDay}::date and (s.resolved_day is null or s.resolved_day > ${lastDay}::date)`;
   const num = <T extends Record<string, unknown>>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
@@ -70,7 +70,7 @@ async function recount(db: Db, lastDay: string, end: Date, fromMonth: string) {
   );
   const satisfaction = rowsOf<{ month: string; total: number; n: number }>(
     await db.execute(sql`select to_char(s.resolved_day, 'YYYY-MM') as month, sum(t.satisfaction) as total, count(*) as n from ticket_sla s join tickets t on t.id = s.ticket_id
-      where s.resolved_day >= ${`${fromMonth}-01`}::date and s.resolved_day <= ${lastDay}::date and t.satisfaction is not null group by 1`),
+      where s.resolved_day >= ${`${fromMonth}-01`}::date and s.resolved_day < ${`${nextMonth(lastDay.slice(0, 7))}-01`}::date and t.satisfaction is not null group by 1`),
   );
   const channels = rowsOf<{ month: string; channel: string | null; n: number }>(
     await db.execute(sql`select to_char(opened_at at time zone ${zone}, 'YYYY-MM') as month, channel, count(*) as n from tickets
@@ -85,13 +85,13 @@ async function recount(db: Db, lastDay: string, end: Date, fromMonth: string) {
   };
 }
 
-/** The report's own reads for the same day (the channels: whole months, up to the day's month). */
+/** The report's own reads for the same day (channels and satisfaction: whole months, up to the day's month). */
 async function stored(db: Db, lastDay: string, end: Date, fromMonth: string) {
   const dayEnd = new Date(dayStartMs(zone, addDays(lastDay, 1)));
   return {
     backlog: sorted(await backlogByTeamAt(db, lastDay)),
     notActioned: sorted(await notActionedByTeamAt(db, lastDay, dayEnd, end)),
-    satisfaction: sorted(await satisfactionByMonth(db, `${fromMonth}-01`, lastDay)),
+    satisfaction: sorted(await satisfactionByMonth(db, fromMonth, lastDay.slice(0, 7))),
     channels: sorted(await ticketsByChannelAndMonth(db, fromMonth, lastDay.slice(0, 7))),
   };
 }
@@ -131,6 +131,8 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
           }
         }
         await evaluateStaleTickets(handle.db, configs[policy]!, new Date(now));
+        // The stored day counts (satisfaction sums among them) equal a recount of ticket_sla, and the month roll-up their sum.
+        expect(await verifySlaCounts(handle.db)).toEqual([]);
         // Month ends (whole months from the month roll-up), days inside a month (its days from the
         // day counts), the day of the clocks' change and today.
         for (const lastDay of ['2025-02-28', '2025-03-14', '2025-03-30', '2025-03-31', '2025-04-02']) {

@@ -79,7 +79,7 @@ describe.runIf(pg.available)('request-path query plans on a seeded PostgreSQL', 
     await backlogByTeamAt(db, '2025-05-31');
     await notActionedByTeamAt(db, '2025-05-31', mayEnds, mayEnds);
     await notActionedByTeamAt(db, '2025-06-30', new Date('2025-06-30T23:00:00Z'), END);
-    await satisfactionByMonth(db, '2024-05-01', '2025-05-31');
+    await satisfactionByMonth(db, '2024-05', '2025-05');
     await ticketsByChannelAndMonth(db, '2024-06', '2025-05');
     expect(captured.length).toBeGreaterThanOrEqual(17);
     const found: string[] = [];

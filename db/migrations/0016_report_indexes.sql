@@ -1,2 +1,0 @@
-CREATE INDEX "tickets_first_response_at" ON "tickets" USING btree ("first_response_at");--> statement-breakpoint
-CREATE INDEX "tickets_satisfaction" ON "tickets" USING btree ("id","satisfaction") WHERE satisfaction is not null;
