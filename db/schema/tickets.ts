@@ -32,6 +32,8 @@ export const tickets = pgTable(
     uniqueIndex('tickets_source_external_id').on(t.source, t.externalId),
     index('tickets_opened_at').on(t.openedAt),
     index('tickets_open').on(t.resolvedAt),
+    // The incremental SLA compute's changed tickets: a run reads what changed, not the table.
+    index('tickets_updated_at').on(t.updatedAt),
     // Tickets without a first response: the team leader's "assigned, not actioned" starts here.
     index('tickets_no_first_response').on(t.id).where(sql`first_response_at is null`),
     // First responses after an instant: the month-end "not actioned" reads the few tickets answered

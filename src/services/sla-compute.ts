@@ -3,23 +3,21 @@ import type { AppConfig } from '../config/app-config.ts';
 import { evaluateTicket } from '../sla/evaluate.ts';
 import { nextCheckAt } from '../sla/next-check.ts';
 import { slaRules } from '../sla/rules.ts';
-import { historyOf, ticketsToEvaluate, toSlaTicket, type HistoryEntry } from '../store/sla.ts';
-import { changeHorizon, computeState, countsDifferences, saveComputeState, saveSlaStates } from '../store/sla-counts.ts';
+import { ticketsToEvaluate, toSlaTicket, type Candidate } from '../store/sla.ts';
+import { changeHorizon, computeState, countsDifferences, saveComputeState, saveSlaStates, slaColumns } from '../store/sla-counts.ts';
 import type { NewTicketSla, TicketSla } from '../../db/schema.ts';
 import type { Db } from '../../db/client.ts';
-
-type Yielded<G> = G extends AsyncGenerator<infer T, unknown, unknown> ? T : never;
-type Candidate = Yielded<ReturnType<typeof ticketsToEvaluate>>[number];
 
 const ms = (d: Date | null | undefined) => (d === null || d === undefined ? null : d.getTime());
 
 /** Columns that only say when it was looked at: a state differing only in these is not rewritten. */
 const volatile = new Set(['evaluatedAt', 'elapsedMs']);
+const compared = slaColumns.map(([k]) => k).filter((k) => !volatile.has(k));
 
 /** Whether the new state differs from the stored one in anything but when it was evaluated. */
 function differs(old: TicketSla, next: NewTicketSla): boolean {
-  for (const [k, v] of Object.entries(next)) {
-    if (volatile.has(k)) continue;
+  for (const k of compared) {
+    const v = (next as Record<string, unknown>)[k];
     const o = (old as Record<string, unknown>)[k];
     if (v instanceof Date || o instanceof Date) {
       if (ms(v as Date | null) !== ms(o as Date | null)) return true;
@@ -29,11 +27,13 @@ function differs(old: TicketSla, next: NewTicketSla): boolean {
 }
 
 /** One ticket's new state (evaluated at `now`) and the local months it touches. */
-function evaluateOne(t: Candidate, history: HistoryEntry[], rules: ReturnType<typeof slaRules>, now: Date): NewTicketSla {
-  const day = (d: number | null) => (d === null ? null : localDayKey(rules.zone, d));
-  const toDate = (v: number | null) => (v === null ? null : new Date(v));
+// Module-level helpers, not closures made per ticket: tsx's keepNames wraps each one it creates (bench:sla).
+const toDate = (v: number | null) => (v === null ? null : new Date(v));
+const dayIn = (zone: string, d: number | null) => (d === null ? null : localDayKey(zone, d));
+
+function evaluateOne(t: Candidate, rules: ReturnType<typeof slaRules>, now: Date): NewTicketSla {
   const { policy, calendar } = rules.policyAt(t.openedAt.getTime());
-  const ticket = toSlaTicket(t, history);
+  const ticket = toSlaTicket(t, t.history);
   const r = evaluateTicket(ticket, policy, calendar, now.getTime());
   return {
     ticketId: t.id,
@@ -49,9 +49,9 @@ function evaluateOne(t: Candidate, history: HistoryEntry[], rules: ReturnType<ty
     outcomeAt: toDate(r.outcomeAt),
     everBreached: r.everBreached,
     reopenCount: r.reopenCount,
-    openedDay: day(t.openedAt.getTime())!,
-    resolvedDay: day(r.resolutionAt),
-    outcomeDay: day(r.outcomeAt),
+    openedDay: localDayKey(rules.zone, t.openedAt.getTime()),
+    resolvedDay: dayIn(rules.zone, r.resolutionAt),
+    outcomeDay: dayIn(rules.zone, r.outcomeAt),
     responseTargetMinutes: r.response.targetMinutes,
     responseOutcome: r.response.outcome,
     responseDueAt: toDate(r.response.dueAt),
@@ -68,9 +68,14 @@ function evaluateOne(t: Candidate, history: HistoryEntry[], rules: ReturnType<ty
   };
 }
 
-/** Local months of the dated events of a state (opening, resolution, outcome, breach). */
-function monthsOf(zone: string, s: Pick<TicketSla, 'openedAt' | 'resolvedAt' | 'outcomeAt' | 'breachedAt'> | NewTicketSla, out: Set<string>) {
-  for (const d of [s.openedAt, s.resolvedAt, s.outcomeAt, s.breachedAt]) if (d) out.add(localDayKey(zone, d.getTime()).slice(0, 7));
+/**
+ * Local months of the dated events of a state, from its stored days: opening, resolution and
+ * outcome (a breach is always the outcome instant, so its month is the outcome day's).
+ */
+function monthsOf(s: { openedDay: string; resolvedDay?: string | null; outcomeDay?: string | null }, out: Set<string>) {
+  out.add(s.openedDay.slice(0, 7));
+  if (s.resolvedDay) out.add(s.resolvedDay.slice(0, 7));
+  if (s.outcomeDay) out.add(s.outcomeDay.slice(0, 7));
 }
 
 /**
@@ -90,22 +95,33 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
   const months = new Set<string>();
   let evaluated = 0;
   let written = 0;
-  for await (const page of ticketsToEvaluate(db, rules.policyStamps, 5000, incremental ? { since: state.ticketsSince, now } : undefined)) {
-    const histories = new Map<string, Map<string, HistoryEntry[]>>();
-    for (const source of new Set(page.map((t) => t.source))) {
-      histories.set(source, await historyOf(db, source, page.filter((t) => t.source === source).map((t) => t.externalId)));
+  const pages = ticketsToEvaluate(db, rules.policyStamps, 10_000, incremental ? { since: state.ticketsSince, now } : undefined);
+  // A pipeline: the next page is read and the last one written while this one is evaluated.
+  let reading = pages.next();
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for (;;) {
+      const page = await reading;
+      if (page.done) break;
+      reading = pages.next();
+      reading.catch(() => {}); // awaited on the next turn; a failure meanwhile is not unhandled
+      const states: NewTicketSla[] = [];
+      for (const t of page.value) {
+        const next = evaluateOne(t, rules, now);
+        if (t.old !== null && !differs(t.old, next)) continue;
+        states.push(next);
+        monthsOf(next, months);
+        if (t.old) monthsOf(t.old, months);
+      }
+      await writing;
+      writing = saveSlaStates(db, states);
+      writing.catch(() => {});
+      evaluated += page.value.length;
+      written += states.length;
     }
-    const states: NewTicketSla[] = [];
-    for (const t of page) {
-      const next = evaluateOne(t, histories.get(t.source)?.get(t.externalId) ?? [], rules, now);
-      if (t.old !== null && !differs(t.old, next)) continue;
-      states.push(next);
-      monthsOf(rules.zone, next, months);
-      if (t.old) monthsOf(rules.zone, t.old, months);
-    }
-    await saveSlaStates(db, states);
-    evaluated += page.length;
-    written += states.length;
+    await writing;
+  } finally {
+    await pages.return(undefined);
   }
   await saveComputeState(db, horizon, stamps);
   return { evaluated, written, months: [...months].sort(), zone: rules.zone };

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { slaComputeState, ticketSla, type NewTicketSla } from '../../db/schema.ts';
+import { copyInto, csvCell, csvLines, relaxCommit, withStaging } from './bulk.ts';
 
 /** The stored count columns, in the order the API names its measures. */
 export const countColumns = {
@@ -29,74 +30,90 @@ export function rowsOf<T>(result: unknown): T[] {
  * judged resolution day. The same predicates as
  * `measureOf` in sla-queries.ts, so every count equals its drill-down's total.
  */
-export function contributionsOf(where: SQL): SQL {
+export function contributionsOf(where: SQL, from: SQL = sql`ticket_sla`): SQL {
   return sql`
     select c.day, c.kind, c.priority, c.vip, c.team, c.channel,
       ${sql.raw(cols.map((k) => `sum(c.${k})::int as ${k}`).join(', '))}
     from (
       select opened_day as day, kind, priority, vip, team, channel, 1 as received, 0 as resolved, 0 as met, 0 as breached,
         (outcome = 'no_target')::int as no_target, 0 as resolved_with_target, 0 as resolved_met, 0 as satisfaction_total, 0 as satisfaction_n
-        from ticket_sla where ${where}
+        from ${from} where ${where}
       union all
       select resolved_day, kind, priority, vip, team, channel, 0, 1, 0, 0, 0, (outcome <> 'no_target')::int, (outcome = 'met')::int,
           coalesce(satisfaction, 0), (satisfaction is not null)::int
-        from ticket_sla where resolved_day is not null and ${where}
+        from ${from} where resolved_day is not null and ${where}
       union all
       select outcome_day, kind, priority, vip, team, channel, 0, 0, (outcome = 'met')::int, (outcome = 'breached')::int, 0, 0, 0, 0, 0
-        from ticket_sla where outcome_day is not null and outcome in ('met', 'breached') and ${where}
+        from ${from} where outcome_day is not null and outcome in ('met', 'breached') and ${where}
     ) c
     group by c.day, c.kind, c.priority, c.vip, c.team, c.channel`;
 }
 
-/** Adds (sign 1) or takes back (sign -1) the contributions of the given tickets' stored state. */
-async function addContributions(db: Db, ids: SQL, sign: 1 | -1): Promise<void> {
-  await db.execute(sql`
-    insert into sla_counts (${sql.raw(keyColumns.join(', '))}, ${sql.raw(cols.join(', '))})
-    select ${sql.raw(keyColumns.map((k) => `x.${k}`).join(', '))}, ${sql.raw(cols.map((k) => `${sign} * x.${k}`).join(', '))}
-    from (${contributionsOf(sql`ticket_id = any(${ids})`)}) x
-    on conflict on constraint sla_counts_key do update set ${sql.raw(cols.map((k) => `${k} = sla_counts.${k} + excluded.${k}`).join(', '))}`);
-}
-
 /** An id list inlined as a bigint[] literal (integers only): one parameter-free array however long. */
-function idArray(ids: readonly number[]): SQL {
+export function idArray(ids: readonly number[]): SQL {
   for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`ticket id ${id} is not an integer`);
   return sql.raw(`'{${ids.join(',')}}'::bigint[]`);
 }
 
 /** ticket_sla's columns: TS key → SQL name. */
-const slaColumns = Object.entries(ticketSla)
+export const slaColumns = Object.entries(ticketSla)
   .filter(([, c]) => typeof c === 'object' && c !== null && 'name' in (c as object) && 'columnType' in (c as object))
   .map(([key, c]) => [key, (c as { name: string }).name] as const);
-const slaColumnList = slaColumns.map(([, n]) => n).join(', ');
+const slaColumnNames = slaColumns.map(([, n]) => n);
+const slaColumnList = slaColumnNames.join(', ');
 const slaUpdateSet = slaColumns.filter(([k]) => k !== 'ticketId').map(([, n]) => `${n} = excluded.${n}`).join(', ');
 
-/**
- * Upserts states as one JSON parameter read by json_populate_recordset (the table's own row type
- * converts it), not 30 bound parameters a row: a thousand states parse and plan as one value.
- */
-async function upsertStates(db: Db, rows: readonly NewTicketSla[]): Promise<void> {
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))));
-  await db.execute(sql`
-    insert into ticket_sla (${sql.raw(slaColumnList)})
-    select ${sql.raw(slaColumnList)} from json_populate_recordset(null::ticket_sla, ${json}::json)
-    on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
+/** One state as a COPY line: instants as ISO text, days and text as they are. */
+function csvLine(r: NewTicketSla): string {
+  const cells: string[] = [];
+  for (const [k] of slaColumns) {
+    const v = (r as Record<string, unknown>)[k];
+    cells.push(v instanceof Date ? v.toISOString() : csvCell(v as string | number | boolean | null | undefined));
+  }
+  return cells.join(',');
 }
 
 /**
- * Writes per-ticket states and moves the stored counts with them, in one transaction: the rows
- * are locked, their old contributions taken back, the new state written and its contributions
- * added. A crash leaves both as they were; two computes on the same tickets queue on the lock.
+ * The counts move of a staged batch, one statement: the stored states of its tickets are locked
+ * (in id order, so two computes queue rather than deadlock) and their contributions taken back,
+ * the staged states' contributions added, summed per day and slice; slices whose sum is zero are
+ * not touched.
  */
-export async function saveSlaStates(db: Db, rows: NewTicketSla[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    const chunk = rows.slice(i, i + 1000);
-    const ids = idArray(chunk.map((r) => r.ticketId));
-    await db.transaction(async (tx) => {
-      const t = tx as unknown as Db;
-      await t.execute(sql`select ticket_id from ticket_sla where ticket_id = any(${ids}) order by ticket_id for update`);
-      await addContributions(t, ids, -1);
-      await upsertStates(t, chunk);
-      await addContributions(t, ids, 1);
+const moveCounts = sql`
+  with old as materialized (
+    select * from ticket_sla where ticket_id in (select ticket_id from sla_stage) order by ticket_id for update
+  )
+  insert into sla_counts (${sql.raw(keyColumns.join(', '))}, ${sql.raw(cols.join(', '))})
+  select ${sql.raw(keyColumns.join(', '))}, ${sql.raw(cols.map((k) => `sum(${k})::int`).join(', '))}
+  from (
+    select * from (${contributionsOf(sql`true`, sql`sla_stage`)}) n
+    union all
+    select ${sql.raw(keyColumns.join(', '))}, ${sql.raw(cols.map((k) => `-${k}`).join(', '))} from (${contributionsOf(sql`true`, sql`old`)}) o
+  ) d
+  group by ${sql.raw(keyColumns.join(', '))}
+  having ${sql.raw(cols.map((k) => `sum(${k}) <> 0`).join(' or '))}
+  on conflict on constraint sla_counts_key do update set ${sql.raw(cols.map((k) => `${k} = sla_counts.${k} + excluded.${k}`).join(', '))}`;
+
+/**
+ * Writes per-ticket states and moves the stored counts with them, one transaction a batch, by
+ * the bulk path (src/store/bulk.ts): the batch is COPYed into a staging table, the counts moved
+ * from the old states to the staged ones in one statement, and the states upserted from the
+ * staging table in another. A crash leaves both as they were; two computes on the same tickets
+ * queue on the row locks.
+ */
+export async function saveSlaStates(db: Db, rows: readonly NewTicketSla[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const chunk = rows.slice(i, i + 10_000);
+    await withStaging(db, 'sla_stage', 'like ticket_sla', async (tx) => {
+      // Safe without the flush wait: the compute state written after the run waits for it, and a lost batch is found stale again.
+      await relaxCommit(tx);
+      await copyInto(tx, 'sla_stage', slaColumnNames, csvLines(chunk.map((r) => [csvLine(r)])), () =>
+        chunk.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))),
+      );
+      await tx.execute(moveCounts);
+      await tx.execute(sql`
+        insert into ticket_sla (${sql.raw(slaColumnList)}) select ${sql.raw(slaColumnList)} from sla_stage
+        on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
     });
   }
 }

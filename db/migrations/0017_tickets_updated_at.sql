@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_updated_at" ON "tickets" USING btree ("updated_at");
