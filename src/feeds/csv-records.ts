@@ -235,21 +235,30 @@ export async function* readCsvRecords(file: string, opts: CsvOptions = {}): Asyn
   for await (const records of readCsvRecordBatches(file, opts)) yield* records;
 }
 
+/** The records of a chunk's lines, made one by one as they are taken. */
+function* recordsOf(reader: CsvRecordReader, lines: TextLine[]): Generator<CsvRecord> {
+  const out: CsvRecord[] = [];
+  for (const tl of lines) {
+    reader.queue.push(tl);
+    reader.drain(out);
+    for (const r of out) yield r;
+    out.length = 0;
+  }
+}
+
 /**
- * readCsvRecords by the chunk of the file read: the records of each chunk as one array, so an
- * ingest pays one asynchronous step per chunk rather than per record (BENCHMARKS.md,
- * bench:ingest). The same records, in the same order, with the same errors.
+ * readCsvRecords by the chunk of the file read, so an ingest pays one asynchronous step per
+ * chunk rather than per record (BENCHMARKS.md, bench:ingest). The same records, in the same
+ * order, with the same errors. A chunk's records are made as they are iterated, not all at
+ * once: each dies young, before the next is made, instead of a chunk's thousands of records
+ * living (and being moved to the old generation of the heap) until the last is used. The
+ * iterable of a chunk must be used up before the next chunk is asked for.
  */
-export async function* readCsvRecordBatches(file: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord[]> {
+export async function* readCsvRecordBatches(file: string, opts: CsvOptions = {}): AsyncGenerator<Iterable<CsvRecord>> {
   const name = path.basename(file);
   const reader = new CsvRecordReader(name, opts.delimiter ?? ',', opts.limits);
   for await (const lines of readTextLineBatches(file, { limits: opts.limits, onWarning: opts.onWarning, expected: 'a CSV text file' })) {
-    const out: CsvRecord[] = [];
-    for (const tl of lines) {
-      reader.queue.push(tl);
-      reader.drain(out);
-    }
-    if (out.length > 0) yield out;
+    yield recordsOf(reader, lines);
   }
   const out: CsvRecord[] = [];
   while (reader.pending || reader.queue.length > 0) {

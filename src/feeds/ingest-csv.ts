@@ -16,12 +16,18 @@ export type RowResult<T> =
 
 export type BatchCounts = { inserted: number; updated: number; unchanged: number };
 
-/** One feed kind: how a CSV row becomes an item, and how a batch of items is written. */
-export type CsvFeed<T> = {
+/**
+ * One feed kind: how a CSV row becomes an item, and how a batch of items is written. `stage`,
+ * when set, turns each accepted item (checked by storableProblem) into what the batch keeps
+ * and `write` receives (S): a compact form, such as the item's line of the bulk write, keeps
+ * a batch's memory small while it waits for the batch before it to commit. Without it S is T.
+ */
+export type CsvFeed<T, S = T> = {
   feed: string;
   normalise(values: Record<string, string>): RowResult<T>;
+  stage?: (item: T) => S;
   /** Runs inside the batch's transaction, with the run's id for lineage. */
-  write(tx: Db, runId: number, items: T[]): Promise<BatchCounts>;
+  write(tx: Db, runId: number, items: S[]): Promise<BatchCounts>;
   csv?: CsvOptions;
 };
 
@@ -114,7 +120,7 @@ export function batchSizes(fixed?: number): () => number {
  * committed: a batch's rows read and days are handed over with it, so a run failed after batch
  * N records exactly the rows of batches 1..N, as when batches were written in line.
  */
-class BatchPipeline<T> {
+class BatchPipeline<S> {
   private inFlight: Promise<void> = Promise.resolve();
   private committedDays = new Set<string>();
   /** Rows read up to the end of the batch whose write failed. */
@@ -126,13 +132,13 @@ class BatchPipeline<T> {
   constructor(
     private readonly db: Db,
     private readonly runId: number,
-    private readonly feed: CsvFeed<T>,
+    private readonly feed: Pick<CsvFeed<unknown, S>, 'write'>,
     private readonly p: RunProgress,
     private readonly opts: IngestOptions,
   ) {}
 
   /** Hands a batch over once the previous one committed; its failure surfaces here or in `drain`. */
-  async push(items: T[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
+  async push(items: S[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
     await this.inFlight;
     this.handed += 1;
     this.inFlight = this.write(items, rejected, days, rowsRead);
@@ -143,7 +149,7 @@ class BatchPipeline<T> {
     return this.inFlight;
   }
 
-  private async write(items: T[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
+  private async write(items: S[], rejected: NewRejectedRow[], days: string[], rowsRead: number) {
     const { db, p, feed } = this;
     try {
       // A deadlock with another ingest of overlapping rows rolls the batch back: write it again.
@@ -180,16 +186,18 @@ class BatchPipeline<T> {
  * cannot be read at all fails the run with a clear reason; what was committed before stays, and
  * re-running the file gives the same database as long as `write` upserts on natural keys.
  */
-export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, opts: IngestOptions): Promise<IngestResult> {
+export async function ingestCsvFile<T, S = T>(db: Db, file: string, feed: CsvFeed<T, S>, opts: IngestOptions): Promise<IngestResult> {
   const name = path.basename(file);
   const nextSize = batchSizes(opts.batchSize);
   let batchSize = nextSize();
   const runId = await startIngestRun(db, { feed: feed.feed, source: opts.source, file: name });
   const p: RunProgress = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: [], touchedDays: [] };
-  const pipe = new BatchPipeline(db, runId, feed, p, opts);
+  const pipe = new BatchPipeline<S>(db, runId, feed, p, opts);
+  // Without a stage step the batch keeps the items themselves (S is T).
+  const stage = feed.stage ?? ((item: T) => item as unknown as S);
   let rowsRead = 0;
   let days = new Set<string>();
-  let batch: T[] = [];
+  let batch: S[] = [];
   let rejected: NewRejectedRow[] = [];
   let warningCount = 0;
   const skipped = new Map<string, number>();
@@ -219,7 +227,7 @@ export async function ingestCsvFile<T>(db: Db, file: string, feed: CsvFeed<T>, o
         } else if (r.ok && last) {
           reject(rec.line, last.field, `${last.field}: ${last.reason}`, rec.raw);
         } else if (r.ok) {
-          batch.push(r.item);
+          batch.push(stage(r.item));
           for (const d of r.days ?? []) days.add(d);
           for (const w of r.warnings ?? []) {
             warningCount += 1;

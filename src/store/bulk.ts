@@ -37,19 +37,22 @@ export function csvLines(rows: Iterable<string[]>): string {
 }
 
 /**
- * Streams `text` (csvLines) into `table (columns)` with COPY, on the connection of `db`, which
- * must be a transaction (the staging table is a temporary one of that transaction). `rows` gives
- * the same rows as column → value objects: only used when PostgreSQL refuses the COPY (a value
- * the feed's checks let through), to raise PostgreSQL's own reason (see copyFromStdin).
+ * Streams `text` (csvLines; or the same text in pieces, each ending in a line break) into `table
+ * (columns)` with COPY, on the connection of `db`, which must be a transaction (the staging table
+ * is a temporary one of that transaction). Pieces are sent one after another, so a large batch is
+ * never one string nor one buffer. `rows` gives the same rows as column → value objects: only
+ * used when PostgreSQL refuses the COPY (a value the feed's checks let through), to raise
+ * PostgreSQL's own reason (see copyFromStdin).
  */
-export async function copyInto(db: Db, table: string, columns: readonly string[], text: string, rows: () => Record<string, unknown>[]): Promise<void> {
+export async function copyInto(db: Db, table: string, columns: readonly string[], text: string | Iterable<string>, rows: () => Record<string, unknown>[]): Promise<void> {
   const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
+  const pieces = typeof text === 'string' ? [text] : text;
   const driver = driverOf(db);
   if (driver.kind === 'pglite') {
-    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([text]) });
+    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([...pieces]) });
     return;
   }
-  if (await copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), text)) return;
+  if (await copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), pieces)) return;
   // The same rows as one statement: PostgreSQL raises the error COPY met, with its message.
   await db.execute(sql`insert into ${sql.raw(table)} select * from json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(rows())}::json)`);
   throw new Error(`${table}: the database refused the batch`);
@@ -62,12 +65,20 @@ export async function copyInto(db: Db, table: string, columns: readonly string[]
  * next statement on the connection instead: it runs once the COPY is over, and fails only when
  * the COPY left the transaction aborted.
  */
-async function copyFromStdin(client: PostgresJsClient, statement: string, text: string): Promise<boolean> {
+async function copyFromStdin(client: PostgresJsClient, statement: string, pieces: Iterable<string>): Promise<boolean> {
   await client.unsafe('savepoint bulk_copy');
   const stream = (await client.unsafe(statement).writable()) as NodeJS.WritableStream & { writableFinished?: boolean };
   await new Promise<void>((resolve, reject) => {
     stream.once('error', reject);
-    stream.write(text, (e) => (e ? reject(e) : resolve()));
+    // Each piece handed over once the socket took the one before (back-pressure: one piece in memory as bytes).
+    const it = pieces[Symbol.iterator]();
+    const next = (e?: Error | null) => {
+      if (e) return reject(e);
+      const n = it.next();
+      if (n.done) return resolve();
+      stream.write(n.value, next);
+    };
+    next();
   });
   stream.end();
   // The next statement may be sent only once the stream has handed over its end (COPY_IN_PROGRESS before).

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/client.ts';
 import type { NormalisedTicket } from '../feeds/tickets/generic.ts';
-import { bulkUpsertTickets } from './bulk-tickets.ts';
+import { bulkUpsertStagedTickets, bulkUpsertTickets, type StagedTicket } from './bulk-tickets.ts';
 
-export type { UpsertCounts } from './bulk-tickets.ts';
+export type { StagedTicket, UpsertCounts } from './bulk-tickets.ts';
+export { stageTicket } from './bulk-tickets.ts';
 import type { UpsertCounts } from './bulk-tickets.ts';
 
 /**
@@ -13,4 +14,9 @@ import type { UpsertCounts } from './bulk-tickets.ts';
  */
 export function upsertTickets(db: Db, source: string, runId: number, batch: NormalisedTicket[]): Promise<UpsertCounts> {
   return bulkUpsertTickets(db, source, runId, batch);
+}
+
+/** upsertTickets for tickets already staged (stageTicket), as the file ingest's batches hold them. */
+export function upsertStagedTickets(db: Db, source: string, runId: number, batch: readonly StagedTicket[]): Promise<UpsertCounts> {
+  return bulkUpsertStagedTickets(db, source, runId, batch);
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import { localDayKey } from '../../calendar/zone.ts';
-import { upsertTickets } from '../../store/tickets.ts';
+import { stageTicket, upsertStagedTickets, upsertTickets, type StagedTicket } from '../../store/tickets.ts';
 import { ingestCsvFile, type CsvFeed, type IngestOptions, type IngestResult } from '../ingest-csv.ts';
 import { normaliseGenericTicket, type NormalisedTicket } from './generic.ts';
 
@@ -22,7 +22,15 @@ export function genericTicketFeed(opts: { source: string; zone: string; kinds: r
   };
 }
 
+/**
+ * genericTicketFeed as the file ingest runs it: each accepted ticket kept as its staging line
+ * until its batch is written (stageTicket), not as the normalised object.
+ */
+export function stagedGenericTicketFeed(opts: { source: string; zone: string; kinds: readonly string[] }): CsvFeed<NormalisedTicket, StagedTicket> {
+  return { ...genericTicketFeed(opts), stage: stageTicket, write: (tx, runId, items) => upsertStagedTickets(tx, opts.source, runId, items) };
+}
+
 /** Streams a generic ticket CSV into the store; see ingestCsvFile for the guarantees. */
 export function ingestTicketFile(db: Db, file: string, opts: TicketIngestOptions): Promise<TicketIngestResult> {
-  return ingestCsvFile(db, file, genericTicketFeed(opts), opts);
+  return ingestCsvFile(db, file, stagedGenericTicketFeed(opts), opts);
 }

@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config.ts';
 import { slaRules } from '../../sla/rules.ts';
 import { addTicketHistoryBulk, upsertVersionedTickets } from '../../store/ticket-feeds.ts';
 import { ingestCsvFile, type CsvFeed, type IngestOptions, type IngestResult } from '../ingest-csv.ts';
-import { genericTicketFeed } from './ingest-file.ts';
+import { stagedGenericTicketFeed } from './ingest-file.ts';
 import { ticketFeedsConfigSchema, type TicketFeedsConfig } from './feed-config.ts';
 import { compileMapping, type MappedRow, type TicketMapping } from './mapping.ts';
 import { presetNames, ticketPresets } from './presets.ts';
@@ -65,7 +65,7 @@ export async function ingestTicketFeedFile(
   const kinds = config.kinds;
   if (preset === 'generic') {
     const source = opts.source ?? config.ticketSource;
-    const r = await ingestCsvFile(db, file, genericTicketFeed({ source, zone, kinds }), { ...opts, source });
+    const r = await ingestCsvFile(db, file, stagedGenericTicketFeed({ source, zone, kinds }), { ...opts, source });
     return { ...r, preset, source };
   }
   const mapping = mappingNamed(config, preset);
