@@ -27,6 +27,11 @@ export const tickets = pgTable(
     ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
     /** Moves only when the ticket's data changes, so the compute job can find what to re-evaluate. */
     updatedAt: instant('updated_at').notNull().defaultNow(),
+    /**
+     * Some status or priority history is stored for it: set by the history ingest, and by a
+     * trigger when the history came first (migration 0016). Keeps the no-history day counts.
+     */
+    hasHistory: boolean('has_history').notNull().default(false),
   },
   (t) => [
     uniqueIndex('tickets_source_external_id').on(t.source, t.externalId),
