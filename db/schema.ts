@@ -15,3 +15,4 @@ export * from './schema/measures.ts';
 export * from './schema/published.ts';
 export * from './schema/sla-counts.ts';
 export * from './schema/ticket-quality.ts';
+export * from './schema/sla-open.ts';

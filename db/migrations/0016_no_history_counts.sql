@@ -10,6 +10,16 @@ CREATE TABLE "ticket_no_history_zones" (
 	"zone" text PRIMARY KEY NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "sla_open_counts" (
+	"team" text,
+	"kind" text,
+	"outcome" text NOT NULL,
+	"n" integer NOT NULL,
+	CONSTRAINT "sla_open_counts_key" UNIQUE NULLS NOT DISTINCT("team","kind","outcome")
+);
+--> statement-breakpoint
+CREATE INDEX "ticket_sla_running_due" ON "ticket_sla" USING btree ("due_at","team") WHERE resolved_at is null and outcome = 'in_progress';
+--> statement-breakpoint
 ALTER TABLE "tickets" ADD COLUMN "has_history" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 -- Tickets whose history is already stored. No zone is counted yet: a zone's counts are built when a flag first asks for it.
 UPDATE "tickets" t SET "has_history" = true WHERE EXISTS (SELECT 1 FROM "ticket_history" h WHERE h.source = t.source AND h.external_id = t.external_id);
@@ -62,3 +72,33 @@ CREATE TRIGGER ticket_no_history_ins AFTER INSERT ON tickets REFERENCING NEW TAB
 CREATE TRIGGER ticket_no_history_upd AFTER UPDATE ON tickets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "ticket_no_history_upd"();
 --> statement-breakpoint
 CREATE TRIGGER ticket_no_history_del AFTER DELETE ON tickets REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "ticket_no_history_del"();
+--> statement-breakpoint
+-- Open-state counts follow every statement on ticket_sla (an upsert fires the insert and the update triggers, each with its own rows).
+CREATE FUNCTION "sla_open_counts_move"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO sla_open_counts (team, kind, outcome, n)
+    SELECT team, kind, outcome, count(*) FROM new_rows WHERE resolved_at IS NULL GROUP BY 1, 2, 3
+    ON CONFLICT ON CONSTRAINT sla_open_counts_key DO UPDATE SET n = sla_open_counts.n + excluded.n;
+  ELSIF TG_OP = 'UPDATE' THEN
+    INSERT INTO sla_open_counts (team, kind, outcome, n)
+    SELECT team, kind, outcome, sum(sign) FROM (
+      SELECT team, kind, outcome, 1 AS sign FROM new_rows WHERE resolved_at IS NULL
+      UNION ALL SELECT team, kind, outcome, -1 AS sign FROM old_rows WHERE resolved_at IS NULL) d
+    GROUP BY 1, 2, 3 HAVING sum(sign) <> 0
+    ON CONFLICT ON CONSTRAINT sla_open_counts_key DO UPDATE SET n = sla_open_counts.n + excluded.n;
+  ELSE
+    INSERT INTO sla_open_counts (team, kind, outcome, n)
+    SELECT team, kind, outcome, -count(*) FROM old_rows WHERE resolved_at IS NULL GROUP BY 1, 2, 3
+    ON CONFLICT ON CONSTRAINT sla_open_counts_key DO UPDATE SET n = sla_open_counts.n + excluded.n;
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER sla_open_counts_ins AFTER INSERT ON ticket_sla REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sla_open_counts_move"();
+--> statement-breakpoint
+CREATE TRIGGER sla_open_counts_upd AFTER UPDATE ON ticket_sla REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION "sla_open_counts_move"();
+--> statement-breakpoint
+CREATE TRIGGER sla_open_counts_del AFTER DELETE ON ticket_sla REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION "sla_open_counts_move"();
+--> statement-breakpoint
+INSERT INTO sla_open_counts (team, kind, outcome, n) SELECT team, kind, outcome, count(*) FROM ticket_sla WHERE resolved_at IS NULL GROUP BY 1, 2, 3;

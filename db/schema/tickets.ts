@@ -97,6 +97,8 @@ export const ticketSla = pgTable(
     // Open tickets by team, oldest first: the team leader's day. Kind, outcome and due time
     // too, so its per-team counts read the index alone, not the open states scattered in the heap.
     index('ticket_sla_open_team').on(t.team, t.openedAt, t.ticketId, t.kind, t.outcome, t.dueAt).where(sql`resolved_at is null`),
+    // Open states still running, by due time: "at risk" reads those due before the horizon, not every open state.
+    index('ticket_sla_running_due').on(t.dueAt, t.team).where(sql`resolved_at is null and outcome = 'in_progress'`),
     // Drill-downs by period and team (issue 12): a team's month of a measure without the whole month.
     index('ticket_sla_team_opened_day').on(t.team, t.openedDay),
     index('ticket_sla_team_resolved_day').on(t.team, t.resolvedDay),

@@ -111,5 +111,5 @@ describe.each(backends.filter((b) => b.available))('no-history day counts on $na
       }),
       { seed: 20261202, numRuns: 12, endOnFailure: true },
     );
-  });
+  }, 300_000);
 });
