@@ -52,14 +52,23 @@ export async function lastDeliveries(db: Db, feeds: readonly string[]) {
     .groupBy(ingestRuns.feed);
 }
 
+/** Zones known to be counted, per database: a counted zone stays counted, so a request need not ask again. */
+const countedZones = new WeakMap<Db, Set<string>>();
+
 /**
  * Builds the no-history day counts of `zone` once (the triggers of migration 0016 keep them
  * from then on). The share lock waits for ticket writes in flight and holds new ones off until
  * the counts are complete, so no write falls between the count and the triggers.
  */
 async function ensureZoneCounted(db: Db, zone: string): Promise<void> {
+  const seen = countedZones.get(db) ?? new Set<string>();
+  countedZones.set(db, seen);
+  if (seen.has(zone)) return;
   const known = await db.select({ zone: ticketNoHistoryZones.zone }).from(ticketNoHistoryZones).where(eq(ticketNoHistoryZones.zone, zone));
-  if (known.length > 0) return;
+  if (known.length > 0) {
+    seen.add(zone);
+    return;
+  }
   await db.transaction(async (tx) => {
     await tx.execute(sql`lock table ${tickets} in share mode`);
     const added = await tx.insert(ticketNoHistoryZones).values({ zone }).onConflictDoNothing().returning();
@@ -68,6 +77,7 @@ async function ensureZoneCounted(db: Db, zone: string): Promise<void> {
       insert into ${ticketNoHistoryDays} (zone, source, day, n)
       select ${zone}, source, (opened_at at time zone ${zone})::date, count(*)::int from ${tickets} where not has_history group by 2, 3`);
   });
+  seen.add(zone);
 }
 
 /**
