@@ -38,6 +38,8 @@ export async function seedTickets(db: Db, n: number, end: Date): Promise<void> {
     from tickets t
     cross join lateral (values (t.opened_at + interval '15 minutes', 'In Progress'), (t.opened_at + interval '75 minutes', 'Awaiting User'), (t.opened_at + interval '135 minutes', 'In Progress')) x(at, value)
     where t.id % 4 = 0`);
+  // As the history ingest does: the tickets given history are marked (the no-history day counts read the mark).
+  await db.execute(sql`update tickets t set has_history = true where exists (select 1 from ticket_history h where h.source = t.source and h.external_id = t.external_id)`);
 }
 
 /** Call visits evenly over the 30 days before `end` (a fifth of a percent of the last hour still waiting), and the queue names. */

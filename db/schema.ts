@@ -14,3 +14,5 @@ export * from './schema/plans.ts';
 export * from './schema/measures.ts';
 export * from './schema/published.ts';
 export * from './schema/sla-counts.ts';
+export * from './schema/ticket-quality.ts';
+export * from './schema/sla-open.ts';

@@ -27,6 +27,11 @@ export const tickets = pgTable(
     ingestRunId: bigint('ingest_run_id', { mode: 'number' }),
     /** Moves only when the ticket's data changes, so the compute job can find what to re-evaluate. */
     updatedAt: instant('updated_at').notNull().defaultNow(),
+    /**
+     * Some status or priority history is stored for it: set by the history ingest, and by a
+     * trigger when the history came first (migration 0016). Keeps the no-history day counts.
+     */
+    hasHistory: boolean('has_history').notNull().default(false),
   },
   (t) => [
     uniqueIndex('tickets_source_external_id').on(t.source, t.externalId),
@@ -99,6 +104,8 @@ export const ticketSla = pgTable(
     // Open tickets by team, oldest first: the team leader's day. Kind, outcome and due time
     // too, so its per-team counts read the index alone, not the open states scattered in the heap.
     index('ticket_sla_open_team').on(t.team, t.openedAt, t.ticketId, t.kind, t.outcome, t.dueAt).where(sql`resolved_at is null`),
+    // Open states still running, by due time: "at risk" reads those due before the horizon, not every open state.
+    index('ticket_sla_running_due').on(t.dueAt, t.team).where(sql`resolved_at is null and outcome = 'in_progress'`),
     // Drill-downs by period and team (issue 12): a team's month of a measure without the whole month.
     index('ticket_sla_team_opened_day').on(t.team, t.openedDay),
     index('ticket_sla_team_resolved_day').on(t.team, t.resolvedDay),

@@ -5,7 +5,7 @@
  */
 import { reportingZone } from '../config/calendars.ts';
 import type { Db } from '../../db/client.ts';
-import { addDays, parseDayKey, localToUtc } from '../calendar/zone.ts';
+import { parseDayKey, localToUtc } from '../calendar/zone.ts';
 import { callsRules } from '../calls/rules.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { defaultDeliverEveryMinutes } from '../quality/config.ts';
@@ -40,7 +40,7 @@ export async function qualityEvidence(db: Db, config: AppConfig, scope: Scope, f
     currentRejectedRows(db, feeds, new Date(dayStart(zone, fromDay).getTime() - 86_400_000)),
     scope === 'calls' ? currentSkewRuns(db, feeds) : Promise.resolve([]),
     lastDeliveries(db, feeds),
-    scope === 'sla' ? ticketsWithoutHistory(db, zone, dayStart(zone, fromDay), dayStart(zone, addDays(toDay, 1))) : Promise.resolve([]),
+    scope === 'sla' ? ticketsWithoutHistory(db, zone, fromDay, toDay) : Promise.resolve([]),
   ]);
   return {
     zone,

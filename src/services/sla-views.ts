@@ -114,16 +114,17 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
   const day = todayOf(config, now);
   const calendar = slaRules(config).policyAt(now.getTime()).calendar;
   const riskBy = new Date(calendar.addBusinessMs(now.getTime(), q.riskMinutes * 60_000));
-  const [daily, monthly, open, oldestOpen] = await Promise.all([
+  // The flags' evidence is read beside the figures, not after them: one wave of queries.
+  const [daily, monthly, open, oldestOpen, [dayFlags, monthFlags]] = await Promise.all([
     attainmentCounts(db, { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] }),
     attainmentCounts(db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
     openTicketsByTeam(db, riskBy),
     oldestOpenByTeam(db),
+    flagsForPeriods({ db, config, now: () => now }, 'sla', [{ fromDay: day, toDay: day }, { fromDay: `${day.slice(0, 7)}-01`, toDay: day }]),
   ]);
   const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
   for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
   const goal = goalFor(config.goals, day);
-  const [dayFlags, monthFlags] = await flagsForPeriods({ db, config, now: () => now }, 'sla', [{ fromDay: day, toDay: day }, { fromDay: `${day.slice(0, 7)}-01`, toDay: day }]);
   const figure = (rows: TeamCounts, team: string) => {
     const counts = rows.find((r) => r.dims.team === team)?.counts;
     const met = counts?.met ?? 0;

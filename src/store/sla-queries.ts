@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { slaCounts, slaCountsMonth, tickets, ticketSla } from '../../db/schema.ts';
+import { slaCounts, slaCountsMonth, slaOpenCounts, tickets, ticketSla } from '../../db/schema.ts';
 import { rowsOf } from './sla-counts.ts';
 import type { Grain } from '../sla/periods.ts';
 
@@ -207,19 +207,21 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
 }
 
 /**
- * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), from the
- * open SLA states (partial index on open states by team, read alone) and their slice copy. Only
- * "not actioned" needs the ticket's own status and first response: the tickets without a first
- * response (their partial index) joined to the open states by primary key.
+ * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"). Open by
+ * kind and open breached from the open-state counts (`sla_open_counts`, kept by triggers on
+ * ticket_sla); at risk from the running states due before the horizon (their partial index).
+ * Only "not actioned" needs the ticket's own status and first response: the tickets without a
+ * first response (their partial index) joined to the open states by primary key.
  */
 export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const team = dimExpr('team');
   const open = isNull(ticketSla.resolvedAt);
-  const base = () => db.select({ team, n: count() }).from(ticketSla);
+  const countTeam = dimExpr('team', { ...dimColumn, team: slaOpenCounts.team });
+  const n = sql<number>`sum(${slaOpenCounts.n})::int`;
   const [openByKind, breached, atRisk, notActioned] = await Promise.all([
-    db.select({ team, kind: sql<string>`${ticketSla.kind}`, n: count() }).from(ticketSla).where(open).groupBy(team, ticketSla.kind),
-    base().where(and(open, eq(ticketSla.outcome, 'breached'))).groupBy(team),
-    base().where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
+    db.select({ team: countTeam, kind: sql<string>`${slaOpenCounts.kind}`, n }).from(slaOpenCounts).groupBy(countTeam, slaOpenCounts.kind).having(sql`sum(${slaOpenCounts.n}) > 0`),
+    db.select({ team: countTeam, n }).from(slaOpenCounts).where(eq(slaOpenCounts.outcome, 'breached')).groupBy(countTeam).having(sql`sum(${slaOpenCounts.n}) > 0`),
+    db.select({ team, n: count() }).from(ticketSla).where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
     db.execute(sql`
       select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
       from tickets t join ticket_sla s on s.ticket_id = t.id
@@ -231,15 +233,20 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
 }
 
 /**
- * The oldest open ticket of every team with open tickets, in one query: each team's oldest open
- * state from the open-by-team index, then those few tickets' ids by primary key.
+ * The oldest open ticket of every team with open tickets, in one query: each team's first entry
+ * of the open-by-team index, found by a skip scan (one probe per team, not a walk over every
+ * open state), then those few tickets' ids by primary key. Teamless open states are one more probe.
  */
 export async function oldestOpenByTeam(db: Db): Promise<Map<string, { id: string; openedAt: Date }>> {
+  const first = (where: string) => `(select s.team, s.ticket_id from ticket_sla s where s.resolved_at is null and ${where} order by s.team, s.opened_at, s.ticket_id limit 1)`;
   const result = await db.execute(sql`
-    with o as (
-      select distinct on (team) team, ticket_id from ticket_sla where resolved_at is null order by team, opened_at, ticket_id
-    )
-    select coalesce(o.team, ${sql.raw(`'${NONE}'`)}) as team, t.external_id as id, t.opened_at as "openedAt" from o join tickets t on t.id = o.ticket_id`);
+    with recursive o(team, ticket_id) as (
+      ${sql.raw(first('s.team is not null'))}
+      union all
+      select n.team, n.ticket_id from o cross join lateral ${sql.raw(first('s.team > o.team'))} n
+    ), teamless as ${sql.raw(first('s.team is null'))}
+    select coalesce(x.team, ${sql.raw(`'${NONE}'`)}) as team, t.external_id as id, t.opened_at as "openedAt"
+    from (select * from o union all select * from teamless) x join tickets t on t.id = x.ticket_id`);
   const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { team: string; id: string; openedAt: Date | string }[];
   return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: new Date(r.openedAt) }]));
 }

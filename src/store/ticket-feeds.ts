@@ -83,7 +83,7 @@ export async function listRuns(db: Db, opts: { limit: number; feed?: string; bef
 
 /**
  * Adds history rows like addTicketHistory (a row already stored is left alone; the tickets it
- * touches are marked changed) but as one statement with a single JSON parameter: an event
+ * touches are marked changed and as having history) but as one statement with a single JSON parameter: an event
  * log brings two history rows per line, and binding them one parameter per value is what made
  * large files slow. Returns how many rows were new.
  */
@@ -99,7 +99,7 @@ export async function addTicketHistoryBulk(db: Db, source: string, runId: number
   const list = (Array.isArray(inserted) ? inserted : (inserted as { rows: { external_id: string }[] }).rows) as { external_id: string }[];
   const touched = [...new Set(list.map((r) => r.external_id))];
   if (touched.length > 0) {
-    await db.update(tickets).set({ updatedAt: sql`now()` }).where(and(eq(tickets.source, source), inArray(tickets.externalId, touched)));
+    await db.update(tickets).set({ updatedAt: sql`now()`, hasHistory: true }).where(and(eq(tickets.source, source), inArray(tickets.externalId, touched)));
   }
   return list.length;
 }

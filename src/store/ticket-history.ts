@@ -6,7 +6,8 @@ export type HistoryRow = { externalId: string; at: Date; field: 'status' | 'prio
 
 /**
  * Adds history rows (a row already stored is left alone) and marks the tickets they belong to as
- * changed, so the next compute re-evaluates exactly those. Returns how many rows were new.
+ * changed, so the next compute re-evaluates exactly those, and as having history (which takes
+ * them out of the no-history day counts). Returns how many rows were new.
  */
 export async function addTicketHistory(db: Db, source: string, runId: number, rows: HistoryRow[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -19,7 +20,7 @@ export async function addTicketHistory(db: Db, source: string, runId: number, ro
   if (touched.length > 0) {
     await db
       .update(tickets)
-      .set({ updatedAt: sql`now()` })
+      .set({ updatedAt: sql`now()`, hasHistory: true })
       .where(and(eq(tickets.source, source), inArray(tickets.externalId, touched)));
   }
   return inserted.length;
