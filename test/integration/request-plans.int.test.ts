@@ -2,8 +2,8 @@
  * Issue 12, item 4: the request-path queries of the SLA and calls stores are served by indexes.
  * A PostgreSQL database is seeded set-based (bench/serve-seed.ts: 60,000 tickets over 12 months,
  * 200,000 call visits over 30 days) and ANALYZEd; every query the store runs for a page or an
- * endpoint is captured and EXPLAINed: none may read `tickets`, `ticket_sla` or `call_visits`
- * with a sequential scan. PostgreSQL only: the plans are PostgreSQL's (PGlite has no statistics
+ * endpoint is captured and EXPLAINed: none may read `tickets`, `ticket_sla`, `call_visits` or
+ * `call_interval_counts` with a sequential scan. PostgreSQL only: the plans are PostgreSQL's (PGlite has no statistics
  * worth the name at this size), and sequential scans are not disabled.
  */
 import postgres from 'postgres';
@@ -13,13 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, DbHandle } from '../../db/client.ts';
 import * as schema from '../../db/schema.ts';
 import { seedTickets, seedVisits } from '../../bench/serve-seed.ts';
+import { intervalCountThresholds, intervalCountsBetween } from '../../src/store/call-intervals.ts';
 import { callQueues, waitingVisits, visitsArrivedBetween } from '../../src/store/calls.ts';
 import { attainmentCounts, listSlaTickets, oldestOpenByTeam, openTicketsByTeam } from '../../src/store/sla-queries.ts';
 import { backends } from '../support/services.ts';
 
 const pg = backends.find((b) => b.name === 'postgres')!;
 const END = new Date('2025-06-30T16:00:00Z');
-const FORBIDDEN = new Set(['tickets', 'ticket_sla', 'call_visits']);
+const FORBIDDEN = new Set(['tickets', 'ticket_sla', 'call_visits', 'call_interval_counts']);
 
 type Plan = { 'Node Type': string; 'Relation Name'?: string; Plans?: Plan[] };
 const seqScans = (p: Plan): string[] => [
@@ -72,7 +73,13 @@ describe.runIf(pg.available)('request-path query plans on a seeded PostgreSQL', 
     await waitingVisits(db, { arrivedAfter: new Date(END.getTime() - 12 * 3_600_000) });
     for await (const page of visitsArrivedBetween(db, new Date('2025-06-30T00:00:00Z'), END)) expect(page.length).toBeGreaterThan(0);
     await callQueues(db);
-    expect(captured.length).toBeGreaterThanOrEqual(12);
+    // Today's call figures and a day by interval: the stored quarter hours, then the visits of the
+    // interval in progress (a 15-minute range of call_visits).
+    await intervalCountThresholds(db);
+    expect((await intervalCountsBetween(db, new Date('2025-06-30T00:00:00Z'), new Date('2025-06-30T15:45:00Z'))).length).toBeGreaterThan(0);
+    expect((await intervalCountsBetween(db, new Date('2025-06-30T00:00:00Z'), new Date('2025-07-01T00:00:00Z'), { queue: 'Queue 3' })).length).toBeGreaterThan(0);
+    for await (const page of visitsArrivedBetween(db, new Date('2025-06-30T15:45:00Z'), END, { queue: 'Queue 3' })) expect(page.length).toBeGreaterThan(0);
+    expect(captured.length).toBeGreaterThanOrEqual(16);
     const found: string[] = [];
     for (const { query, params } of captured) {
       const [row] = await client.unsafe(`explain (format json) ${query}`, params as never[]);
