@@ -66,7 +66,8 @@ export function recountSql(where: string): string {
  * The trigger functions' SQL (migration 0016), from the definitions above. Insert: add the new
  * rows. Update and delete: add the new rows, take back the old ones; a maximum cannot be taken
  * back, so an interval that lost a row holding its maximum has its maxima recounted from
- * call_visits (an index range of 15 minutes); intervals left without a visit are deleted.
+ * call_visits (LATERAL: one index range of 15 minutes per such interval, never a join the planner
+ * could turn into a scan of the table); intervals left without a visit are deleted.
  */
 export function triggerSql(op: 'ins' | 'upd' | 'del'): string {
   const fields = 'queue, arrived_at, outcome, wait_seconds, talk_seconds, hold_seconds, wrap_seconds, ended_at, transferred';
@@ -88,12 +89,12 @@ export function triggerSql(op: 'ins' | 'upd' | 'del'): string {
   if (op === 'ins') return upsert;
   const lostMax = maxKeys.map((k) => `(${contributions[k].expr} >= s.${snake(k)} and ${contributions[k].expr} > 0)`).join(' or ');
   const fix = `UPDATE call_interval_counts c SET ${maxKeys.map((k) => `${snake(k)} = m.${snake(k)}`).join(', ')}
-  FROM (SELECT g.interval_start, g.queue, ${maxKeys.map((k) => `coalesce(max(${contributions[k].expr}), 0) as ${snake(k)}`).join(', ')}
+  FROM (SELECT g.interval_start, g.queue, v.*
     FROM (SELECT DISTINCT ${bucket('r')} as interval_start, r.queue FROM old_rows r CROSS JOIN call_count_settings k
       JOIN call_interval_counts s ON s.interval_start = ${bucket('r')} AND s.queue = r.queue WHERE ${lostMax}) g
     CROSS JOIN call_count_settings k
-    LEFT JOIN call_visits r ON r.arrived_at >= g.interval_start AND r.arrived_at < g.interval_start + interval '15 minutes' AND r.queue = g.queue
-    GROUP BY 1, 2) m
+    CROSS JOIN LATERAL (SELECT ${maxKeys.map((k) => `coalesce(max(${contributions[k].expr}), 0) as ${snake(k)}`).join(', ')} FROM call_visits r
+      WHERE r.arrived_at >= g.interval_start AND r.arrived_at < g.interval_start + interval '15 minutes' AND r.queue = g.queue) v) m
   WHERE c.interval_start = m.interval_start AND c.queue = m.queue;`;
   const prune = `DELETE FROM call_interval_counts c USING (SELECT DISTINCT ${bucket('r')} as interval_start, r.queue FROM old_rows r) o
   WHERE c.interval_start = o.interval_start AND c.queue = o.queue AND c.offered = 0;`;
