@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { periodEndDay, periodStartDay, defaultPeriodFrom } from '../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../store/metrics.ts';
+import { countsSoFar, intervalPeriodCounts, quarterHourStart, storedIntervalsServe } from './call-intervals.ts';
 import { InputError } from './input-error.ts';
 
 /** A KPI query as the API takes it (src/http/routes/calls.ts validates it). */
@@ -69,9 +70,16 @@ async function countsOf(db: Db, rules: CallsRules, q: CallKpisQuery, count: Coun
   const { zone } = rules;
   const dayCounts = new Map<string, CallCounts>();
   const periodCounts = new Map<string, CallCounts>();
+  const fromMs = dayStartMs(zone, r.days[0]!);
+  const toMs = dayStartMs(zone, addDays(r.days[r.days.length - 1]!, 1));
+  // Intervals from the stored quarter-hour counts (the same figures as counting the visits; the
+  // rows carry no day figures, so no day counts are needed).
+  if (q.grain === 'interval' && (await storedIntervalsServe(db, count, zone, intervalStartsBetween(zone, r.days[0]!, r.days[r.days.length - 1]!, 15)))) {
+    return { dayCounts, periodCounts: await intervalPeriodCounts(db, zone, fromMs, toMs, q.interval, q.queue) };
+  }
   if (onTheFly) {
-    const from = new Date(dayStartMs(zone, r.days[0]!));
-    const to = new Date(dayStartMs(zone, addDays(r.days[r.days.length - 1]!, 1)));
+    const from = new Date(fromMs);
+    const to = new Date(toMs);
     const byDay = createCallAccumulator({ zone, grain: 'day', count });
     const byPeriod = q.grain === 'interval' ? createCallAccumulator({ zone, grain: 'interval', intervalMinutes: q.interval, count }) : undefined;
     for await (const page of visitsArrivedBetween(db, from, to, { queue: q.queue })) {
@@ -205,9 +213,14 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
     if (!cur) queues.set(v.queue, { queue: v.queue, waiting: 1, longestWaitSeconds: w, oldestArrivedAt: new Date(v.arrivedAt).toISOString() });
     else cur.waiting += 1;
   }
-  const visits = [];
-  for await (const page of visitsArrivedBetween(db, new Date(dayStartMs(zone, today)), new Date(now + 1), { queue: q.queue })) visits.push(...page);
-  const counts = countVisits(visits, rules.count);
+  const dayStart = dayStartMs(zone, today);
+  let counts: CallCounts;
+  if (await storedIntervalsServe(db, rules.count, zone, [dayStart, quarterHourStart(now)])) counts = await countsSoFar(db, dayStart, now, rules.count, q.queue);
+  else {
+    const visits = [];
+    for await (const page of visitsArrivedBetween(db, new Date(dayStart), new Date(now + 1), { queue: q.queue })) visits.push(...page);
+    counts = countVisits(visits, rules.count);
+  }
   const oldest = waiting[0];
   return withTodayFlags({ db, config, now: () => at }, {
     at: new Date(now).toISOString(),

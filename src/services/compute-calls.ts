@@ -18,6 +18,7 @@ import {
   visitsArrivedBetween,
   type MetricRow,
 } from '../store/calls.ts';
+import { ensureIntervalCountThresholds } from '../store/call-intervals.ts';
 
 /** Runs of consecutive local days, so each run is fetched with one range query. */
 function consecutiveRuns(days: readonly string[]): [string, string][] {
@@ -107,6 +108,8 @@ const MARGIN_MS = 5 * 60_000;
 export async function computeCalls(db: Db, rules: CallsRules, now: Date, extraDays: readonly string[] = []) {
   // The thresholds are part of the watermark's name: changing them recomputes everything.
   const visitMark = `visits:short=${rules.count.shortAbandonSeconds}:sl=${rules.count.serviceLevelSeconds}`;
+  // The per-interval counts follow the visits by themselves; only new thresholds recount them.
+  await ensureIntervalCountThresholds(db, rules.count);
   const started = await databaseNow(db);
   const since = await getComputeMark(db, visitMark);
   const visitDays = [...new Set([...(await changedVisitDays(db, rules.zone, since && new Date(since.getTime() - MARGIN_MS))), ...extraDays])].sort();

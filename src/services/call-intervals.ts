@@ -1,0 +1,52 @@
+import type { Db } from '../../db/client.ts';
+import { zoneOffsetMs } from '../calendar/zone.ts';
+import { countVisits, emptyCallCounts, mergeCallCounts, type CallCounts, type CountOptions } from '../calls/kpis.ts';
+import { intervalStart, localIsoMinute } from '../calls/periods.ts';
+import { INTERVAL_MS, intervalCountThresholds, intervalCountsBetween } from '../store/call-intervals.ts';
+import { visitsArrivedBetween } from '../store/calls.ts';
+
+/**
+ * Reads of the stored per-interval counts (`call_interval_counts`, issue 12) for today's figures
+ * and the intra-day rows. They are kept equal to a recount of the visits by triggers, so a read
+ * gives the same figures as counting the visits, as long as (a) they were counted with the
+ * thresholds asked for, and (b) the zone's offset is a whole number of quarter hours over the
+ * range, so each stored UTC quarter hour lies in one local interval. Otherwise the callers count
+ * the visits as before.
+ */
+export async function storedIntervalsServe(db: Db, count: CountOptions, zone: string, instants: readonly number[]): Promise<boolean> {
+  if (!instants.every((ms) => ms % INTERVAL_MS === 0 && zoneOffsetMs(zone, ms) % INTERVAL_MS === 0)) return false;
+  const stored = await intervalCountThresholds(db);
+  return stored !== null && stored.shortAbandonSeconds === count.shortAbandonSeconds && stored.serviceLevelSeconds === count.serviceLevelSeconds;
+}
+
+/** The UTC quarter hour holding `ms`: the stored intervals' boundaries. */
+export const quarterHourStart = (ms: number) => Math.floor(ms / INTERVAL_MS) * INTERVAL_MS;
+
+/**
+ * Counts of the visits that arrived in [from, at]: the stored intervals already complete at `at`,
+ * plus the visits of the interval in progress counted one by one (those arrived after `at` are
+ * not today's "so far"). `from` is a quarter-hour boundary.
+ */
+export async function countsSoFar(db: Db, from: number, at: number, count: CountOptions, queue?: string): Promise<CallCounts> {
+  const cut = Math.max(from, quarterHourStart(at));
+  const counts = emptyCallCounts();
+  for (const row of await intervalCountsBetween(db, new Date(from), new Date(cut), { queue })) mergeCallCounts(counts, row.counts);
+  const current = [];
+  for await (const page of visitsArrivedBetween(db, new Date(cut), new Date(at + 1), { queue })) current.push(...page);
+  return mergeCallCounts(counts, countVisits(current, count));
+}
+
+/**
+ * Counts per local interval of `minutes` (15, 30 or 60) over [from, to), keyed by the interval's
+ * label (`localIsoMinute` of its start), summed from the stored quarter hours.
+ */
+export async function intervalPeriodCounts(db: Db, zone: string, from: number, to: number, minutes: number, queue?: string): Promise<Map<string, CallCounts>> {
+  const out = new Map<string, CallCounts>();
+  for (const row of await intervalCountsBetween(db, new Date(from), new Date(to), { queue })) {
+    const label = localIsoMinute(zone, intervalStart(zone, row.start, minutes));
+    const cell = out.get(label);
+    if (cell) mergeCallCounts(cell, row.counts);
+    else out.set(label, row.counts);
+  }
+  return out;
+}
