@@ -57,10 +57,10 @@ export type CallIngestResult = RunProgress & {
 const MAX_WARNINGS = 100;
 /**
  * Where growing batches stop for calls (tickets go on to 20,000): a batch's visits live until it
- * is written, long enough to reach V8's old generation, which then grows with the batch; 10,000
+ * is written, long enough to reach V8's old generation, which then grows with the batch; 5,000
  * keeps an ingest's peak RSS under 300 MiB on PostgreSQL (BENCHMARKS.md, bench:calls).
  */
-const MAX_GROWN_BATCH = 10_000;
+const MAX_GROWN_BATCH = 5_000;
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
