@@ -1,10 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
@@ -50,6 +47,13 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     };
   }
   const dir = opts.pgliteDir ?? './data/pglite';
+  // Loaded only when the embedded database is used: the module and its WebAssembly cost a
+  // PostgreSQL process some 40 MiB of memory it would never use (BENCHMARKS.md, bench:calls).
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   // One process per embedded folder: a second one exits naming the first (DatabaseInUseError).
   let lock: { release: () => void } | undefined;
   if (!dir.startsWith('memory://')) {

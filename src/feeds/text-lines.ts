@@ -31,6 +31,8 @@ export type TextReadOptions = {
 };
 
 const HEAD_CHARS = 200;
+/** Lines per array yielded by readTextLineBatches. */
+const LINES_PER_BATCH = 2048;
 
 /**
  * Decodes a byte stream to text: UTF-8 (a BOM dropped), UTF-16 with its BOM, and a file that is
@@ -127,8 +129,8 @@ export async function* readTextLines(file: string, opts: TextReadOptions = {}): 
 }
 
 /**
- * readTextLines by the chunk read (up to 1 MiB of text at a time): the lines of each chunk as one
- * array, so a reader of large files pays one asynchronous step per chunk, not per line
+ * readTextLines by the chunk read (up to 1 MiB of text at a time): the lines of each chunk in
+ * arrays of up to 2,048, so a reader of large files pays one asynchronous step per few thousand lines, not per line
  * (BENCHMARKS.md, bench:ingest). Same lines, numbers, limits and errors as readTextLines.
  */
 export async function* readTextLineBatches(file: string, opts: TextReadOptions = {}): AsyncGenerator<TextLine[]> {
@@ -163,7 +165,7 @@ export async function* readTextLineBatches(file: string, opts: TextReadOptions =
   let head = '';
   try {
     for await (const text of decode(bytes, name, opts)) {
-      const out: TextLine[] = [];
+      let out: TextLine[] = [];
       let start = 0;
       for (;;) {
         const nl = text.indexOf('\n', start);
@@ -185,6 +187,12 @@ export async function* readTextLineBatches(file: string, opts: TextReadOptions =
           const t = crlf ? buf.slice(0, -1) : buf;
           buf = '';
           out.push(crlf ? { line, text: t, crlf } : { line, text: t });
+        }
+        // A chunk's lines in slices: lines made all at once but used over many turns of the
+        // reader outlive the young generation and fill the old one (peak memory, bench:calls).
+        if (out.length >= LINES_PER_BATCH) {
+          yield out;
+          out = [];
         }
       }
       if (out.length > 0) yield out;

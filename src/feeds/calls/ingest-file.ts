@@ -55,6 +55,12 @@ export type CallIngestResult = RunProgress & {
 };
 
 const MAX_WARNINGS = 100;
+/**
+ * Where growing batches stop for calls (tickets go on to 20,000): a batch's visits live until it
+ * is written, long enough to reach V8's old generation, which then grows with the batch; 5,000
+ * keeps an ingest's peak RSS under 300 MiB on PostgreSQL (BENCHMARKS.md, bench:calls).
+ */
+const MAX_GROWN_BATCH = 5_000;
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -111,7 +117,8 @@ export class CallIngestRun {
     private readonly opts: Pick<CallIngestOptions, 'zone' | 'batchSize' | 'onProgress' | 'afterBatch' | 'limits'>,
   ) {
     this.limits = feedLimits(opts.limits);
-    this.nextSize = batchSizes(opts.batchSize);
+    const sizes = batchSizes(opts.batchSize);
+    this.nextSize = opts.batchSize === undefined ? () => Math.min(sizes(), MAX_GROWN_BATCH) : sizes;
     this.size = this.nextSize();
   }
 

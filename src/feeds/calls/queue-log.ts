@@ -59,31 +59,76 @@ const CLOCK_SLACK_SECONDS = 5;
 
 const EPOCH_RE = /^\d{9,11}(?:\.\d+)?$/;
 
-/** One raw line to its fields, or what is wrong with it. */
-export function parseQueueLogLine(text: string, zone: string): { ok: true; line: QueueLogLine } | { ok: false; problem: LineProblem } {
-  const f = text.split('|');
-  if (f.length < 5) return { ok: false, problem: { field: null, reason: `${f.length} fields; a queue_log line has at least 5 (time|callid|queue|agent|event)` } };
-  const timeText = f[0]!.trim();
+/** Field names for the problem of a line's field (time first). */
+const FIELD_NAMES = ['time', 'callid', 'queue', 'agent', 'event'];
+
+/** `t` without surrounding white space; the same string (no copy) when there is none, the usual case. */
+function trimmed(t: string): string {
+  const n = t.length;
+  return n > 0 && t.charCodeAt(0) > 32 && t.charCodeAt(n - 1) > 32 ? t : t.trim();
+}
+
+/** Whole epoch seconds as Asterisk writes them (9 to 11 digits, no fraction): their value, else -1. */
+function wholeEpochSeconds(t: string): number {
+  const n = t.length;
+  if (n < 9 || n > 11) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** The instant of a line's time field (UTC ms), or what is wrong with it. */
+function lineTime(timeText: string, zone: string): number | LineProblem {
+  const whole = wholeEpochSeconds(timeText);
   let time: number;
-  if (EPOCH_RE.test(timeText)) time = Math.round(Number(timeText) * 1000);
+  if (whole >= 0) time = whole * 1000;
+  else if (EPOCH_RE.test(timeText)) time = Math.round(Number(timeText) * 1000);
   else {
     const p = parseTimestamp(timeText, zone);
-    if (!p) return { ok: false, problem: { field: 'time', reason: `unreadable time "${timeText}" (expected epoch seconds or an ISO date-time)` } };
+    if (!p) return { field: 'time', reason: `unreadable time "${timeText}" (expected epoch seconds or an ISO date-time)` };
     time = p.ms;
   }
   const range = instantProblem(time);
-  if (range) return { ok: false, problem: { field: 'time', reason: `time "${timeText}": ${range}` } };
-  // Fields stored as text: no NUL (a text column refuses it), names within the stored bound.
-  const names = ['time', 'callid', 'queue', 'agent', 'event'];
-  for (let i = 1; i < f.length; i += 1) {
-    const p = textProblem(f[i]!, i < 5 ? MAX_NAME_CHARS : 65_536);
-    if (p) return { ok: false, problem: { field: names[i] ?? `data${i - 4}`, reason: p } };
+  return range ? { field: 'time', reason: `time "${timeText}": ${range}` } : time;
+}
+
+/**
+ * One raw line to its fields, or what is wrong with it. Read by the position of its first five
+ * `|` (no array of every field): the reader's cost per line, which the ingest pays millions of
+ * times (BENCHMARKS.md, bench:calls).
+ */
+export function parseQueueLogLine(text: string, zone: string): { ok: true; line: QueueLogLine } | { ok: false; problem: LineProblem } {
+  const p1 = text.indexOf('|');
+  const p2 = p1 < 0 ? -1 : text.indexOf('|', p1 + 1);
+  const p3 = p2 < 0 ? -1 : text.indexOf('|', p2 + 1);
+  const p4 = p3 < 0 ? -1 : text.indexOf('|', p3 + 1);
+  if (p4 < 0) {
+    const count = text.split('|').length;
+    return { ok: false, problem: { field: null, reason: `${count} fields; a queue_log line has at least 5 (time|callid|queue|agent|event)` } };
   }
-  const event = f[4]!.trim().toUpperCase();
+  const p5 = text.indexOf('|', p4 + 1);
+  const timeText = trimmed(text.slice(0, p1));
+  const time = lineTime(timeText, zone);
+  if (typeof time !== 'number') return { ok: false, problem: time };
+  // Fields stored as text: no NUL (a text column refuses it), names within the stored bound. A
+  // line shorter than the bound without a NUL has no such field: checked field by field only otherwise.
+  if (text.length > MAX_NAME_CHARS || text.includes('\u0000')) {
+    const f = text.split('|');
+    for (let i = 1; i < f.length; i += 1) {
+      const p = textProblem(f[i]!, i < 5 ? MAX_NAME_CHARS : 65_536);
+      if (p) return { ok: false, problem: { field: FIELD_NAMES[i] ?? `data${i - 4}`, reason: p } };
+    }
+  }
+  const eventText = p5 < 0 ? text.slice(p4 + 1) : text.slice(p4 + 1, p5);
+  const event = visitEvents.has(eventText) || agentEvents.has(eventText) ? eventText : eventText.trim().toUpperCase();
   if (event === '') return { ok: false, problem: { field: 'event', reason: 'missing event' } };
-  const data = f.slice(5);
-  while (data.length > 0 && data[data.length - 1]!.trim() === '') data.pop();
-  return { ok: true, line: { time, callId: f[1]!.trim(), queue: f[2]!.trim(), agent: f[3]!.trim(), event, data } };
+  const data = p5 < 0 ? [] : text.slice(p5 + 1).split('|');
+  while (data.length > 0 && trimmed(data[data.length - 1]!) === '') data.pop();
+  return { ok: true, line: { time, callId: trimmed(text.slice(p1 + 1, p2)), queue: trimmed(text.slice(p2 + 1, p3)), agent: trimmed(text.slice(p3 + 1, p4)), event, data } };
 }
 
 /** A visit not yet ended, as the reader carries it between lines (and between runs). */
@@ -118,12 +163,23 @@ export type AssemblerOptions = {
   clockJumpToleranceMs?: number;
 };
 
-const isNone = (v: string) => v === '' || v.toUpperCase() === 'NONE';
+const isNone = (v: string) => v === '' || (v.length === 4 && v.toUpperCase() === 'NONE');
 
 /** A non-negative number from a data field, or null. */
 function num(text: string | undefined): number | null {
   if (text === undefined) return null;
-  const t = text.trim();
+  const t = trimmed(text);
+  // Whole seconds, the usual case, without the expression below.
+  if (t.length > 0 && t.length < 10) {
+    let v = 0;
+    let i = 0;
+    for (; i < t.length; i += 1) {
+      const c = t.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (i === t.length) return v;
+  }
   if (t === '' || !/^\d+(\.\d+)?$/.test(t)) return null;
   return Number(t);
 }
@@ -131,7 +187,14 @@ function num(text: string | undefined): number | null {
 /** What the reader carries from line to line. */
 type Assembly = { opts: AssemblerOptions; out: AssemblerOutput; open: Map<string, OpenVisit>; tolerance: number; lastTime: number | null };
 
-function emit(s: Assembly, v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisit, 'outcome'>, line: number) {
+/** A visit out, its object built whole (one shape for every visit: no spread of a partial). */
+function emit(
+  s: Assembly,
+  v: OpenVisit,
+  line: number,
+  outcome: CallVisit['outcome'],
+  end: { answeredAt?: number | null; endedAt?: number | null; waitSeconds?: number | null; talkSeconds?: number | null; agent?: string | null; transferred?: boolean } = {},
+) {
   s.out.visit(
     {
       source: s.opts.source,
@@ -139,15 +202,15 @@ function emit(s: Assembly, v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisi
       queue: v.queue,
       channel: 'voice',
       arrivedAt: v.arrivedAt,
-      answeredAt: null,
-      endedAt: null,
-      waitSeconds: null,
-      talkSeconds: null,
+      answeredAt: end.answeredAt ?? null,
+      endedAt: end.endedAt ?? null,
+      outcome,
+      waitSeconds: end.waitSeconds ?? null,
+      talkSeconds: end.talkSeconds ?? null,
       holdSeconds: null,
       wrapSeconds: null,
-      agent: v.agent,
-      transferred: false,
-      ...end,
+      agent: end.agent === undefined ? v.agent : end.agent,
+      transferred: end.transferred ?? false,
     },
     line,
   );
@@ -155,8 +218,8 @@ function emit(s: Assembly, v: OpenVisit, end: Partial<CallVisit> & Pick<CallVisi
 
 /** A visit without its end: waiting, or answered and still talking. */
 function handOver(s: Assembly, v: OpenVisit) {
-  if (v.answeredAt !== null) emit(s, v, { outcome: 'answered', answeredAt: v.answeredAt, waitSeconds: v.waitSeconds }, v.line);
-  else emit(s, v, { outcome: 'waiting' }, v.line);
+  if (v.answeredAt !== null) emit(s, v, v.line, 'answered', { answeredAt: v.answeredAt, waitSeconds: v.waitSeconds });
+  else emit(s, v, v.line, 'waiting');
 }
 
 /** Wait from the data field when present, else from the timestamps (1.4's short forms). */
@@ -264,7 +327,7 @@ function answerOrEnd(s: Assembly, l: QueueLogLine, raw: string, lineNo: number, 
       const hold = num(holdField);
       checkClock(s, lineNo, l.event, v, l.time, hold === null ? null : hold + talk);
       const answeredAt = v.answeredAt ?? v.arrivedAt + wait * 1000;
-      emit(s, v, { outcome: 'answered', answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer }, lineNo);
+      emit(s, v, lineNo, 'answered', { answeredAt, endedAt: l.time, waitSeconds: wait, talkSeconds: talk, agent: v.agent ?? agent, transferred: transfer });
       return;
     }
     case 'ABANDON':
@@ -276,7 +339,7 @@ function answerOrEnd(s: Assembly, l: QueueLogLine, raw: string, lineNo: number, 
       const waitField = l.event === 'EXITWITHKEY' ? l.data[3] : l.data[2];
       const outcome = l.event === 'ABANDON' ? 'abandoned' : l.event === 'EXITEMPTY' ? 'no_agents' : l.event === 'EXITWITHTIMEOUT' ? 'timeout' : 'exit_key';
       checkClock(s, lineNo, l.event, v, l.time, num(waitField));
-      emit(s, v, { outcome, endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) }, lineNo);
+      emit(s, v, lineNo, outcome, { endedAt: l.time, waitSeconds: waitOf(waitField, v, l.time) });
       return;
     }
   }
