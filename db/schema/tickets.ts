@@ -98,7 +98,9 @@ export const ticketSla = pgTable(
     index('ticket_sla_outcome').on(t.outcome),
     index('ticket_sla_opened_day').on(t.openedDay),
     index('ticket_sla_resolved_day').on(t.resolvedDay),
-    index('ticket_sla_outcome_day').on(t.outcomeDay),
+    // The met and breached drill-downs ask for one outcome on a range of outcome days (sla-queries.ts
+    // measureOf): outcome first, so a month of breaches does not filter every judged state of the month.
+    index('ticket_sla_outcome_outcome_day').on(t.outcome, t.outcomeDay),
     index('ticket_sla_due_at').on(t.dueAt),
     index('ticket_sla_next_check').on(t.nextCheckAt).where(sql`next_check_at is not null`),
     // Open tickets by team, oldest first: the team leader's day. Kind, outcome and due time
@@ -109,7 +111,9 @@ export const ticketSla = pgTable(
     // Drill-downs by period and team (issue 12): a team's month of a measure without the whole month.
     index('ticket_sla_team_opened_day').on(t.team, t.openedDay),
     index('ticket_sla_team_resolved_day').on(t.team, t.resolvedDay),
-    index('ticket_sla_team_outcome_day').on(t.team, t.outcomeDay),
+    // Outcome between team and day: at 3,000,000 tickets a team's month of breaches read 9,858 states
+    // of the team's month and filtered 150 (335 ms); with it, 150 index entries (0.3 ms).
+    index('ticket_sla_team_outcome_outcome_day').on(t.team, t.outcome, t.outcomeDay),
   ],
 );
 
