@@ -2,7 +2,7 @@ import { integer, pgTable, text, unique } from 'drizzle-orm/pg-core';
 
 /**
  * Open SLA states (`ticket_sla.resolved_at` null) per team, kind and outcome, kept equal to a
- * count of them by statement triggers on `ticket_sla` (migration 0016's `sla_open_counts_*`):
+ * count of them by statement triggers on `ticket_sla` (migration 0018's `sla_open_counts_*`):
  * the team leader's outstanding and open-breached figures read teams × kinds × outcomes rows,
  * not every open state.
  */

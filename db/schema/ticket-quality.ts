@@ -3,7 +3,7 @@ import { date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 /**
  * Zones whose no-history day counts are kept. A local day depends on the zone, which is
  * configuration, so the counts are built for a zone the first time a flag asks for it
- * (src/store/quality.ts) and kept from then on by the triggers on `tickets` (migration 0016).
+ * (src/store/quality.ts) and kept from then on by the triggers on `tickets` (migration 0018).
  */
 export const ticketNoHistoryZones = pgTable('ticket_no_history_zones', {
   zone: text('zone').primaryKey(),

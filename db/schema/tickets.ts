@@ -29,7 +29,7 @@ export const tickets = pgTable(
     updatedAt: instant('updated_at').notNull().defaultNow(),
     /**
      * Some status or priority history is stored for it: set by the history ingest, and by a
-     * trigger when the history came first (migration 0016). Keeps the no-history day counts.
+     * trigger when the history came first (migration 0018). Keeps the no-history day counts.
      */
     hasHistory: boolean('has_history').notNull().default(false),
   },

@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { visitKey } from '../calls/visit.ts';
 import type { AgentEvent } from '../feeds/calls/queue-log.ts';
-import { copyInto, oneRow, withStaging } from './bulk.ts';
-import { instantOrNull, numberOrNull, quoted, quotedOrNull, tryPlainInsert } from './bulk-plain.ts';
+import { copyInto, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, withStaging } from './bulk.ts';
+import { tryPlainInsert } from './bulk-plain.ts';
 import type { StoredVisit, UpsertCounts } from './calls.ts';
 
 const visitDataColumns = [

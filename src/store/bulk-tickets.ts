@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { NormalisedTicket } from '../feeds/tickets/generic.ts';
-import { copyInto, csvCell, oneRow, withStaging } from './bulk.ts';
+import { copyInto, csvCell, oneRow, quotedOrNull, withStaging } from './bulk.ts';
 
 export type UpsertCounts = { inserted: number; updated: number; unchanged: number };
 
@@ -25,8 +25,6 @@ const changedClause = sql.raw(
 );
 const updateSet = sql.raw([...dataColumns.map((c) => `${c} = excluded.${c}`), 'ingest_run_id = excluded.ingest_run_id', 'updated_at = now()'].join(', '));
 const msOf = (d: Date | null) => (d === null ? '' : String(d.getTime()));
-/** A text cell: quoted (so an empty text is not NULL), quotes doubled; NULL empty. */
-const q = (v: string | null) => (v === null ? '' : v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`);
 
 /**
  * A ticket as a batch keeps it until it is written: its key and its staging line without the
@@ -40,7 +38,7 @@ export function stageTicket(t: NormalisedTicket): StagedTicket {
   return {
     key: t.externalId,
     cells:
-      `${q(t.externalId)},${q(t.kind)},${q(t.priority)},${t.vip ? 't' : 'f'},${q(t.team)},${q(t.channel)},${q(t.category)},${q(t.status)},` +
+      `${quotedOrNull(t.externalId)},${quotedOrNull(t.kind)},${quotedOrNull(t.priority)},${t.vip ? 't' : 'f'},${quotedOrNull(t.team)},${quotedOrNull(t.channel)},${quotedOrNull(t.category)},${quotedOrNull(t.status)},` +
       `${t.openedAt.getTime()},${msOf(t.firstResponseAt)},${msOf(t.resolvedAt)},${msOf(t.closedAt)},${t.satisfaction ?? ''},${csvCell(t.extra === null ? null : JSON.stringify(t.extra))}`,
   };
 }

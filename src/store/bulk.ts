@@ -20,12 +20,25 @@ function driverOf(db: Db): { kind: 'postgres'; client: PostgresJsClient } | { ki
   throw new Error('bulk write: unknown database driver');
 }
 
-/** A value as one field of a `COPY … (format csv)` line: NULL unquoted and empty, text always quoted. */
+/**
+ * Fields of a `COPY … (format csv)` line. The ingests write them straight into one template a row
+ * (no array of cells per row: millions of rows), so each kind of value has its own encoder.
+ */
+/** A text value: always quoted (an empty string is not NULL), quotes doubled. */
+export const quoted = (v: string) => (v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`);
+/** A nullable text value: NULL is the empty unquoted field. */
+export const quotedOrNull = (v: string | null | undefined) => (v === null || v === undefined ? '' : quoted(v));
+/** An instant (UTC ms) as timestamptz input, or NULL. */
+export const instantOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : new Date(ms).toISOString());
+/** A number, or NULL. */
+export const numberOrNull = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
+
+/** Any value as one field: NULL unquoted and empty, text always quoted. */
 export function csvCell(v: string | number | boolean | null | undefined): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  return v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`;
+  return quoted(v);
 }
 
 /** Rows as CSV text for COPY: one line a row, cells already encoded with csvCell. */

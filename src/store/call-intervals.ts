@@ -7,7 +7,7 @@ import { callCountKeys, type CallCounts, type CountOptions } from '../calls/kpis
  * The call figures' counts per queue and 15-minute interval (`call_interval_counts`, issue 12).
  * What one visit adds to each column is written once here, as SQL over a row `r` and the
  * thresholds `k` (`call_count_settings`): the recount (rebuild, `attain verify`) uses it, and the
- * triggers of migration 0016 were generated from it (`triggerSql` below); the randomised test
+ * triggers of migration 0019 were generated from it (`triggerSql` below); the randomised test
  * (test/integration/call-intervals.int.test.ts) checks that the two agree. Mirrors `addVisit`
  * (src/calls/kpis.ts, METRICS.md §3).
  */
@@ -63,7 +63,7 @@ export function recountSql(where: string): string {
 }
 
 /**
- * The trigger functions' SQL (migration 0016), from the definitions above. Insert: add the new
+ * The trigger functions' SQL (migration 0019), from the definitions above. Insert: add the new
  * rows. Update and delete: add the new rows, take back the old ones; a maximum cannot be taken
  * back, so an interval that lost a row holding its maximum has its maxima recounted from
  * call_visits (LATERAL: one index range of 15 minutes per such interval, never a join the planner

@@ -28,6 +28,11 @@ export function isDatabaseUnreachable(e: unknown): boolean {
   return codesOf(e).some((c) => socketCodes.has(c) || c.startsWith('08') || c === '57P01' || c === '57P02' || c === '57P03' || c === '53300' || c === '55000');
 }
 
+/** A unique key already held (23505): for a plain insert tried before a merge. */
+export function isUniqueViolation(e: unknown): boolean {
+  return codesOf(e).includes('23505');
+}
+
 /** A deadlock (40P01) or serialization failure (40001): the transaction may simply be retried. */
 export function isRetryableConflict(e: unknown): boolean {
   return codesOf(e).some((c) => c === '40P01' || c === '40001');

@@ -56,7 +56,7 @@ export async function lastDeliveries(db: Db, feeds: readonly string[]) {
 const countedZones = new WeakMap<Db, Set<string>>();
 
 /**
- * Builds the no-history day counts of `zone` once (the triggers of migration 0016 keep them
+ * Builds the no-history day counts of `zone` once (the triggers of migration 0018 keep them
  * from then on). The share lock waits for ticket writes in flight and holds new ones off until
  * the counts are complete, so no write falls between the count and the triggers.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 12: the `no_history` flag's evidence comes from stored day counts (migration 0016,
+ * Issue 12: the `no_history` flag's evidence comes from stored day counts (migration 0018,
  * src/store/quality.ts) and must equal what the anti-join of every ticket against
  * `ticket_history` gave before, whichever comes first, tickets or their history, for a zone
  * counted before the data arrived and one counted after. On PostgreSQL and PGlite.

@@ -1,6 +1,6 @@
 /**
  * Issue 12: the team leader's open figures read the open-state counts (`sla_open_counts`, kept by
- * triggers on ticket_sla, migration 0016) and find each team's oldest open ticket by a skip scan.
+ * triggers on ticket_sla, migration 0018) and find each team's oldest open ticket by a skip scan.
  * Both must equal a direct count of the open states and the former `distinct on` query, after
  * random ingests, reopenings, team changes and computes. fast-check, on PostgreSQL and PGlite.
  */
