@@ -94,28 +94,44 @@ const moveCounts = sql`
   having ${sql.raw(cols.map((k) => `sum(${k}) <> 0`).join(' or '))}
   on conflict on constraint sla_counts_key do update set ${sql.raw(cols.map((k) => `${k} = sla_counts.${k} + excluded.${k}`).join(', '))}`;
 
+// Any fixed number, apart from the ticket-id lock's (bulk-tickets.ts): serialises state batches.
+const SLA_STATES_LOCK = 7_410_263_002;
+
 /**
  * Writes per-ticket states and moves the stored counts with them, one transaction a batch, by
  * the bulk path (src/store/bulk.ts): the batch is COPYed into a staging table, the counts moved
  * from the old states to the staged ones in one statement, and the states upserted from the
- * staging table in another. A crash leaves both as they were; two computes on the same tickets
- * queue on the row locks.
+ * staging table in another. A crash leaves both as they were.
  */
 export async function saveSlaStates(db: Db, rows: readonly NewTicketSla[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 10_000) {
     const chunk = rows.slice(i, i + 10_000);
-    await withStaging(db, 'sla_stage', 'like ticket_sla', async (tx) => {
-      // Safe without the flush wait: the compute state written after the run waits for it, and a lost batch is found stale again.
-      await relaxCommit(tx);
-      await copyInto(tx, 'sla_stage', slaColumnNames, csvLines(chunk.map((r) => [csvLine(r)])), () =>
-        chunk.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))),
-      );
-      await tx.execute(moveCounts);
-      await tx.execute(sql`
-        insert into ticket_sla (${sql.raw(slaColumnList)}) select ${sql.raw(slaColumnList)} from sla_stage
-        on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
-    });
+    await db.transaction((tx) => writeSlaBatch(tx as unknown as Db, chunk));
   }
+}
+
+/**
+ * One batch of `saveSlaStates` inside the caller's transaction. Two computes can write the same
+ * tickets at once (the scheduled job and an upload's own compute). Row locks order them only
+ * where a state already exists: for a ticket new to both, each would read "no old state", add
+ * its contribution, and the second upsert would then overwrite the first's row, leaving the
+ * ticket counted twice. So a batch first takes a transaction-level advisory lock; the counts
+ * statement, a later statement under READ COMMITTED, then sees whatever the batch before it
+ * committed and moves the counts from that.
+ */
+export async function writeSlaBatch(tx: Db, chunk: readonly NewTicketSla[]): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${SLA_STATES_LOCK}::bigint)`);
+  await withStaging(tx, 'sla_stage', 'like ticket_sla', async (tx) => {
+    // Safe without the flush wait: the compute state written after the run waits for it, and a lost batch is found stale again.
+    await relaxCommit(tx);
+    await copyInto(tx, 'sla_stage', slaColumnNames, csvLines(chunk.map((r) => [csvLine(r)])), () =>
+      chunk.map((r) => Object.fromEntries(slaColumns.map(([k, n]) => [n, (r as Record<string, unknown>)[k] ?? null]))),
+    );
+    await tx.execute(moveCounts);
+    await tx.execute(sql`
+      insert into ticket_sla (${sql.raw(slaColumnList)}) select ${sql.raw(slaColumnList)} from sla_stage
+      on conflict (ticket_id) do update set ${sql.raw(slaUpdateSet)}`);
+  });
 }
 
 export type CountsDifference = Record<(typeof keyColumns)[number], string | boolean | null> & { stored: Record<string, number>; recounted: Record<string, number> };
