@@ -27,6 +27,12 @@ export type OpenOptions = {
   url?: string;
   /** Folder for the embedded database; `memory://` keeps it in memory (tests). */
   pgliteDir?: string;
+  /**
+   * A dump of an embedded data folder (PGlite's `dumpDataDir`) to start from instead of an empty
+   * one: the tests start each in-memory database from one migrated image (test/support/services.ts)
+   * rather than running initdb, the slow part of opening, in every suite.
+   */
+  pgliteImage?: Blob;
   /** postgres.js pool size. */
   max?: number;
   /** Named in the embedded folder's lock (`attain start`, port), so a second process can say who holds it. */
@@ -60,7 +66,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     mkdirSync(dir, { recursive: true });
     lock = lockDataFolder(path.resolve(dir), opts.owner ?? { command: process.argv.slice(2, 4).join(' ') || 'node' });
   }
-  const client = new PGlite(dir);
+  const client = new PGlite(dir, opts.pgliteImage ? { loadDataDir: opts.pgliteImage } : {});
   try {
     await client.waitReady;
   } catch (e) {
