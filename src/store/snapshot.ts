@@ -14,20 +14,28 @@ export async function currentSnapshot(db: Db): Promise<string> {
   return row!.s;
 }
 
+/** `currentSnapshot` shared between concurrent callers (`sharedAfterArrival`). */
+export const snapshotReader = (db: Db): (() => Promise<string>) => sharedAfterArrival(() => currentSnapshot(db));
+
 /**
- * `currentSnapshot` shared between concurrent callers, one query on the wire at a time. A caller
- * never shares a query sent before it asked: that query may predate a commit its own client saw
- * acknowledged just before (read-your-writes), so it waits for the next one, which every caller
- * arriving meanwhile shares. The readings therefore come back in time order, each at least as
- * new as the moment its callers asked.
+ * `read` shared between concurrent callers, one call in flight at a time. A caller never shares
+ * a call sent before it asked: that call may predate a commit its own client saw acknowledged
+ * just before (read-your-writes), so it waits for the next one, which every caller arriving
+ * meanwhile shares. The readings therefore come back in time order, each at least as new as
+ * the moment its callers asked.
  */
-export function snapshotReader(db: Db): () => Promise<string> {
+export function sharedAfterArrival<T>(read: () => Promise<T>): () => Promise<T> {
   let sent = false;
-  let waiting: { promise: Promise<string>; resolve: (s: string) => void; reject: (e: unknown) => void } | undefined;
-  const send = (): Promise<string> => {
+  let waiting: { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } | undefined;
+  const send = (): Promise<T> => {
     sent = true;
-    const reading = currentSnapshot(db);
-    // Settles before any caller's continuation runs: the next query is sent in the same turn.
+    let reading: Promise<T>;
+    try {
+      reading = read();
+    } catch (e) {
+      reading = Promise.reject(e);
+    }
+    // Runs before any caller's continuation: the next call is sent in the same turn.
     const after = () => {
       sent = false;
       const next = waiting;
@@ -37,12 +45,12 @@ export function snapshotReader(db: Db): () => Promise<string> {
     reading.then(after, after);
     return reading;
   };
-  return function readSnapshot() {
+  return function shared() {
     if (!sent) return send();
     if (!waiting) {
-      let resolve!: (s: string) => void;
+      let resolve!: (v: T) => void;
       let reject!: (e: unknown) => void;
-      const promise = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
+      const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
       waiting = { promise, resolve, reject };
     }
     return waiting.promise;
