@@ -15,7 +15,11 @@ import type { Context, MiddlewareHandler } from 'hono';
  * hash), and a matching `If-None-Match` is answered 304.
  */
 export type ResponseCacheOptions = {
-  /** The database's snapshot, read after the request arrived (src/store/snapshot.ts). */
+  /**
+   * The database's snapshot, read after the request arrived; readings must come back in time
+   * order, as `snapshotReader` returns them (src/store/snapshot.ts): an entry of any snapshot
+   * but the newest is dropped.
+   */
   snapshot: () => Promise<string>;
   now: () => Date;
   /** Width of the clock bucket (> 0). */
