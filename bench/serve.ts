@@ -2,6 +2,10 @@
  * bench:serve (issue 12): every endpoint behind the pages and the monthly report on a large desk,
  * against a Hono hello-world route on the same server, with autocannon on loopback at fixed
  * concurrency; and the SLA compute after 1,000 changed tickets and with nothing changed.
+ * Two servers over the same database: `warm` as the product runs (the response cache on,
+ * docs/response-cache.md) and `cold` (the cache off: every request computes its answer). The
+ * load generator runs in a child process (the autocannon CLI), so that it does not share the
+ * server's event loop and the hello-world anchor and the endpoints are measured alike.
  *
  *   npm run bench:serve -- [--tickets 3000000] [--visits 10000000] [--connections 10] [--seconds 10] [--keep]
  *
@@ -10,9 +14,12 @@
  * the product's own jobs. `--keep` reuses a database seeded before with the same sizes.
  */
 import { serve } from '@hono/node-server';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { cpus, loadavg, totalmem } from 'node:os';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client.ts';
@@ -68,11 +75,38 @@ async function prepare() {
   return handle;
 }
 
-async function measure(base: string, path: string) {
-  const r = await autocannon({ url: `${base}${path}`, connections: CONNECTIONS, duration: SECONDS });
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${path}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
+// autocannon's own command line, run by this Node in a child process (its JSON result on stdout).
+const autocannonCli = path.join(path.dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
+const run = promisify(execFile);
+
+type Result = { path: string; p50: number; p99: number; rps: number; timeouts: number; computed?: number };
+
+async function measure(base: string, p: string): Promise<Result> {
+  const args = [autocannonCli, '--json', '--connections', String(CONNECTIONS), '--duration', String(SECONDS), `${base}${p}`];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 2 ** 20 });
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { latency: { p50: number; p99: number }; requests: { average: number }; non2xx: number; errors: number; timeouts: number };
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${p}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
   // A request over autocannon's 10 s timeout is not in the latencies: say how many there were.
-  return { path, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, timeouts: r.timeouts };
+  return { path: p, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, timeouts: r.timeouts };
+}
+
+/** A server of the app on a free loopback port, with the hello-world anchor route. */
+async function startServer(handle: Awaited<ReturnType<typeof prepare>>, cache: boolean) {
+  const appConfig = cache ? config : { ...config, responseCache: { ...config.responseCache, nowBucketSeconds: 0 } };
+  // The real clock, as in production: the cache's now bucket turns over during the run.
+  const app = createApp({ db: handle.db, dbKind: 'postgres', config: appConfig, now: () => new Date(), log: () => {} });
+  app.get('/bench/hello', (c) => c.text('hello'));
+  // How each answer was made (X-Attain-Cache: hit, shared, miss), counted per endpoint.
+  const made = { hit: 0, shared: 0, miss: 0 };
+  const fetch = async (req: Request) => {
+    const res = await app.fetch(req);
+    const how = res.headers.get('x-attain-cache') as keyof typeof made | null;
+    if (how) made[how]++;
+    return res;
+  };
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  return { server, made, base: `http://127.0.0.1:${(server.address() as { port: number }).port}` };
 }
 
 async function computeTimes(handle: Awaited<ReturnType<typeof prepare>>) {
@@ -90,12 +124,6 @@ async function computeTimes(handle: Awaited<ReturnType<typeof prepare>>) {
 
 async function main() {
   const handle = await prepare();
-  const app = createApp({ db: handle.db, dbKind: 'postgres', config, now: () => now, log: () => {} });
-  app.get('/bench/hello', (c) => c.text('hello'));
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as { port: number }).port;
-  const base = `http://127.0.0.1:${port}`;
   const month = now.toISOString().slice(0, 7);
   const prevMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
   const paths = [
@@ -108,31 +136,48 @@ async function main() {
     `/api/v1/availability?grain=month&from=${month}&to=${month}`,
     `/api/v1/reports/monthly/${prevMonth}`,
   ];
-  const results = [];
-  for (const p of paths) {
-    const r = await measure(base, p);
-    results.push(r);
-    console.log(`${p}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(1)} req/s, ${r.timeouts} timeouts`);
+  const tables: Record<'warm' | 'cold', Result[]> = { warm: [], cold: [] };
+  for (const mode of ['warm', 'cold'] as const) {
+    const { server, base, made } = await startServer(handle, mode === 'warm');
+    for (const p of paths) {
+      made.miss = 0;
+      const r = await measure(base, p);
+      if (mode === 'warm' && p !== '/bench/hello') r.computed = made.miss;
+      tables[mode].push(r);
+      console.log(`${mode} ${p}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(1)} req/s (${(r.rps / tables[mode][0]!.rps).toFixed(3)} × hello), ${r.timeouts} timeouts${r.computed === undefined ? '' : `, computed ${r.computed} times`}`);
+    }
+    await new Promise((r) => server.close(r));
   }
-  server.close();
   const compute = await computeTimes(handle);
   console.log(`compute after 1,000 changed tickets: ${compute.changed.ms.toFixed(0)} ms (${compute.changed.evaluated} evaluated); nothing changed: ${compute.nothing.ms.toFixed(0)} ms`);
   await handle.close();
-  writeSection(results, compute);
+  writeSection(tables, compute);
 }
 
-function writeSection(results: { path: string; p50: number; p99: number; rps: number; timeouts: number }[], compute: Awaited<ReturnType<typeof computeTimes>>) {
+function table(results: Result[], computed: boolean) {
   const hello = results[0]!.rps;
+  return [
+    `| endpoint | p50 ms | p99 ms | req/s | × hello-world req/s | timeouts (> 10 s) |${computed ? ' computed (misses) |' : ''}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |${computed ? ' ---: |' : ''}`,
+    ...results.map((r) => `| \`${r.path}\` | ${r.p50} | ${r.p99} | ${r.rps.toFixed(1)} | ${(r.rps / hello).toFixed(3)} | ${r.timeouts} |${computed ? ` ${r.computed ?? ''} |` : ''}`),
+  ];
+}
+
+function writeSection(tables: Record<'warm' | 'cold', Result[]>, compute: Awaited<ReturnType<typeof computeTimes>>) {
   const lines = [
     '<!-- bench:serve -->',
     '## Serving at a large desk\'s scale (`npm run bench:serve`)',
     '',
     `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, PostgreSQL on 127.0.0.1; ` +
-      `${TICKETS.toLocaleString('en-GB')} tickets over 12 months, ${VISITS.toLocaleString('en-GB')} call visits over 30 days; autocannon on loopback, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, server and load generator in one process.`,
+      `${TICKETS.toLocaleString('en-GB')} tickets over 12 months, ${VISITS.toLocaleString('en-GB')} call visits over 30 days; autocannon on loopback, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, the load generator in a child process; load average ${loadavg()[0]!.toFixed(2)} at the end.`,
     '',
-    '| endpoint | p50 ms | p99 ms | req/s | × hello-world req/s | timeouts (> 10 s) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...results.map((r) => `| \`${r.path}\` | ${r.p50} | ${r.p99} | ${r.rps.toFixed(1)} | ${(r.rps / hello).toFixed(3)} | ${r.timeouts} |`),
+    `Warm: the response cache on, as the product runs (docs/response-cache.md; now bucket ${config.responseCache.nowBucketSeconds} s, real clock, no writes to this database during the run; the last column counts the answers computed, each other one was a stored answer; a commit anywhere in the PostgreSQL cluster, other databases included, empties the cache).`,
+    '',
+    ...table(tables.warm, true),
+    '',
+    'Cold: the same app with the response cache off (a second server), every request computing its answer.',
+    '',
+    ...table(tables.cold, false),
     '',
     `SLA compute after 1,000 changed tickets: ${compute.changed.ms.toFixed(0)} ms (${compute.changed.evaluated} tickets evaluated); with nothing changed: ${compute.nothing.ms.toFixed(0)} ms (${compute.nothing.evaluated} evaluated).`,
     '<!-- /bench:serve -->',

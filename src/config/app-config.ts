@@ -15,6 +15,20 @@ import { actionFeedsConfigSchema } from '../feeds/actions/feed-config.ts';
 import { qualityConfigSchema } from '../quality/config.ts';
 
 /**
+ * The response cache of the GET figure routes (docs/response-cache.md). An entry is served only
+ * while nothing has committed to the database since it was made and the clock is in the same
+ * bucket of `nowBucketSeconds` (the staleness of answers that depend on the clock: calls waiting
+ * now, tickets at risk, late feeds); 0 turns the cache off.
+ */
+export const responseCacheConfigSchema = z
+  .object({
+    nowBucketSeconds: z.number().int().min(0).max(3600).default(5),
+    /** Memory for the stored answers (bodies, headers, keys), least recently used out first. */
+    maxMiB: z.number().min(1).max(65_536).default(64),
+  })
+  .default({ nowBucketSeconds: 5, maxMiB: 64 });
+
+/**
  * Calendars, policies and goals are data (ARCHITECTURE.md, "Rules of the house"): the defaults
  * below, each list replaced as a whole by the same key in the ATTAIN_CONFIG file when present.
  */
@@ -52,6 +66,8 @@ export const appConfigSchema = z.object({
   actionFeeds: actionFeedsConfigSchema,
   /** Expected delivery cadence per feed, for the stale-feed flag (docs/metrics.md "Data-quality flags"). */
   quality: qualityConfigSchema,
+  /** The GET figure routes' response cache (docs/response-cache.md). */
+  responseCache: responseCacheConfigSchema,
 });
 export type AppConfig = z.infer<typeof appConfigSchema>;
 

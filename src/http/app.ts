@@ -24,6 +24,7 @@ import { asApiError } from './routes/service-errors.ts';
 import { slaForecastRoutes } from './routes/sla-forecast.ts';
 import { slaRoutes } from './routes/sla.ts';
 import { requestLog } from './request-log.ts';
+import { cachedPaths, figureCache } from './figure-cache.ts';
 import { securityHeaders } from './security-headers.ts';
 import { sessionLoader } from './session.ts';
 
@@ -44,6 +45,8 @@ export function createApp(deps: AppDeps) {
     app.use('*', sessionLoader(deps.db, deps.auth, deps.now));
   }
   app.use('*', apiKeyAuth(deps.db, deps.auth ?? { mode: 'off', publicRead: true }));
+  // After auth: a request refused there never reaches a stored answer.
+  if (deps.config.responseCache.nowBucketSeconds > 0) app.use('*', figureCache(deps, cachedPaths));
   app.route('/', authRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', slaRoutes(deps));
