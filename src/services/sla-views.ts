@@ -158,8 +158,8 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
       const openKinds = open.openByKind.filter((r) => r.team === team);
       return {
         team,
-        today: { ...figure(daily, team), flags: dayFlags! },
-        monthToDate: { ...figure(monthly, team), flags: monthFlags! },
+        today: Object.assign(figure(daily, team), { flags: dayFlags! }),
+        monthToDate: Object.assign(figure(monthly, team), { flags: monthFlags! }),
         atRisk: n(open.atRisk, team),
         openBreached: n(open.breached, team),
         outstanding: {
