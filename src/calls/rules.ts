@@ -8,8 +8,17 @@ export const EMAILS_METRIC = 'calls.emails';
 
 export type CallsRules = ReturnType<typeof callsRules>;
 
+/** Compiled once per configuration (a configuration is never changed in place): not once per request. */
+const compiled = new WeakMap<AppConfig, ReturnType<typeof compileCallsRules>>();
+
 /** The contact centre's calendar, zone and thresholds from a configuration, compiled once. */
 export function callsRules(config: AppConfig) {
+  let rules = compiled.get(config);
+  if (!rules) compiled.set(config, (rules = compileCallsRules(config)));
+  return rules;
+}
+
+function compileCallsRules(config: AppConfig) {
   const c = config.calls;
   const id = c.calendarId ?? (config.calendars.some((k) => k.id === 'service-desk') ? 'service-desk' : config.policies[0]!.calendarId);
   const spec = config.calendars.find((k) => k.id === id);

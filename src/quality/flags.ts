@@ -86,6 +86,31 @@ function dayStart(zone: string, day: string): number {
 }
 
 /**
+ * Where the rejected rows of a range start: a row is exported after the day it is about, so runs
+ * started before the range's first day (less a day for zones) cannot hold its rows; this keeps a
+ * recent period from reading all history.
+ */
+export function rejectedSince(zone: string, fromDay: string): number {
+  return dayStart(zone, fromDay) - 86_400_000;
+}
+
+/**
+ * The evidence of local days fromDay..toDay out of evidence read for a range holding them (one
+ * read serving several ranges or scopes): what a read of that range alone would have given.
+ */
+export function narrowEvidence(e: QualityEvidence, scope: Scope, fromDay: string, toDay: string): QualityEvidence {
+  const feeds = feedsOf[scope];
+  const since = rejectedSince(e.zone, fromDay);
+  return {
+    ...e,
+    rejected: e.rejected.filter((r) => feeds.includes(r.feed) && r.runStartedAt >= since),
+    skew: scope === 'calls' ? e.skew.filter((r) => feeds.includes(r.feed)) : [],
+    lastDelivered: Object.fromEntries(Object.entries(e.lastDelivered).filter(([feed]) => feeds.includes(feed))),
+    withoutHistory: scope === 'sla' ? e.withoutHistory.filter((h) => h.day >= fromDay && h.day <= toDay) : [],
+  };
+}
+
+/**
  * The flags of every figure of `scope` over the local days fromDay..toDay (inclusive), as of
  * `now`. Row-level flags (unknown time, talk-only AHT) come from `rowFlags`.
  */

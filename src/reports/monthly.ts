@@ -107,20 +107,27 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     suppliedValuesOf(db, catalogue.map((m) => m.code)),
     currentCommentary(db, periodsRead(catalogue, month)),
   ]);
+  const callMonthsRead = [yearAgo, prev, month];
+  // The reads that need the first wave's queues and supplied values, together in a second wave.
+  const [callInputs, casework, channels, servicePlans] = await Promise.all([
+    Promise.all(callMonthsRead.map((m) => callMonths(db, config, m, m === month ? [null, ...queues] : [null], callsToday))),
+    // Casework per kind for the months the measures read: this month, the one before, a year before (METRICS.md §6).
+    caseAttainment(db, config, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd),
+    fetchChannelInputs(db, months, supplied),
+    // Plans as of the month's last day (today while the month is in progress).
+    servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
+  ]);
   const calls: Record<string, { all: CallMonthInput | null; queues: CallMonthInput[] }> = {};
-  for (const m of [yearAgo, prev, month]) {
-    const inputs = await callMonths(db, config, m, m === month ? [null, ...queues] : [null], callsToday);
+  callMonthsRead.forEach((m, i) => {
+    const inputs = callInputs[i]!;
     calls[m] = { all: inputs.find((x) => x.queue === null) ?? null, queues: inputs.filter((x) => x.queue !== null) };
-  }
-  // Casework per kind for the months the measures read: this month, the one before, a year before (METRICS.md §6).
-  const casework = await caseAttainment(db, config, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd);
+  });
   return {
     month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework,
     supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),
     commentary,
-    channels: await fetchChannelInputs(db, months, supplied),
-    // Plans as of the month's last day (today while the month is in progress).
-    servicePlans: await servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
+    channels,
+    servicePlans,
   };
 }
 

@@ -7,7 +7,7 @@ import { periodEndDay } from '../sla/periods.ts';
 import type { Db } from '../../db/client.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { rowFlags, scopes, type QualityFlag, type Scope } from '../quality/flags.ts';
-import { flagsForPeriods, scopeOfFigure } from '../services/quality.ts';
+import { flagsForScopes, scopeOfFigure } from '../services/quality.ts';
 import type { MonthlyFigures, MonthlyReport } from './monthly.ts';
 
 /** A flag of the month as the report lists it: the family of figures and, where one, the system or queue. */
@@ -65,7 +65,8 @@ export async function flagMonthlyReport(db: Db, config: AppConfig, f: MonthlyFig
   const deps = { db, config, now: () => now };
   const period = { fromDay: `${f.month}-01`, toDay: periodEndDay(f.month) };
   const ticketMonths = report.tickets.months.map((m) => ({ fromDay: `${m.month}-01`, toDay: periodEndDay(m.month) }));
-  const lists = await Promise.all(scopes.map((s) => flagsForPeriods(deps, s, s === 'sla' ? [period, ...ticketMonths] : [period])));
+  // Every family's evidence in one read.
+  const lists = await flagsForScopes(deps, scopes.map((s) => ({ scope: s, periods: s === 'sla' ? [period, ...ticketMonths] : [period] })));
   const byScope = Object.fromEntries(scopes.map((s, i) => [s, lists[i]![0]!])) as Record<Scope, QualityFlag[]>;
   const slaByMonth = lists[scopes.indexOf('sla')]!.slice(1);
   const fromRows = figureRowFlags(f);

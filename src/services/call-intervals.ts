@@ -14,9 +14,24 @@ import { visitsArrivedBetween } from '../store/calls.ts';
  * the visits as before.
  */
 export async function storedIntervalsServe(db: Db, count: CountOptions, zone: string, instants: readonly number[]): Promise<boolean> {
-  if (!instants.every((ms) => ms % INTERVAL_MS === 0 && zoneOffsetMs(zone, ms) % INTERVAL_MS === 0)) return false;
+  if (!quarterHoursAligned(zone, instants)) return false;
   const stored = await intervalCountThresholds(db);
   return stored !== null && stored.shortAbandonSeconds === count.shortAbandonSeconds && stored.serviceLevelSeconds === count.serviceLevelSeconds;
+}
+
+/** (b) above: each instant is a UTC quarter hour and a local one in `zone` (no read). */
+export function quarterHoursAligned(zone: string, instants: readonly number[]): boolean {
+  return instants.every((ms) => ms % INTERVAL_MS === 0 && zoneOffsetMs(zone, ms) % INTERVAL_MS === 0);
+}
+
+/**
+ * `read` from the stored counts when they serve (see storedIntervalsServe), else null; the
+ * thresholds are read beside it (one wave), so a read that cannot serve is thrown away.
+ */
+export async function fromStoredIntervals<T>(db: Db, count: CountOptions, zone: string, instants: readonly number[], read: () => Promise<T>): Promise<T | null> {
+  if (!quarterHoursAligned(zone, instants)) return null;
+  const [serve, value] = await Promise.all([storedIntervalsServe(db, count, zone, instants), read()]);
+  return serve ? value : null;
 }
 
 /** The UTC quarter hour holding `ms`: the stored intervals' boundaries. */
@@ -30,9 +45,14 @@ export const quarterHourStart = (ms: number) => Math.floor(ms / INTERVAL_MS) * I
 export async function countsSoFar(db: Db, from: number, at: number, count: CountOptions, queue?: string): Promise<CallCounts> {
   const cut = Math.max(from, quarterHourStart(at));
   const counts = emptyCallCounts();
-  for (const row of await intervalCountsBetween(db, new Date(from), new Date(cut), { queue })) mergeCallCounts(counts, row.counts);
-  const current = [];
-  for await (const page of visitsArrivedBetween(db, new Date(cut), new Date(at + 1), { queue })) current.push(...page);
+  const currentVisits = async () => {
+    const current = [];
+    for await (const page of visitsArrivedBetween(db, new Date(cut), new Date(at + 1), { queue })) current.push(...page);
+    return current;
+  };
+  // The two reads are independent: one wave.
+  const [stored, current] = await Promise.all([intervalCountsBetween(db, new Date(from), new Date(cut), { queue }), currentVisits()]);
+  for (const row of stored) mergeCallCounts(counts, row.counts);
   return mergeCallCounts(counts, countVisits(current, count));
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { withFlags, withTodayFlags } from './quality.ts';
+import { flagRows, qualityEvidence } from './quality.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
 import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../calls/periods.ts';
@@ -9,7 +9,8 @@ import type { AppConfig } from '../config/app-config.ts';
 import { periodEndDay, periodStartDay, defaultPeriodFrom } from '../sla/periods.ts';
 import { visitsArrivedBetween, waitingVisits } from '../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../store/metrics.ts';
-import { countsSoFar, intervalPeriodCounts, quarterHourStart, storedIntervalsServe } from './call-intervals.ts';
+import { metricRowsOfSlices } from '../store/reports.ts';
+import { countsSoFar, fromStoredIntervals, intervalPeriodCounts, quarterHourStart } from './call-intervals.ts';
 import { InputError } from './input-error.ts';
 
 /** A KPI query as the API takes it (src/http/routes/calls.ts validates it). */
@@ -74,8 +75,11 @@ async function countsOf(db: Db, rules: CallsRules, q: CallKpisQuery, count: Coun
   const toMs = dayStartMs(zone, addDays(r.days[r.days.length - 1]!, 1));
   // Intervals from the stored quarter-hour counts (the same figures as counting the visits; the
   // rows carry no day figures, so no day counts are needed).
-  if (q.grain === 'interval' && (await storedIntervalsServe(db, count, zone, intervalStartsBetween(zone, r.days[0]!, r.days[r.days.length - 1]!, 15)))) {
-    return { dayCounts, periodCounts: await intervalPeriodCounts(db, zone, fromMs, toMs, q.interval, q.queue) };
+  if (q.grain === 'interval') {
+    const stored = await fromStoredIntervals(db, count, zone, intervalStartsBetween(zone, r.days[0]!, r.days[r.days.length - 1]!, 15), () =>
+      intervalPeriodCounts(db, zone, fromMs, toMs, q.interval, q.queue),
+    );
+    if (stored) return { dayCounts, periodCounts: stored };
   }
   if (onTheFly) {
     const from = new Date(fromMs);
@@ -112,15 +116,15 @@ async function emailsOf(db: Db, q: CallKpisQuery, r: Range) {
   const emails = new Map<string, number>();
   const byMailbox = new Map<string, Record<string, number>>();
   if (q.queue || q.grain === 'interval') return { emails, byMailbox, mailboxes: [] as string[] };
-  const mailboxes = await metricDimensionValues(db, EMAILS_METRIC, 'mailbox');
   const grain = q.grain === 'month' ? 'month' : 'day';
   const range = { metric: EMAILS_METRIC, grain, from: grain === 'month' ? r.fromMonth : r.fromDay, to: grain === 'month' ? r.toMonth : r.toDay } as const;
-  for (const row of await queryMetric(db, { ...range, dimKey: '' })) emails.set(row.period, row.counts.processed ?? 0);
-  for (const m of mailboxes) {
-    for (const row of await queryMetric(db, { ...range, dimKey: `mailbox=${m}` })) {
-      const per = byMailbox.get(row.period) ?? byMailbox.set(row.period, {}).get(row.period)!;
-      per[m] = row.counts.processed ?? 0;
-    }
+  const [mailboxes, all] = await Promise.all([metricDimensionValues(db, EMAILS_METRIC, 'mailbox'), queryMetric(db, { ...range, dimKey: '' })]);
+  for (const row of all) emails.set(row.period, row.counts.processed ?? 0);
+  // Every mailbox in one read, not one query per mailbox.
+  const mailboxOf = new Map(mailboxes.map((m) => [`mailbox=${m}`, m]));
+  for (const row of await metricRowsOfSlices(db, { ...range, dimKeys: [...mailboxOf.keys()] })) {
+    const per = byMailbox.get(row.period) ?? byMailbox.set(row.period, {}).get(row.period)!;
+    per[mailboxOf.get(row.dimKey)!] = row.counts.processed ?? 0;
   }
   return { emails, byMailbox, mailboxes };
 }
@@ -142,8 +146,18 @@ export async function callFiguresFor(db: Db, config: AppConfig, q: CallKpisQuery
   const variant = q.variant ?? rules.config.serviceLevelVariant;
   const r = rangeOf(q, today);
   const onTheFly = q.grain === 'interval' || count.shortAbandonSeconds !== rules.count.shortAbandonSeconds || count.serviceLevelSeconds !== rules.count.serviceLevelSeconds;
-  const { dayCounts, periodCounts } = await countsOf(db, rules, q, count, r, onTheFly);
-  const { emails, byMailbox, mailboxes } = await emailsOf(db, q, r);
+  // The figures, the emails and the flags' evidence (for every day of the range) in one wave.
+  const [{ dayCounts, periodCounts }, { emails, byMailbox, mailboxes }, evidence] = await Promise.all([
+    countsOf(db, rules, q, count, r, onTheFly),
+    emailsOf(db, q, r),
+    qualityEvidence(db, config, 'calls', r.days[0]!, r.days[r.days.length - 1]!),
+  ]);
+  // Targets per local day, looked up once a day rather than once a row.
+  const targetsOn = new Map<string, ReturnType<typeof targetsInForce>>();
+  const targetsFor = (localDay: string) => {
+    if (!targetsOn.has(localDay)) targetsOn.set(localDay, targetsInForce(rules.config.targets, localDay));
+    return targetsOn.get(localDay);
+  };
 
   const hadCalls = (d: string) => (dayCounts.get(d)?.offered ?? 0) > 0;
   const isOpen = (d: string) => calendar.isOpenDay(d);
@@ -159,7 +173,7 @@ export async function callFiguresFor(db: Db, config: AppConfig, q: CallKpisQuery
       openDays,
       ...counts,
       figures: callFigures(counts, {
-        targets: targetsInForce(rules.config.targets, localDay),
+        targets: targetsFor(localDay),
         variant,
         serviceLevelSeconds: count.serviceLevelSeconds,
         shortAbandonSeconds: count.shortAbandonSeconds,
@@ -194,7 +208,7 @@ export async function callFiguresFor(db: Db, config: AppConfig, q: CallKpisQuery
     thresholds: count,
     serviceLevelVariant: { name: variant, label: serviceLevelVariants[variant] },
     basis: onTheFly ? ('visits' as const) : ('stored' as const),
-    rows: await withFlags({ db, config, now: () => now }, 'calls', rows, { fromDay: days[0]!, toDay: days[days.length - 1]! }),
+    rows: flagRows(evidence, 'calls', rows, { fromDay: days[0]!, toDay: days[days.length - 1]! }, now),
   };
 }
 
@@ -205,7 +219,13 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
   const now = at.getTime();
   const today = localDayKey(zone, now);
   const stale = new Date(now - rules.config.staleWaitingHours * 3_600_000);
-  const waiting = await waitingVisits(db, { queue: q.queue, arrivedAfter: stale });
+  const dayStart = dayStartMs(zone, today);
+  // Who waits, today's counts so far and the flags' evidence: independent reads, one wave.
+  const [waiting, stored, evidence] = await Promise.all([
+    waitingVisits(db, { queue: q.queue, arrivedAfter: stale }),
+    fromStoredIntervals(db, rules.count, zone, [dayStart, quarterHourStart(now)], () => countsSoFar(db, dayStart, now, rules.count, q.queue)),
+    qualityEvidence(db, config, 'calls', today, today),
+  ]);
   const queues = new Map<string, { queue: string; waiting: number; longestWaitSeconds: number; oldestArrivedAt: string }>();
   for (const v of waiting) {
     const w = Math.max(0, Math.round((now - v.arrivedAt) / 1000));
@@ -213,16 +233,28 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
     if (!cur) queues.set(v.queue, { queue: v.queue, waiting: 1, longestWaitSeconds: w, oldestArrivedAt: new Date(v.arrivedAt).toISOString() });
     else cur.waiting += 1;
   }
-  const dayStart = dayStartMs(zone, today);
   let counts: CallCounts;
-  if (await storedIntervalsServe(db, rules.count, zone, [dayStart, quarterHourStart(now)])) counts = await countsSoFar(db, dayStart, now, rules.count, q.queue);
+  if (stored) counts = stored;
   else {
     const visits = [];
     for await (const page of visitsArrivedBetween(db, new Date(dayStart), new Date(now + 1), { queue: q.queue })) visits.push(...page);
     counts = countVisits(visits, rules.count);
   }
   const oldest = waiting[0];
-  return withTodayFlags({ db, config, now: () => at }, {
+  const todaySoFar = {
+    ...counts,
+    figures: callFigures(counts, {
+      targets: targetsInForce(rules.config.targets, today),
+      variant: rules.config.serviceLevelVariant,
+      serviceLevelSeconds: rules.count.serviceLevelSeconds,
+      shortAbandonSeconds: rules.count.shortAbandonSeconds,
+      tolerance: rules.config.tolerance,
+      openDays: null,
+    }),
+  };
+  // Today's calls flags (rejected rows, stale feed, clock skew) plus talk-only AHT from today's counts.
+  const [flagged] = flagRows(evidence, 'calls', [todaySoFar], { fromDay: today, toDay: today }, at);
+  return {
     at: new Date(now).toISOString(),
     zone,
     today,
@@ -231,16 +263,6 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
     longestWaitSeconds: oldest ? Math.max(0, Math.round((now - oldest.arrivedAt) / 1000)) : null,
     oldestArrivedAt: oldest ? new Date(oldest.arrivedAt).toISOString() : null,
     queues: [...queues.values()].sort((a, b) => a.queue.localeCompare(b.queue)),
-    todaySoFar: {
-      ...counts,
-      figures: callFigures(counts, {
-        targets: targetsInForce(rules.config.targets, today),
-        variant: rules.config.serviceLevelVariant,
-        serviceLevelSeconds: rules.count.serviceLevelSeconds,
-        shortAbandonSeconds: rules.count.shortAbandonSeconds,
-        tolerance: rules.config.tolerance,
-        openDays: null,
-      }),
-    },
-  });
+    todaySoFar: flagged!,
+  };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { flagsForPeriods, withFlags } from './quality.ts';
+import { flagRows, flagsForPeriods, qualityEvidence } from './quality.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { parsePriority } from '../feeds/tickets/generic.ts';
@@ -60,18 +60,37 @@ export async function slaAttainment({ db, config, now }: Ctx, q: AttainmentQuery
     throw new InputError('to', `a ${q.grain} query covers at most 1000 periods; narrow from/to`);
   }
   const s = sliceOf(config, q);
-  const counted = await attainmentCounts(db, { fromDay, toDay, grain: q.grain, slice: s, by: q.by });
+  // The flags' evidence is read beside the counts (one wave), for the days of every period the
+  // rows can have; flagRows narrows it to the rows' own.
+  const [counted, evidence] = await Promise.all([
+    attainmentCounts(db, { fromDay, toDay, grain: q.grain, slice: s, by: q.by }),
+    qualityEvidence(db, config, 'sla', periodStartDay(periods[0]!), periodEndDay(periods[periods.length - 1]!)),
+  ]);
+  // One goal per period start and kind, not one lookup per row.
+  const goals = new Map<string, number | null>();
+  const goalOf = (p: string, kind: string | undefined) => {
+    const key = `${p}|${kind ?? ''}`;
+    let g = goals.get(key);
+    if (g === undefined) goals.set(key, (g = goalFor(config.goals, periodStartDay(p), kind)));
+    return g;
+  };
   const row = (p: string, dims: Record<string, string>, counts: Record<Measure, number>) => {
     const attainment = attainmentOf(counts as AttainmentCounts, q.basis);
-    const goal = goalFor(config.goals, periodStartDay(p), s.kind ?? dims.kind);
+    const goal = goalOf(p, s.kind ?? dims.kind);
     return { period: p, ...s, ...dims, ...counts, attainment, goal, status: statusOf(attainment, goal) };
   };
   const zero = Object.fromEntries(measures.map((m) => [m, 0])) as Record<Measure, number>;
-  const rows =
-    q.by.length === 0
-      ? periods.map((p) => row(p, {}, counted.find((r) => r.period === p)?.counts ?? zero))
-      : counted.sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims))).map((r) => row(r.period, r.dims, r.counts));
-  return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows: await withFlags({ db, config, now: () => now }, 'sla', rows, { fromDay, toDay }) };
+  let rows;
+  if (q.by.length === 0) {
+    const byPeriod = new Map(counted.map((r) => [r.period, r.counts]));
+    rows = periods.map((p) => row(p, {}, byPeriod.get(p) ?? zero));
+  } else {
+    // Sorted by period, then by the dims' JSON text (as before), each key written once.
+    const keyed = counted.map((r) => ({ r, dims: JSON.stringify(r.dims) }));
+    keyed.sort((a, b) => a.r.period.localeCompare(b.r.period) || a.dims.localeCompare(b.dims));
+    rows = keyed.map(({ r }) => row(r.period, r.dims, r.counts));
+  }
+  return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows: flagRows(evidence, 'sla', rows, { fromDay, toDay }, now) };
 }
 
 export type TicketsQuery = SliceQuery & {
@@ -139,8 +158,8 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
       const openKinds = open.openByKind.filter((r) => r.team === team);
       return {
         team,
-        today: { ...figure(daily, team), flags: dayFlags! },
-        monthToDate: { ...figure(monthly, team), flags: monthFlags! },
+        today: Object.assign(figure(daily, team), { flags: dayFlags! }),
+        monthToDate: Object.assign(figure(monthly, team), { flags: monthFlags! }),
         atRisk: n(open.atRisk, team),
         openBreached: n(open.breached, team),
         outstanding: {

@@ -218,9 +218,9 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const open = isNull(ticketSla.resolvedAt);
   const countTeam = dimExpr('team', { ...dimColumn, team: slaOpenCounts.team });
   const n = sql<number>`sum(${slaOpenCounts.n})::int`;
-  const [openByKind, breached, atRisk, notActioned] = await Promise.all([
-    db.select({ team: countTeam, kind: sql<string>`${slaOpenCounts.kind}`, n }).from(slaOpenCounts).groupBy(countTeam, slaOpenCounts.kind).having(sql`sum(${slaOpenCounts.n}) > 0`),
-    db.select({ team: countTeam, n }).from(slaOpenCounts).where(eq(slaOpenCounts.outcome, 'breached')).groupBy(countTeam).having(sql`sum(${slaOpenCounts.n}) > 0`),
+  const [openCounts, atRisk, notActioned] = await Promise.all([
+    // Open by kind and open breached from one read of the open-state counts (a few rows per team).
+    db.select({ team: countTeam, kind: sql<string>`${slaOpenCounts.kind}`, outcome: slaOpenCounts.outcome, n }).from(slaOpenCounts).groupBy(countTeam, slaOpenCounts.kind, slaOpenCounts.outcome),
     db.select({ team, n: count() }).from(ticketSla).where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
     db.execute(sql`
       select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
@@ -229,6 +229,20 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
       group by 1`),
   ]);
   const rows = (Array.isArray(notActioned) ? notActioned : (notActioned as unknown as { rows: unknown[] }).rows) as { team: string; n: number }[];
+  const sums = <K extends string>(key: (r: (typeof openCounts)[number]) => K | null) => {
+    const out = new Map<K, number>();
+    for (const r of openCounts) {
+      const k = key(r);
+      if (k !== null) out.set(k, (out.get(k) ?? 0) + Number(r.n));
+    }
+    return out;
+  };
+  // As `group by … having sum(n) > 0` would give them.
+  const openByKind = [...sums((r) => JSON.stringify([r.team, r.kind]))].filter(([, v]) => v > 0).map(([k, v]) => {
+    const [t, kind] = JSON.parse(k) as [string, string];
+    return { team: t, kind, n: v };
+  });
+  const breached = [...sums((r) => (r.outcome === 'breached' ? r.team : null))].filter(([, v]) => v > 0).map(([t, v]) => ({ team: t, n: v }));
   return { openByKind, breached, atRisk, notActioned: rows.map((r) => ({ team: r.team, n: Number(r.n) })) };
 }
 
