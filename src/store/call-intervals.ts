@@ -23,6 +23,15 @@ const amount = (cond: string, v: string) => `case when ${cond} then ${v} else 0 
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
+/**
+ * The thresholds as the relation `k` of every count statement. `LIMIT 1` (the table holds one
+ * row by its check) tells the planner so: read bare, a table never analysed (autovacuum does not
+ * analyse one row) is estimated at 2,200 rows, every statement cross-joined with it at 2,200
+ * times its size, and past PostgreSQL's `jit_above_cost` each trigger statement was compiled by
+ * JIT: about 4 s of CPU per statement, whatever its rows (BENCHMARKS.md, bench:calls).
+ */
+const settings = '(SELECT short_abandon_seconds, service_level_seconds FROM call_count_settings LIMIT 1) k';
+
 /** Each CallCounts key: its column, what one visit adds, and whether it rolls up as a maximum. */
 export const contributions: Record<keyof CallCounts, { expr: string; max?: true }> = {
   offered: { expr: '1' },
@@ -59,7 +68,7 @@ const bucket = (t: string) => `date_bin('15 minutes', ${t}.arrived_at, timestamp
 export function recountSql(where: string): string {
   const aggs = callCountKeys.map((k) => `${contributions[k].max ? 'max' : 'sum'}(${contributions[k].expr}) as ${snake(k)}`);
   return `select ${bucket('r')} as interval_start, r.queue, ${aggs.join(', ')}
-    from call_visits r cross join call_count_settings k where ${where} group by 1, 2`;
+    from call_visits r cross join ${settings} where ${where} group by 1, 2`;
 }
 
 /**
@@ -84,15 +93,15 @@ export function triggerSql(op: 'ins' | 'upd' | 'del'): string {
   ];
   const upsert = `INSERT INTO call_interval_counts AS c (interval_start, queue, ${columns.join(', ')})
   SELECT ${bucket('r')}, r.queue, ${aggs.join(', ')}
-  FROM (${source}) r CROSS JOIN call_count_settings k GROUP BY 1, 2
+  FROM (${source}) r CROSS JOIN ${settings} GROUP BY 1, 2
   ON CONFLICT (interval_start, queue) DO UPDATE SET ${sets.join(', ')};`;
   if (op === 'ins') return upsert;
   const lostMax = maxKeys.map((k) => `(${contributions[k].expr} >= s.${snake(k)} and ${contributions[k].expr} > 0)`).join(' or ');
   const fix = `UPDATE call_interval_counts c SET ${maxKeys.map((k) => `${snake(k)} = m.${snake(k)}`).join(', ')}
   FROM (SELECT g.interval_start, g.queue, v.*
-    FROM (SELECT DISTINCT ${bucket('r')} as interval_start, r.queue FROM old_rows r CROSS JOIN call_count_settings k
+    FROM (SELECT DISTINCT ${bucket('r')} as interval_start, r.queue FROM old_rows r CROSS JOIN ${settings}
       JOIN call_interval_counts s ON s.interval_start = ${bucket('r')} AND s.queue = r.queue WHERE ${lostMax}) g
-    CROSS JOIN call_count_settings k
+    CROSS JOIN ${settings}
     CROSS JOIN LATERAL (SELECT ${maxKeys.map((k) => `coalesce(max(${contributions[k].expr}), 0) as ${snake(k)}`).join(', ')} FROM call_visits r
       WHERE r.arrived_at >= g.interval_start AND r.arrived_at < g.interval_start + interval '15 minutes' AND r.queue = g.queue) v) m
   WHERE c.interval_start = m.interval_start AND c.queue = m.queue;`;
