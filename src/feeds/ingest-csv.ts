@@ -29,8 +29,6 @@ export type CsvFeed<T, S = T> = {
   /** Runs inside the batch's transaction, with the run's id for lineage. */
   write(tx: Db, runId: number, items: S[]): Promise<BatchCounts>;
   csv?: CsvOptions;
-  /** Largest batch when the caller sets none (batchSizes); for a feed whose staged items are small. */
-  maxBatchRows?: number;
 };
 
 export type IngestOptions = {
@@ -103,16 +101,15 @@ function leafProblem(item: unknown, maxText: number): string | null | undefined 
 
 /**
  * Batch sizes when the caller sets none: the first batch of 1,000 rows commits (and shows
- * progress) quickly, then each batch doubles up to 20,000 rows (or the feed's `maxBatchRows`), where
- * the bulk write (COPY into staging, one merge) has paid off its per-batch cost. A fixed
- * `batchSize` is kept as given.
+ * progress) quickly, then each batch doubles up to 20,000 rows, where the bulk write (COPY into
+ * staging, one merge) has paid off its per-batch cost. A fixed `batchSize` is kept as given.
  */
-export function batchSizes(fixed?: number, max = 20_000): () => number {
+export function batchSizes(fixed?: number): () => number {
   if (fixed !== undefined) return () => fixed;
   let next = 1000;
   return () => {
     const size = next;
-    next = Math.min(next * 2, max);
+    next = Math.min(next * 2, 20_000);
     return size;
   };
 }
@@ -191,7 +188,7 @@ class BatchPipeline<S> {
  */
 export async function ingestCsvFile<T, S = T>(db: Db, file: string, feed: CsvFeed<T, S>, opts: IngestOptions): Promise<IngestResult> {
   const name = path.basename(file);
-  const nextSize = batchSizes(opts.batchSize, feed.maxBatchRows);
+  const nextSize = batchSizes(opts.batchSize);
   let batchSize = nextSize();
   const runId = await startIngestRun(db, { feed: feed.feed, source: opts.source, file: name });
   const p: RunProgress = { rowsRead: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0, warnings: [], touchedDays: [] };

@@ -24,13 +24,10 @@ export function genericTicketFeed(opts: { source: string; zone: string; kinds: r
 
 /**
  * genericTicketFeed as the file ingest runs it: each accepted ticket kept as its staging line
- * until its batch is written (stageTicket), not as the normalised object. Batches grow to
- * 50,000 rows: each batch pays a dozen round trips (begin, staging, COPY, ids, merge, commit,
- * progress), a fifth of a 1,000,000-row ingest's write time at 20,000 on a loaded machine
- * (BENCHMARKS.md, bench:ingest), while 50,000 staged lines are ~8 MiB.
+ * until its batch is written (stageTicket), not as the normalised object.
  */
 export function stagedGenericTicketFeed(opts: { source: string; zone: string; kinds: readonly string[] }): CsvFeed<NormalisedTicket, StagedTicket> {
-  return { ...genericTicketFeed(opts), maxBatchRows: 50_000, stage: stageTicket, write: (tx, runId, items) => upsertStagedTickets(tx, opts.source, runId, items) };
+  return { ...genericTicketFeed(opts), stage: stageTicket, write: (tx, runId, items) => upsertStagedTickets(tx, opts.source, runId, items) };
 }
 
 /** Streams a generic ticket CSV into the store; see ingestCsvFile for the guarantees. */
