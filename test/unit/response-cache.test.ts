@@ -6,6 +6,7 @@
  */
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
+import { appConfigSchema } from '../../src/config/app-config.ts';
 import { responseCache } from '../../src/http/response-cache.ts';
 import { sharedAfterArrival } from '../../src/store/snapshot.ts';
 
@@ -165,5 +166,14 @@ describe('sharedAfterArrival', () => {
     expect(sent.length).toBe(4);
     sent[3]!.resolve(4);
     expect(await e).toBe(4);
+  });
+});
+
+describe('responseCache configuration', () => {
+  it('defaults to a 5-second clock bucket and 64 MiB; 0 seconds turns it off; negative or fractional seconds are refused', () => {
+    expect(appConfigSchema.parse({}).responseCache).toEqual({ nowBucketSeconds: 5, maxMiB: 64 });
+    expect(appConfigSchema.parse({ responseCache: { nowBucketSeconds: 0 } }).responseCache).toEqual({ nowBucketSeconds: 0, maxMiB: 64 });
+    expect(appConfigSchema.safeParse({ responseCache: { nowBucketSeconds: -1 } }).success).toBe(false);
+    expect(appConfigSchema.safeParse({ responseCache: { nowBucketSeconds: 2.5 } }).success).toBe(false);
   });
 });
