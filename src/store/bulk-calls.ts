@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { visitKey } from '../calls/visit.ts';
 import type { AgentEvent } from '../feeds/calls/queue-log.ts';
-import { copyInto, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, tryCopyInto, withStaging } from './bulk.ts';
+import { copyInto, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, tryCopyInto, withStaging } from './bulk.ts';
 import { notePath, plainFirst, type PlainFirst } from './bulk-plain.ts';
 import type { StoredVisit, UpsertCounts } from './calls.ts';
 
@@ -28,9 +28,9 @@ function visitLine(v: StoredVisit, runId: string): string {
 
 /**
  * Whether any stored row has one of a batch's keys (`join`: the table as `t` joined to the keys
- * on them): one index probe a row. Checked before the COPY straight in, so that the COPY is not
- * refused for a key: postgres.js does not recover a COPY the server refuses half-way (the
- * transaction stays aborted), so the refusal is kept for what the checks before it let through.
+ * on them): one index probe a row. Checked before the COPY straight in on PostgreSQL, so that the
+ * COPY is not refused for a key: postgres.js does not recover a COPY the server refuses half-way
+ * (refusedCopyRecovers); PGlite does, and tries the COPY unchecked.
  */
 async function anyStored(db: Db, join: SQL): Promise<boolean> {
   const r = await oneRow<{ found: boolean | string }>(db, sql`select exists (select 1 from ${join}) as found`);
@@ -62,9 +62,9 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
   // updated_at is left to its default, now(): the transaction's start, as the merge writes it.
   if (
     hint.copy &&
-    !(await anyStored(db, sql`call_visits t join unnest(${pgArray(visits.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(visits.map((v) => v.source))}::text[],
+    (refusedCopyRecovers(db) || !(await anyStored(db, sql`call_visits t join unnest(${pgArray(visits.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(visits.map((v) => v.source))}::text[],
         ${pgArray(visits.map((v) => v.callId))}::text[], ${pgArray(visits.map((v) => v.queue))}::text[]) k(a, s, c, q)
-        on t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`)) &&
+        on t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`))) &&
     (await tryCopyInto(db, 'call_visits', visitColumns, text))
   ) {
     notePath(hint, true);
@@ -125,8 +125,8 @@ export async function bulkInsertAgentEvents(db: Db, source: string, runId: numbe
   const columns = sql.raw(eventColumns.join(', '));
   if (
     hint.copy &&
-    !(await anyStored(db, sql`call_agent_events t join unnest(${pgArray(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${pgArray(kept.map(({ key }) => key))}::text[]) k(a, key)
-        on t.source = ${source} and t.at = k.a and t.key = k.key`)) &&
+    (refusedCopyRecovers(db) || !(await anyStored(db, sql`call_agent_events t join unnest(${pgArray(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${pgArray(kept.map(({ key }) => key))}::text[]) k(a, key)
+        on t.source = ${source} and t.at = k.a and t.key = k.key`))) &&
     (await tryCopyInto(db, 'call_agent_events', eventColumns, text))
   ) {
     notePath(hint, true);

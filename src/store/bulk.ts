@@ -167,3 +167,10 @@ export async function tryCopyInto(db: Db, table: string, columns: readonly strin
   await driver.client.query('release savepoint bulk_copy');
   return true;
 }
+
+/**
+ * Whether a COPY the database refuses half-way leaves the transaction usable after its savepoint
+ * is rolled back: on PGlite yes; through postgres.js not (the refusal arrives while the stream is
+ * open, and the transaction stays aborted), so a caller checks before a COPY that may be refused.
+ */
+export const refusedCopyRecovers = (db: Db): boolean => driverOf(db).kind === 'pglite';
