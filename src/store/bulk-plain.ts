@@ -1,21 +1,19 @@
-import type { SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { isUniqueViolation } from './pg-errors.ts';
-
 /**
- * The plain insert a call batch takes instead of a merge when no stored row can meet it
- * (BENCHMARKS.md, bench:calls). Runs `insert` (a plain INSERT … SELECT from a staging table) in
- * a savepoint: true when it went in, false (nothing written, the savepoint rolled back) when a
- * row met a stored one: the caller then merges. `db` must be a transaction.
+ * Which path a call batch tries first (BENCHMARKS.md, bench:calls): COPY straight into the real
+ * table (tryCopyInto), right whenever no stored row has one of the batch's keys — a first load of
+ * a log, the bulk of history — or the merge through a staging table, right in every case. A
+ * refused COPY costs its batch twice, so a run that met stored rows (re-reading a log, or the
+ * re-run after an ingest was killed) merges its next batches directly, until a merge finds
+ * nothing stored (every row inserted): past the part read before, COPY again.
+ *
+ * Only a guess of which path to try first, so it needs no query: the COPY is refused by the
+ * table's unique key whenever it would be wrong. Kept per run (one per ingest run and table).
  */
-export async function tryPlainInsert(db: Db, insert: SQL): Promise<boolean> {
-  try {
-    await db.transaction(async (sp) => {
-      await sp.execute(insert);
-    });
-    return true;
-  } catch (e) {
-    if (isUniqueViolation(e)) return false;
-    throw e;
-  }
+export type PlainFirst = { copy: boolean };
+
+export const plainFirst = (): PlainFirst => ({ copy: true });
+
+/** After a batch: COPY next when this one went in by COPY or its merge inserted every row. */
+export function notePath(hint: PlainFirst, copied: boolean, merged?: { inserted: number; rows: number }): void {
+  hint.copy = copied || (merged !== undefined && merged.inserted === merged.rows);
 }

@@ -143,3 +143,34 @@ export async function oneRow<T>(db: Db, query: SQL): Promise<T> {
 export async function relaxCommit(tx: Db): Promise<void> {
   await tx.execute(sql.raw('set local synchronous_commit = off'));
 }
+
+/**
+ * COPY of `text` (as copyInto) straight into the real `table`, in a savepoint of `db` (a
+ * transaction): true when it went in; false, nothing written, when the database refused it — a
+ * unique key already held, or a value it would not take. The caller then merges the same rows
+ * through a staging table, which meets the stored keys, or raises the refused value's own reason
+ * (copyInto). No staging table, no INSERT … SELECT: a batch that meets no stored row costs one
+ * COPY (BENCHMARKS.md, bench:calls).
+ */
+export async function tryCopyInto(db: Db, table: string, columns: readonly string[], text: string | Iterable<string>): Promise<boolean> {
+  const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
+  const pieces = typeof text === 'string' ? [text] : text;
+  const driver = driverOf(db);
+  if (driver.kind === 'postgres') return copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), pieces);
+  await driver.client.query('savepoint bulk_copy');
+  try {
+    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([...pieces]) });
+  } catch {
+    await driver.client.query('rollback to savepoint bulk_copy');
+    return false;
+  }
+  await driver.client.query('release savepoint bulk_copy');
+  return true;
+}
+
+/**
+ * Whether a COPY the database refuses half-way leaves the transaction usable after its savepoint
+ * is rolled back: on PGlite yes; through postgres.js not (the refusal arrives while the stream is
+ * open, and the transaction stays aborted), so a caller checks before a COPY that may be refused.
+ */
+export const refusedCopyRecovers = (db: Db): boolean => driverOf(db).kind === 'pglite';

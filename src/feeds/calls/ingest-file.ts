@@ -6,6 +6,7 @@ import { dayNumberToDayKey } from '../../calendar/zone.ts';
 import { finishIngestRun, quarantineRows, recordIngestProgress, startIngestRun, type RunProgress } from '../../store/ingest-runs.ts';
 import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../store/bulk-calls.ts';
 import { relaxCommit } from '../../store/bulk.ts';
+import { plainFirst } from '../../store/bulk-plain.ts';
 import { openVisitsOf, upsertEmailContacts, type StoredVisit } from '../../store/calls.ts';
 import { rememberCallNames } from '../../store/call-names.ts';
 import type { EmailContact } from '../../calls/visit.ts';
@@ -211,25 +212,37 @@ export class CallIngestRun {
     this.emails = [];
     this.events = [];
     this.rejected = [];
-    const counts = await this.db.transaction(async (tx) => {
+    const newQueues = visits.filter((v) => !this.keptNames.has(`q|${v.queue}`));
+    const newMailboxes = emails.filter((e) => !this.keptNames.has(`m|${e.mailbox}`));
+    const p: RunProgress = { ...this.p, touchedDays: [...this.days].sort((a, b) => a - b).map(dayNumberToDayKey) };
+    const newEvents = await this.db.transaction(async (tx) => {
       await relaxCommit(tx);
-      const c = await bulkUpsertVisits(tx, this.runId, visits);
+      const c = await bulkUpsertVisits(tx, this.runId, visits, this.visitPath);
       const e = await upsertEmailContacts(tx, this.runId, emails);
-      this.agentEventCount += await bulkInsertAgentEvents(tx, this.meta.source, this.runId, events);
+      const n = await bulkInsertAgentEvents(tx, this.meta.source, this.runId, events, this.eventPath);
       await quarantineRows(tx, rejected);
-      await rememberCallNames(tx, { visits, emails });
-      return { inserted: c.inserted + e.inserted, updated: c.updated + e.updated, unchanged: c.unchanged + e.unchanged };
+      await rememberCallNames(tx, { visits: newQueues, emails: newMailboxes });
+      p.inserted += c.inserted + e.inserted;
+      p.updated += c.updated + e.updated;
+      p.unchanged += c.unchanged + e.unchanged;
+      p.rejected += rejected.length;
+      // Progress commits with the batch it counts (a batch a crash takes back is uncounted too).
+      await recordIngestProgress(tx, this.runId, p);
+      return n;
     });
-    this.p.inserted += counts.inserted;
-    this.p.updated += counts.updated;
-    this.p.unchanged += counts.unchanged;
-    this.p.rejected += rejected.length;
-    this.p.touchedDays = [...this.days].sort((a, b) => a - b).map(dayNumberToDayKey);
-    await recordIngestProgress(this.db, this.runId, this.p);
+    // Only what the batch counted: the reader has gone on (rows read, warnings) meanwhile.
+    Object.assign(this.p, { inserted: p.inserted, updated: p.updated, unchanged: p.unchanged, rejected: p.rejected, touchedDays: p.touchedDays });
+    this.agentEventCount += newEvents;
+    for (const name of [...newQueues.map((v) => `q|${v.queue}`), ...newMailboxes.map((e) => `m|${e.mailbox}`)]) this.keptNames.add(name);
     this.opts.onProgress?.(this.p);
     this.batchNo += 1;
     await this.opts.afterBatch?.(this.batchNo);
   }
+
+  // Which path each table's next batch tries first (src/store/bulk-plain.ts); names already kept.
+  private readonly visitPath = plainFirst();
+  private readonly eventPath = plainFirst();
+  private readonly keptNames = new Set<string>();
 
   async finish(error?: string) {
     if (error) await this.inFlight.catch(() => {});
