@@ -159,7 +159,8 @@ describe.each(backends.filter((b) => b.available))('response cache on $name', (b
     if (hits) expect([pb.how, (await page(alice.token)).how]).toEqual(['miss', 'hit']);
   });
 
-  it.runIf(hits)('writes nothing on a GET of any cached route (the snapshot stays as it was)', async () => {
+  // Defined on PGlite only (a cluster of its own): on a shared PostgreSQL other databases' commits move the snapshot.
+  if (hits) it('writes nothing on a GET of any cached route (the snapshot stays as it was)', async () => {
     const routes = [
       june,
       '/api/v1/sla/today',
