@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { slaCounts, slaCountsMonth, slaOpenCounts, tickets, ticketSla } from '../../db/schema.ts';
+import { withoutParallelWorkers } from './serial-plan.ts';
 import { rowsOf } from './sla-counts.ts';
 import type { Grain } from '../sla/periods.ts';
 
@@ -189,21 +190,25 @@ function listConditions(q: TicketListQuery): SQL[] {
 /** The tickets behind a figure: the same predicates as attainmentCounts, listed and counted. */
 export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const where = and(...listConditions(q));
-  // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
-  const [{ total }] = (await db.select({ total: count() }).from(ticketSla).where(where)) as [{ total: number }];
   // A period or open-state filter is selective: ordering by an expression of the due time keeps
   // PostgreSQL from walking the due-time index over every state (to skip sorting a few hundred
   // rows) and lets it find the matching states by their own indexes. Same order: null stays last.
   const byDue = q.measure !== undefined || q.open === true ? sql`${ticketSla.dueAt} + interval '0 ms'` : asc(ticketSla.dueAt);
-  const rows = await db
-    .select(listFields)
-    .from(ticketSla)
-    .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
-    .where(where)
-    .orderBy(byDue, asc(tickets.openedAt), asc(tickets.id))
-    .limit(q.limit)
-    .offset(q.offset);
-  return { total: Number(total), rows };
+  const [counted, rows] = await Promise.all([
+    // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
+    db.select({ total: count() }).from(ticketSla).where(where),
+    withoutParallelWorkers(db, (tx) =>
+      tx
+        .select(listFields)
+        .from(ticketSla)
+        .innerJoin(tickets, eq(tickets.id, ticketSla.ticketId))
+        .where(where)
+        .orderBy(byDue, asc(tickets.openedAt), asc(tickets.id))
+        .limit(q.limit)
+        .offset(q.offset),
+    ),
+  ]);
+  return { total: Number(counted[0]!.total), rows };
 }
 
 /**
