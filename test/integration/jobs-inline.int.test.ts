@@ -148,6 +148,9 @@ for (const backend of backends) {
       const activeByName = new Map<string, number>();
       let maxSameName = 0;
       const firstRun = new Set<string>();
+      // Settled when jobs of both names are running at once.
+      let bothRunning!: () => void;
+      const overlap = new Promise<void>((r) => (bothRunning = r));
       const make = (name: string) =>
         defineJob({
           name,
@@ -158,11 +161,13 @@ for (const backend of backends) {
             active++;
             activeByName.set(name, (activeByName.get(name) ?? 0) + 1);
             maxActive = Math.max(maxActive, active);
+            if (active === 2) bothRunning();
             maxSameName = Math.max(maxSameName, activeByName.get(name)!);
-            // The first run of each name waits (up to 5 s) for the other name to be running too:
-            // side by side is then seen whatever the machine's load, and a runner that ran
-            // different names one at a time still shows maxActive 1.
-            if (firstRun.delete(name)) for (let i = 0; i < 250 && active < 2; i++) await sleep(20);
+            // The first run of each name waits for the other name to be running too, on the event
+            // itself rather than a hoped-for overlap of sleeps: side by side is then seen whatever
+            // the machine's load. A runner that ran different names one at a time never settles
+            // it, and the test fails on its timeout.
+            if (firstRun.delete(name)) await overlap;
             await sleep(20);
             activeByName.set(name, activeByName.get(name)! - 1);
             active--;
