@@ -1,5 +1,6 @@
 import { compileCalendar, type BusinessCalendar } from '../calendar/calendar.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { perConfig } from '../config/per-config.ts';
 import type { CountOptions } from './kpis.ts';
 
 /** Names of the stored call figures in `metric_values` (dims {queue} or {mailbox}; {} is all). */
@@ -8,15 +9,8 @@ export const EMAILS_METRIC = 'calls.emails';
 
 export type CallsRules = ReturnType<typeof callsRules>;
 
-/** Compiled once per configuration (a configuration is never changed in place): not once per request. */
-const compiled = new WeakMap<AppConfig, ReturnType<typeof compileCallsRules>>();
-
 /** The contact centre's calendar, zone and thresholds from a configuration, compiled once. */
-export function callsRules(config: AppConfig) {
-  let rules = compiled.get(config);
-  if (!rules) compiled.set(config, (rules = compileCallsRules(config)));
-  return rules;
-}
+export const callsRules = perConfig(compileCallsRules);
 
 function compileCallsRules(config: AppConfig) {
   const c = config.calls;

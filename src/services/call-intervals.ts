@@ -5,33 +5,24 @@ import { intervalStart, localIsoMinute } from '../calls/periods.ts';
 import { INTERVAL_MS, intervalCountThresholds, intervalCountsBetween } from '../store/call-intervals.ts';
 import { visitsArrivedBetween } from '../store/calls.ts';
 
-/**
- * Reads of the stored per-interval counts (`call_interval_counts`, issue 12) for today's figures
- * and the intra-day rows. They are kept equal to a recount of the visits by triggers, so a read
- * gives the same figures as counting the visits, as long as (a) they were counted with the
- * thresholds asked for, and (b) the zone's offset is a whole number of quarter hours over the
- * range, so each stored UTC quarter hour lies in one local interval. Otherwise the callers count
- * the visits as before.
- */
-export async function storedIntervalsServe(db: Db, count: CountOptions, zone: string, instants: readonly number[]): Promise<boolean> {
-  if (!quarterHoursAligned(zone, instants)) return false;
-  const stored = await intervalCountThresholds(db);
-  return stored !== null && stored.shortAbandonSeconds === count.shortAbandonSeconds && stored.serviceLevelSeconds === count.serviceLevelSeconds;
-}
-
-/** (b) above: each instant is a UTC quarter hour and a local one in `zone` (no read). */
-export function quarterHoursAligned(zone: string, instants: readonly number[]): boolean {
+/** Each instant is a UTC quarter hour and a local one in `zone`: condition (b) below. */
+function quarterHoursAligned(zone: string, instants: readonly number[]): boolean {
   return instants.every((ms) => ms % INTERVAL_MS === 0 && zoneOffsetMs(zone, ms) % INTERVAL_MS === 0);
 }
 
 /**
- * `read` from the stored counts when they serve (see storedIntervalsServe), else null; the
- * thresholds are read beside it (one wave), so a read that cannot serve is thrown away.
+ * `read` of the stored per-interval counts (`call_interval_counts`, issue 12) for today's figures
+ * and the intra-day rows, or null when they cannot serve and the caller counts the visits as
+ * before. They are kept equal to a recount of the visits by triggers, so a read gives the same
+ * figures as counting the visits, as long as (a) they were counted with the thresholds asked for,
+ * and (b) the zone's offset is a whole number of quarter hours at each of `instants`, so each
+ * stored UTC quarter hour lies in one local interval. The thresholds are read beside `read` (one
+ * wave), so a read that cannot serve is thrown away.
  */
 export async function fromStoredIntervals<T>(db: Db, count: CountOptions, zone: string, instants: readonly number[], read: () => Promise<T>): Promise<T | null> {
   if (!quarterHoursAligned(zone, instants)) return null;
-  const [serve, value] = await Promise.all([storedIntervalsServe(db, count, zone, instants), read()]);
-  return serve ? value : null;
+  const [stored, value] = await Promise.all([intervalCountThresholds(db), read()]);
+  return stored !== null && stored.shortAbandonSeconds === count.shortAbandonSeconds && stored.serviceLevelSeconds === count.serviceLevelSeconds ? value : null;
 }
 
 /** The UTC quarter hour holding `ms`: the stored intervals' boundaries. */

@@ -26,6 +26,12 @@ function zoneOf(config: AppConfig, scope: Scope): string {
 const skewCount = (warnings: readonly string[]) =>
   warnings.reduce((n, w) => n + Number(/^(\d+) calls? answered up to [\d.]+ s before (?:it|they) arrived/.exec(w)?.[1] ?? 0), 0);
 
+/** The local days several periods cover together. */
+const unionOf = (periods: readonly { fromDay: string; toDay: string }[]) => ({
+  fromDay: periods.reduce((m, p) => (p.fromDay < m ? p.fromDay : m), periods[0]!.fromDay),
+  toDay: periods.reduce((m, p) => (p.toDay > m ? p.toDay : m), periods[0]!.toDay),
+});
+
 /** One scope's local days (inclusive) whose flags a request shows. */
 export type EvidenceAsk = { scope: Scope; fromDay: string; toDay: string };
 
@@ -44,7 +50,7 @@ export async function qualityEvidenceOf(db: Db, config: AppConfig, asks: readonl
     noHistory:
       sla.length === 0
         ? null
-        : { zone: slaRules(config).zone, fromDay: sla.reduce((m, a) => (a.fromDay < m ? a.fromDay : m), sla[0]!.fromDay), toDay: sla.reduce((m, a) => (a.toDay > m ? a.toDay : m), sla[0]!.toDay) },
+        : { zone: slaRules(config).zone, ...unionOf(sla) },
   });
   const all = {
     rejected: read.rejected,
@@ -87,8 +93,7 @@ function rowSpans(rows: readonly object[], fallback: { fromDay: string; toDay: s
 /** The local days every row's period covers together: what the evidence for `rows` must span. */
 export function flagRange(rows: readonly object[], fallback: { fromDay: string; toDay: string }): { fromDay: string; toDay: string } | null {
   const spans = rowSpans(rows, fallback);
-  if (spans.length === 0) return null;
-  return { fromDay: spans.reduce((m, s) => (s.fromDay < m ? s.fromDay : m), spans[0]!.fromDay), toDay: spans.reduce((m, s) => (s.toDay > m ? s.toDay : m), spans[0]!.toDay) };
+  return spans.length === 0 ? null : unionOf(spans);
 }
 
 /**
@@ -135,12 +140,6 @@ export function scopeOfFigure(figure: string | undefined | null): Scope | null {
   const head = figure?.split('.')[0];
   return head === 'sla' || head === 'calls' || head === 'availability' || head === 'casework' ? head : null;
 }
-
-/** The local days several periods cover together. */
-const unionOf = (periods: readonly { fromDay: string; toDay: string }[]) => ({
-  fromDay: periods.reduce((m, p) => (p.fromDay < m ? p.fromDay : m), periods[0]!.fromDay),
-  toDay: periods.reduce((m, p) => (p.toDay > m ? p.toDay : m), periods[0]!.toDay),
-});
 
 /**
  * The flags of several periods of several scopes (a report's months of tickets, its month of

@@ -1,22 +1,13 @@
 import { compileCalendar, type BusinessCalendar } from '../calendar/calendar.ts';
 import { localDayKey } from '../calendar/zone.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import { perConfig } from '../config/per-config.ts';
 import { policyStamp, versionInForce } from './policy.ts';
 
 export type SlaRules = ReturnType<typeof slaRules>;
 
-/**
- * Rules per configuration: a configuration is parsed once and never changed in place, so its
- * compiled calendars (and the days they cache) serve every request instead of being rebuilt by each.
- */
-const compiled = new WeakMap<AppConfig, ReturnType<typeof compileSlaRules>>();
-
 /** The calendars and policies of a configuration, compiled once (calendars cache their days). */
-export function slaRules(config: AppConfig) {
-  let rules = compiled.get(config);
-  if (!rules) compiled.set(config, (rules = compileSlaRules(config)));
-  return rules;
-}
+export const slaRules = perConfig(compileSlaRules);
 
 function compileSlaRules(config: AppConfig) {
   const calendars = new Map<string, BusinessCalendar>(config.calendars.map((c) => [c.id, compileCalendar(c)]));

@@ -49,6 +49,13 @@ export function csvLines(rows: Iterable<string[]>): string {
   return parts.join('\n');
 }
 
+const copyStatement = (table: string, columns: readonly string[], source: string) => `copy ${table} (${columns.join(', ')}) from ${source} with (format csv)`;
+
+/** PGlite's COPY: the text handed over as one blob (its `/dev/blob` device). */
+async function copyFromBlob(client: PgliteClient, table: string, columns: readonly string[], pieces: Iterable<string>): Promise<void> {
+  await client.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([...pieces]) });
+}
+
 /**
  * Streams `text` (csvLines; or the same text in pieces, each ending in a line break) into `table
  * (columns)` with COPY, on the connection of `db`, which must be a transaction (the staging table
@@ -58,14 +65,10 @@ export function csvLines(rows: Iterable<string[]>): string {
  * PostgreSQL's own reason (see copyFromStdin).
  */
 export async function copyInto(db: Db, table: string, columns: readonly string[], text: string | Iterable<string>, rows: () => Record<string, unknown>[]): Promise<void> {
-  const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
   const pieces = typeof text === 'string' ? [text] : text;
   const driver = driverOf(db);
-  if (driver.kind === 'pglite') {
-    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([...pieces]) });
-    return;
-  }
-  if (await copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), pieces)) return;
+  if (driver.kind === 'pglite') return copyFromBlob(driver.client, table, columns, pieces);
+  if (await copyFromStdin(driver.client, copyStatement(table, columns, 'stdin'), pieces)) return;
   // The same rows as one statement: PostgreSQL raises the error COPY met, with its message.
   await db.execute(sql`insert into ${sql.raw(table)} select * from json_populate_recordset(null::${sql.raw(table)}, ${JSON.stringify(rows())}::json)`);
   throw new Error(`${table}: the database refused the batch`);
@@ -153,13 +156,12 @@ export async function relaxCommit(tx: Db): Promise<void> {
  * COPY (BENCHMARKS.md, bench:calls).
  */
 export async function tryCopyInto(db: Db, table: string, columns: readonly string[], text: string | Iterable<string>): Promise<boolean> {
-  const statement = `copy ${table} (${columns.join(', ')}) from %SOURCE% with (format csv)`;
   const pieces = typeof text === 'string' ? [text] : text;
   const driver = driverOf(db);
-  if (driver.kind === 'postgres') return copyFromStdin(driver.client, statement.replace('%SOURCE%', 'stdin'), pieces);
+  if (driver.kind === 'postgres') return copyFromStdin(driver.client, copyStatement(table, columns, 'stdin'), pieces);
   await driver.client.query('savepoint bulk_copy');
   try {
-    await driver.client.query(statement.replace('%SOURCE%', "'/dev/blob'"), [], { blob: new Blob([...pieces]) });
+    await copyFromBlob(driver.client, table, columns, pieces);
   } catch {
     await driver.client.query('rollback to savepoint bulk_copy');
     return false;
