@@ -79,15 +79,17 @@ async function prepare() {
 const autocannonCli = path.join(path.dirname(createRequire(import.meta.url).resolve('autocannon/package.json')), 'autocannon.js');
 const run = promisify(execFile);
 
-type Result = { path: string; p50: number; p99: number; rps: number; timeouts: number; computed?: number };
+type Result = { path: string; p50: number; p99: number; rps: number; bytes: number; timeouts: number; computed?: number };
 
 async function measure(base: string, p: string): Promise<Result> {
-  const args = [autocannonCli, '--json', '--connections', String(CONNECTIONS), '--duration', String(SECONDS), `${base}${p}`];
+  // As a browser asks (the pages and their fetches): a cached answer of 1 KiB or more is then sent gzip.
+  const args = [autocannonCli, '--json', '--connections', String(CONNECTIONS), '--duration', String(SECONDS), '-H', 'accept-encoding=gzip, deflate, br', `${base}${p}`];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 64 * 2 ** 20 });
-  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { latency: { p50: number; p99: number }; requests: { average: number }; non2xx: number; errors: number; timeouts: number };
+  const r = JSON.parse(stdout.trim().split('\n').pop()!) as { latency: { p50: number; p99: number }; requests: { average: number }; throughput: { average: number }; non2xx: number; errors: number; timeouts: number };
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${p}: ${r.non2xx} non-2xx responses, ${r.errors} errors`);
   // A request over autocannon's 10 s timeout is not in the latencies: say how many there were.
-  return { path: p, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, timeouts: r.timeouts };
+  // Bytes on the wire per answer, headers included (the throughput over the requests of each second).
+  return { path: p, p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, bytes: r.requests.average > 0 ? r.throughput.average / r.requests.average : 0, timeouts: r.timeouts };
 }
 
 /** A server of the app on a free loopback port, with the hello-world anchor route. */
@@ -144,7 +146,7 @@ async function main() {
       const r = await measure(base, p);
       if (mode === 'warm' && p !== '/bench/hello') r.computed = made.miss;
       tables[mode].push(r);
-      console.log(`${mode} ${p}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(1)} req/s (${(r.rps / tables[mode][0]!.rps).toFixed(3)} × hello), ${r.timeouts} timeouts${r.computed === undefined ? '' : `, computed ${r.computed} times`}`);
+      console.log(`${mode} ${p}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(1)} req/s (${(r.rps / tables[mode][0]!.rps).toFixed(3)} × hello), ${(r.bytes / 1000).toFixed(1)} KB each, ${r.timeouts} timeouts${r.computed === undefined ? '' : `, computed ${r.computed} times`}`);
     }
     await new Promise((r) => server.close(r));
   }
@@ -157,9 +159,9 @@ async function main() {
 function table(results: Result[], computed: boolean) {
   const hello = results[0]!.rps;
   return [
-    `| endpoint | p50 ms | p99 ms | req/s | × hello-world req/s | timeouts (> 10 s) |${computed ? ' computed (misses) |' : ''}`,
-    `| --- | ---: | ---: | ---: | ---: | ---: |${computed ? ' ---: |' : ''}`,
-    ...results.map((r) => `| \`${r.path}\` | ${r.p50} | ${r.p99} | ${r.rps.toFixed(1)} | ${(r.rps / hello).toFixed(3)} | ${r.timeouts} |${computed ? ` ${r.computed ?? ''} |` : ''}`),
+    `| endpoint | p50 ms | p99 ms | req/s | × hello-world req/s | KB per answer | timeouts (> 10 s) |${computed ? ' computed (misses) |' : ''}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |${computed ? ' ---: |' : ''}`,
+    ...results.map((r) => `| \`${r.path}\` | ${r.p50} | ${r.p99} | ${r.rps.toFixed(1)} | ${(r.rps / hello).toFixed(3)} | ${(r.bytes / 1000).toFixed(1)} | ${r.timeouts} |${computed ? ` ${r.computed ?? ''} |` : ''}`),
   ];
 }
 
@@ -169,13 +171,13 @@ function writeSection(tables: Record<'warm' | 'cold', Result[]>, compute: Awaite
     '## Serving at a large desk\'s scale (`npm run bench:serve`)',
     '',
     `${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, PostgreSQL on 127.0.0.1; ` +
-      `${TICKETS.toLocaleString('en-GB')} tickets over 12 months, ${VISITS.toLocaleString('en-GB')} call visits over 30 days; autocannon on loopback, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, the load generator in a child process; load average ${loadavg()[0]!.toFixed(2)} at the end.`,
+      `${TICKETS.toLocaleString('en-GB')} tickets over 12 months, ${VISITS.toLocaleString('en-GB')} call visits over 30 days; autocannon on loopback, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, the load generator in a child process, every request with \`Accept-Encoding: gzip, deflate, br\` as a browser sends; load average ${loadavg()[0]!.toFixed(2)} at the end.`,
     '',
-    `Warm: the response cache on, as the product runs (docs/response-cache.md; now bucket ${config.responseCache.nowBucketSeconds} s, real clock, no writes to this database during the run; the last column counts the answers computed, each other one was a stored answer; a commit anywhere in the PostgreSQL cluster, other databases included, empties the cache).`,
+    `Warm: the response cache on, as the product runs (docs/response-cache.md; now bucket ${config.responseCache.nowBucketSeconds} s, real clock, no writes to this database during the run; the last column counts the answers computed, each other one was a stored answer; a commit anywhere in the PostgreSQL cluster, other databases included, empties the cache; a stored answer of 1 KiB or more is sent gzip, compressed once when it is made).`,
     '',
     ...table(tables.warm, true),
     '',
-    'Cold: the same app with the response cache off (a second server), every request computing its answer.',
+    'Cold: the same app with the response cache off (a second server), every request computing its answer, sent uncompressed.',
     '',
     ...table(tables.cold, false),
     '',

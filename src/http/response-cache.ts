@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
+import { accepts } from 'hono/accepts';
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/compress';
+
+const gzipped = promisify(gzip);
 
 /**
  * A response cache for the GET figure routes with exact invalidation (docs/response-cache.md).
@@ -32,7 +38,11 @@ export type ResponseCacheOptions = {
   variesOn?: (c: Context) => string;
 };
 
-type Entry = { snapshot: string; status: number; headers: Record<string, string>; body: Uint8Array<ArrayBuffer>; etag: string; bytes: number };
+type Representation = { body: Uint8Array<ArrayBuffer>; etag: string };
+type Entry = Representation & { snapshot: string; status: number; headers: Record<string, string>; gzip?: Representation; bytes: number };
+
+/** Smaller answers gain too little from compression to pay for it (Hono's compress middleware's threshold). */
+const COMPRESS_FROM_BYTES = 1024;
 
 /** Headers of the request, not of the answer: set again on every answer by the outer middlewares. */
 const perRequest = new Set(['x-request-id', 'x-attain-cache']);
@@ -102,12 +112,15 @@ export function responseCache(opts: ResponseCacheOptions): MiddlewareHandler {
       made = await kept(c, snapshot, key.length);
       if (made) {
         store(key, made);
-        c.header('etag', made.etag);
+        const rep = representationFor(c, made);
+        if (rep !== made) c.res = new Response(rep.body, { status: made.status, headers: { 'content-encoding': 'gzip' } });
+        c.header('etag', rep.etag);
+        if (made.headers.vary !== undefined) c.header('vary', made.headers.vary);
         c.header(CACHE_HEADER, 'miss');
-        if (matches(c.req.header('if-none-match'), made.etag)) {
+        if (matches(c.req.header('if-none-match'), rep.etag)) {
           const res = c.res;
           c.res = undefined; // a 304 carries none of the 200's content headers
-          c.res = new Response(null, { status: 304, headers: { ...validators(made), ...perRequestOf(res) } });
+          c.res = new Response(null, { status: 304, headers: { ...validators(made, rep), ...perRequestOf(res) } });
         }
       }
     } finally {
@@ -125,23 +138,42 @@ async function kept(c: Context, snapshot: string, keyBytes: number): Promise<Ent
   const headers: Record<string, string> = {};
   let headerBytes = 0;
   res.headers.forEach((v, k) => {
-    if (perRequest.has(k)) return;
+    // The length is of the body as made; a gzip answer has its own (set by the server from the bytes).
+    if (perRequest.has(k) || k === 'content-length') return;
     headers[k] = v;
     headerBytes += k.length + v.length;
   });
   c.res = new Response(body, { status: res.status, headers: res.headers });
-  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
-  return { snapshot, status: res.status, headers, body, etag, bytes: body.byteLength + headerBytes + keyBytes + 200 };
+  let gz: Representation | undefined;
+  if (compressible(headers, body)) {
+    const z = new Uint8Array(await gzipped(body));
+    gz = { body: z, etag: tagOf(z) };
+    headers.vary = headers.vary ? `${headers.vary}, Accept-Encoding` : 'Accept-Encoding';
+  }
+  return { snapshot, status: res.status, headers, body, etag: tagOf(body), gzip: gz, bytes: body.byteLength + (gz?.body.byteLength ?? 0) + headerBytes + keyBytes + 200 };
+}
+
+const tagOf = (body: Uint8Array) => `"${createHash('sha1').update(body).digest('base64url')}"`;
+
+function compressible(headers: Record<string, string>, body: Uint8Array): boolean {
+  const type = headers['content-type'];
+  return body.byteLength >= COMPRESS_FROM_BYTES && type !== undefined && COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) && headers['content-encoding'] === undefined && !/(?:^|,)\s*no-transform\s*(?:,|$)/i.test(headers['cache-control'] ?? '');
+}
+
+/** The gzip bytes for a client that takes them, else the plain ones. */
+function representationFor(c: Context, e: Entry): Representation {
+  return e.gzip && accepts(c, { header: 'Accept-Encoding', supports: ['gzip', 'identity'], default: 'identity' }) === 'gzip' ? e.gzip : e;
 }
 
 function answer(c: Context, e: Entry, how: 'hit' | 'shared') {
-  if (matches(c.req.header('if-none-match'), e.etag)) return c.body(null, 304, { ...validators(e), [CACHE_HEADER]: how });
-  return c.body(e.body, e.status as 200, { ...e.headers, etag: e.etag, [CACHE_HEADER]: how });
+  const rep = representationFor(c, e);
+  if (matches(c.req.header('if-none-match'), rep.etag)) return c.body(null, 304, { ...validators(e, rep), [CACHE_HEADER]: how });
+  return c.body(rep.body, e.status as 200, { ...e.headers, ...(rep === e ? {} : { 'content-encoding': 'gzip' }), etag: rep.etag, [CACHE_HEADER]: how });
 }
 
 /** A 304 carries the validator and the caching headers the 200 would (RFC 9110 §15.4.5). */
-function validators(e: Entry): Record<string, string> {
-  const headers: Record<string, string> = { etag: e.etag };
+function validators(e: Entry, rep: Representation): Record<string, string> {
+  const headers: Record<string, string> = { etag: rep.etag };
   for (const k of ['cache-control', 'vary', 'content-location', 'expires']) if (e.headers[k] !== undefined) headers[k] = e.headers[k];
   return headers;
 }

@@ -5,6 +5,7 @@
  * the product's app on PostgreSQL and PGlite: test/e2e/response-cache.e2e.test.ts.
  */
 import { Hono } from 'hono';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { appConfigSchema } from '../../src/config/app-config.ts';
 import { responseCache } from '../../src/http/response-cache.ts';
@@ -35,7 +36,7 @@ function setup(opts: { maxBytes?: number } = {}) {
     const res = await app.request(path, { headers });
     return { status: res.status, how: res.headers.get('x-attain-cache'), etag: res.headers.get('etag'), id: res.headers.get('x-request-id'), text: await res.text() };
   };
-  return { state, get };
+  return { state: Object.assign(state, { app }), get };
 }
 
 describe('responseCache', () => {
@@ -122,9 +123,41 @@ describe('responseCache', () => {
     expect(miss304).toMatchObject({ status: 304, how: 'hit' });
   });
 
+  it('keeps a large text answer gzip-compressed too, sent to clients that take gzip, with its own tag', async () => {
+    const { state } = setup();
+    const raw = async (path: string, headers: Record<string, string> = {}) => {
+      const res = await app.request(path, { headers });
+      return { status: res.status, how: res.headers.get('x-attain-cache'), etag: res.headers.get('etag'), encoding: res.headers.get('content-encoding'), vary: res.headers.get('vary'), bytes: new Uint8Array(await res.arrayBuffer()) };
+    };
+    const { app } = state;
+    const plain = await raw('/f/big5000');
+    expect(plain).toMatchObject({ status: 200, how: 'miss', encoding: null, vary: 'Accept-Encoding' });
+    expect(plain.bytes.byteLength).toBe(5000);
+    // As a browser asks: the same entry (no second computation), its gzip bytes.
+    const zipped = await raw('/f/big5000', { 'accept-encoding': 'gzip, deflate, br' });
+    expect(zipped).toMatchObject({ status: 200, how: 'hit', encoding: 'gzip', vary: 'Accept-Encoding' });
+    expect(zipped.bytes.byteLength).toBeLessThan(200); // 5,000 of one letter
+    expect(Buffer.from(gunzipSync(zipped.bytes)).toString()).toBe('x'.repeat(5000));
+    expect(zipped.etag).not.toBe(plain.etag); // two representations, two strong tags
+    expect(state.calls).toBe(1);
+    // 304 against the representation the client holds; the other tag does not match.
+    expect((await raw('/f/big5000', { 'accept-encoding': 'gzip', 'if-none-match': zipped.etag! })).status).toBe(304);
+    expect((await raw('/f/big5000', { 'accept-encoding': 'gzip', 'if-none-match': plain.etag! })).status).toBe(200);
+    // gzip refused by q=0, and a miss made for a gzip client: plain, and gzip, respectively.
+    expect((await raw('/f/big5000', { 'accept-encoding': 'gzip;q=0' })).encoding).toBe(null);
+    state.snapshot = 's2';
+    const missZipped = await raw('/f/big5000', { 'accept-encoding': 'gzip' });
+    expect(missZipped).toMatchObject({ how: 'miss', encoding: 'gzip', etag: zipped.etag });
+    expect(Buffer.from(gunzipSync(missZipped.bytes)).toString()).toBe('x'.repeat(5000));
+    // Under 1 KiB: never compressed, no Vary.
+    const small = await raw('/f/a', { 'accept-encoding': 'gzip' });
+    expect(small).toMatchObject({ encoding: null, vary: null });
+  });
+
   it('holds at most maxBytes, the least recently used entry leaving first', async () => {
-    // Each entry: a 2,000-byte body plus its headers, key and 200 bytes of bookkeeping, about 2,300
-    // bytes: 40,000 bytes hold 17 (17 × 2,300 = 39,100; 18 would be 41,400).
+    // Each entry: a 2,000-byte body, its gzip form (about 40 bytes: one repeated letter), its
+    // headers, key and 200 bytes of bookkeeping, about 2,350 bytes: 40,000 bytes hold 17
+    // (17 × 2,350 = 39,950; 18 would be 42,300).
     const { state, get } = setup({ maxBytes: 40_000 });
     const name = (i: number) => `/f/big2000?n=${i}`;
     for (let i = 0; i < 17; i++) await get(name(i));
