@@ -113,7 +113,8 @@ export function responseCache(opts: ResponseCacheOptions): MiddlewareHandler {
       if (made) {
         store(key, made);
         const rep = representationFor(c, made);
-        if (rep !== made) c.res = new Response(rep.body, { status: made.status, headers: { 'content-encoding': 'gzip' } });
+        // Setting c.res keeps the made answer's headers but its content type: give every stored one.
+        if (rep !== made) c.res = new Response(rep.body, { status: made.status, headers: { ...made.headers, 'content-encoding': 'gzip' } });
         c.header('etag', rep.etag);
         if (made.headers.vary !== undefined) c.header('vary', made.headers.vary);
         c.header(CACHE_HEADER, 'miss');

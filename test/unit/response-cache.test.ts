@@ -28,7 +28,7 @@ function setup(opts: { maxBytes?: number } = {}) {
     const name = c.req.param('name');
     if (name === 'bad') return c.json({ error: 'no' }, 400);
     if (name === 'cookie') c.header('set-cookie', 'a=b');
-    if (name.startsWith('big')) return c.text('x'.repeat(Number(name.slice(3))));
+    if (name.startsWith('big')) return c.html('x'.repeat(Number(name.slice(3)))); // not text/plain, the default a lost type would get
     return c.json({ name, call: state.calls, accept: c.req.header('accept') ?? null, who: c.req.header('x-who') ?? null });
   });
   app.get('/other', (c) => (state.calls++, c.text('other')));
@@ -127,7 +127,7 @@ describe('responseCache', () => {
     const { state } = setup();
     const raw = async (path: string, headers: Record<string, string> = {}) => {
       const res = await app.request(path, { headers });
-      return { status: res.status, how: res.headers.get('x-attain-cache'), etag: res.headers.get('etag'), encoding: res.headers.get('content-encoding'), vary: res.headers.get('vary'), bytes: new Uint8Array(await res.arrayBuffer()) };
+      return { status: res.status, how: res.headers.get('x-attain-cache'), etag: res.headers.get('etag'), type: res.headers.get('content-type'), encoding: res.headers.get('content-encoding'), vary: res.headers.get('vary'), bytes: new Uint8Array(await res.arrayBuffer()) };
     };
     const { app } = state;
     const plain = await raw('/f/big5000');
@@ -135,7 +135,7 @@ describe('responseCache', () => {
     expect(plain.bytes.byteLength).toBe(5000);
     // As a browser asks: the same entry (no second computation), its gzip bytes.
     const zipped = await raw('/f/big5000', { 'accept-encoding': 'gzip, deflate, br' });
-    expect(zipped).toMatchObject({ status: 200, how: 'hit', encoding: 'gzip', vary: 'Accept-Encoding' });
+    expect(zipped).toMatchObject({ status: 200, how: 'hit', encoding: 'gzip', vary: 'Accept-Encoding', type: 'text/html; charset=UTF-8' });
     expect(zipped.bytes.byteLength).toBeLessThan(200); // 5,000 of one letter
     expect(Buffer.from(gunzipSync(zipped.bytes)).toString()).toBe('x'.repeat(5000));
     expect(zipped.etag).not.toBe(plain.etag); // two representations, two strong tags
@@ -147,7 +147,7 @@ describe('responseCache', () => {
     expect((await raw('/f/big5000', { 'accept-encoding': 'gzip;q=0' })).encoding).toBe(null);
     state.snapshot = 's2';
     const missZipped = await raw('/f/big5000', { 'accept-encoding': 'gzip' });
-    expect(missZipped).toMatchObject({ how: 'miss', encoding: 'gzip', etag: zipped.etag });
+    expect(missZipped).toMatchObject({ how: 'miss', encoding: 'gzip', etag: zipped.etag, type: 'text/html; charset=UTF-8' });
     expect(Buffer.from(gunzipSync(missZipped.bytes)).toString()).toBe('x'.repeat(5000));
     // Under 1 KiB: never compressed, no Vary.
     const small = await raw('/f/a', { 'accept-encoding': 'gzip' });
