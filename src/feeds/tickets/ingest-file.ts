@@ -1,5 +1,6 @@
 import type { Db } from '../../../db/client.ts';
 import { localDayKey } from '../../calendar/zone.ts';
+import { plainFirst } from '../../store/bulk-plain.ts';
 import { stageTicket, upsertStagedTickets, upsertTickets, type StagedTicket } from '../../store/tickets.ts';
 import { ingestCsvFile, type CsvFeed, type IngestOptions, type IngestResult } from '../ingest-csv.ts';
 import { normaliseGenericTicket, type NormalisedTicket } from './generic.ts';
@@ -27,7 +28,9 @@ export function genericTicketFeed(opts: { source: string; zone: string; kinds: r
  * until its batch is written (stageTicket), not as the normalised object.
  */
 export function stagedGenericTicketFeed(opts: { source: string; zone: string; kinds: readonly string[] }): CsvFeed<NormalisedTicket, StagedTicket> {
-  return { ...genericTicketFeed(opts), stage: stageTicket, write: (tx, runId, items) => upsertStagedTickets(tx, opts.source, runId, items) };
+  // One guess a run of which write path to try first: a run that met stored tickets merges its next batches directly.
+  const hint = plainFirst();
+  return { ...genericTicketFeed(opts), stage: stageTicket, write: (tx, runId, items) => upsertStagedTickets(tx, opts.source, runId, items, hint) };
 }
 
 /** Streams a generic ticket CSV into the store; see ingestCsvFile for the guarantees. */
