@@ -135,14 +135,20 @@ function* piecesOf({ keys, cellsOf }: Keyed, prefix: (seq: number) => string): G
 }
 
 /**
- * Whether a stored ticket of `source` has one of `keys`: one probe of the (source, external id)
- * index a key. A LATERAL … LIMIT 1 is never turned into a join, so the plan cannot hash the
- * whole of tickets however many keys the batch has (as migration 0022 does for history).
+ * Whether a stored ticket of `source` has one of `keys`. First one probe of the (source, external
+ * id) index for the range from the least key to the greatest (in the column's own collation,
+ * which is the index's): none there, none of the keys — a first load, or an export of tickets
+ * newer than any stored. Only when the range holds stored tickets, one probe a key. A LATERAL …
+ * LIMIT 1 is never turned into a join, so that plan cannot hash the whole of tickets however many
+ * keys the batch has (as migration 0022 does for history).
  */
 async function anyTicketStored(tx: Db, source: string, keys: readonly string[]): Promise<boolean> {
   const r = await oneRow<{ found: boolean | string }>(tx, sql`
-    select exists (select 1 from unnest(${textArrayLiteral(keys)}::text[]) k(id)
-      cross join lateral (select 1 from tickets t where t.source = ${source} and t.external_id = k.id limit 1) t) as found`);
+    with k as materialized (select unnest(${textArrayLiteral(keys)}::text[]) as id)
+    select case
+      when not exists (select 1 from tickets t where t.source = ${source} and t.external_id between (select min(id) from k) and (select max(id) from k)) then false
+      else exists (select 1 from k cross join lateral (select 1 from tickets t where t.source = ${source} and t.external_id = k.id limit 1) t)
+    end as found`);
   return r.found === true || r.found === 't';
 }
 

@@ -65,7 +65,7 @@ for (const backend of backends) {
       expect(ids).toEqual([ids[0], ids[0]! + 1, ids[0]! + 2]);
     });
 
-    it('a batch meeting a stored key is merged, and the run merges on until a merge inserts every row', async () => {
+    it('a batch meeting a stored key is merged, and the run merges on until a merge inserts every row; keys between stored ones go in', async () => {
       const { db } = handle;
       const hint = plainFirst();
       expect(await db.transaction((tx) => bulkUpsertTickets(tx as never, 'rerun', 1, [ticket('k1'), ticket('k2')], hint))).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
@@ -81,13 +81,18 @@ for (const backend of backends) {
       expect(afterMixed).toBe(false);
       expect(fresh).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
       expect(afterFresh).toBe(true);
+      // Keys between stored ones (k0 < k1 … k3 < k35 < k4 … k5 < k6), none stored: 3 inserted.
+      expect(await db.transaction((tx) => bulkUpsertTickets(tx as never, 'rerun', 3, [ticket('k6'), ticket('k35'), ticket('k0')], hint))).toEqual({ inserted: 3, updated: 0, unchanged: 0 });
       const rows = await stored(db, 'rerun');
       expect(rows.map((r) => [r.external_id, r.status, r.run])).toEqual([
+        ['k0', 'open', 3],
         ['k1', 'open', 1],
         ['k2', 'closed', 2],
         ['k3', 'open', 2],
+        ['k35', 'open', 3],
         ['k4', 'open', 2],
         ['k5', 'open', 2],
+        ['k6', 'open', 3],
       ]);
     });
   });
