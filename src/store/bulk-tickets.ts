@@ -30,8 +30,9 @@ const updateSet = sql.raw([...dataColumns.map((c) => `${c} = excluded.${c}`), 'i
 const instantOf = (d: Date | null) => (d === null ? '' : instantField(d.getTime()));
 
 /**
- * A ticket as a batch keeps it until it is written: its key and its staging line without the
- * leading `seq` (csvCell's encoding, written out in one template: the ingest's hot path). Two
+ * A ticket as a batch keeps it until it is written: its key and its COPY line from `external_id`
+ * on (csvCell's encoding, written out in one template: the ingest's hot path), which the write
+ * puts behind the staging table's `seq` or behind tickets' id, source and run. Two
  * strings a ticket instead of the normalised object with its dates and `extra`: a batch waiting
  * for the one before it to commit holds a fraction of the memory (BENCHMARKS.md, bench:ingest).
  */
@@ -158,7 +159,7 @@ async function anyTicketStored(tx: Db, source: string, keys: readonly string[]):
  * inserted, updated, and the rest unchanged (a key repeated in the batch counts once written, its
  * other rows unchanged: the last one wins).
  *
- * Two paths (docs/architecture.md, "Bulk ingest"), as the call ingest has (bulk-calls.ts): when
+ * Two paths (docs/bulk-ingest.md), as the call ingest has (bulk-calls.ts): when
  * no stored ticket has one of the batch's keys (a first load, the bulk of history), one COPY
  * straight into tickets; else, or when the run's last batch met stored tickets (`hint`:
  * bulk-plain.ts), COPY into a staging table and one merge. The statement triggers on tickets fire
