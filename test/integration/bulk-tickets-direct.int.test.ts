@@ -95,5 +95,17 @@ for (const backend of backends) {
         ['k6', 'open', 3],
       ]);
     });
+
+    it("a value the database refuses fails the batch with the database's reason and keeps none of it", async () => {
+      const { db } = handle;
+      // 2^40 is past PostgreSQL's integer (2^31 − 1): the straight COPY is refused, then the staging COPY names why.
+      const refused = await db
+        .transaction((tx) => bulkUpsertTickets(tx as never, 'refused', 1, [ticket('r1'), ticket('r2', { satisfaction: 2 ** 40 })]))
+        .then(() => 'stored', (e: { message?: string; cause?: { message?: string } }) => `${e.message} ${e.cause?.message ?? ''}`);
+      expect(refused).toMatch(/out of range for type integer/);
+      expect(await stored(db, 'refused')).toEqual([]);
+      // The connection is fine after it: the batch without the bad row goes in.
+      expect(await db.transaction((tx) => bulkUpsertTickets(tx as never, 'refused', 2, [ticket('r1')]))).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    });
   });
 }
