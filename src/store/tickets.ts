@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import type { NormalisedTicket } from '../feeds/tickets/generic.ts';
 import { bulkUpsertStagedTickets, bulkUpsertTickets, type StagedTicket } from './bulk-tickets.ts';
+import type { PlainFirst } from './bulk-plain.ts';
 
 export type { StagedTicket, UpsertCounts } from './bulk-tickets.ts';
 export { stageTicket } from './bulk-tickets.ts';
@@ -16,7 +17,10 @@ export function upsertTickets(db: Db, source: string, runId: number, batch: Norm
   return bulkUpsertTickets(db, source, runId, batch);
 }
 
-/** upsertTickets for tickets already staged (stageTicket), as the file ingest's batches hold them. */
-export function upsertStagedTickets(db: Db, source: string, runId: number, batch: readonly StagedTicket[]): Promise<UpsertCounts> {
-  return bulkUpsertStagedTickets(db, source, runId, batch);
+/**
+ * upsertTickets for tickets already staged (stageTicket), as the file ingest's batches hold them;
+ * `hint`, kept for a run, tells which write path to try first (bulk-plain.ts).
+ */
+export function upsertStagedTickets(db: Db, source: string, runId: number, batch: readonly StagedTicket[], hint?: PlainFirst): Promise<UpsertCounts> {
+  return bulkUpsertStagedTickets(db, source, runId, batch, hint);
 }

@@ -39,6 +39,26 @@ export function parsePriority(text: string): Priority | null {
   return priorityAliases[v] ?? null;
 }
 
+/**
+ * `read` of a cell's text, remembered: a feed's kinds and priorities are a handful of spellings
+ * repeated on every row, and the case folding and pattern replacement cost more than the lookup
+ * (bench:ingest). Bounded: cleared past 1,000 spellings (a column of free text, not a vocabulary).
+ */
+function memoised<T>(read: (text: string) => T): (text: string) => T {
+  const seen = new Map<string, T>();
+  return (text) => {
+    let v = seen.get(text);
+    if (v === undefined && !seen.has(text)) {
+      v = read(text);
+      if (seen.size >= 1000) seen.clear();
+      seen.set(text, v);
+    }
+    return v as T;
+  };
+}
+const priorityOf = memoised(parsePriority);
+const kindOf = memoised((text) => text.toLowerCase().replace(/[\s-]+/g, '_'));
+
 /** true/false, yes/no, y/n, 1/0; empty is false. */
 export function parseFlag(text: string): boolean | null {
   const v = text.trim().toLowerCase();
@@ -55,6 +75,8 @@ export type GenericOptions = {
 
 
 
+const dateOf = (ms: number | null) => (ms === null ? null : new Date(ms));
+
 /**
  * One generic ticket CSV row to a normalised ticket, or every problem found with the field it
  * is in. Only `id`, `kind`, `priority` and `opened_at` are required (ARCHITECTURE.md).
@@ -66,14 +88,14 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
   const id = row.name('id', true);
 
   const kindText = blank(values.kind);
-  const kind = kindText?.toLowerCase().replace(/[\s-]+/g, '_') ?? null;
+  const kind = kindText === null ? null : kindOf(kindText);
   if (!kind) problems.push({ field: 'kind', reason: 'missing kind' });
   else if (!opts.kinds.includes(kind)) {
     problems.push({ field: 'kind', reason: `unknown kind "${kindText}" (expected ${opts.kinds.join(', ')})` });
   }
 
   const priorityText = blank(values.priority);
-  const priority = priorityText ? parsePriority(priorityText) : null;
+  const priority = priorityText ? priorityOf(priorityText) : null;
   if (!priorityText) problems.push({ field: 'priority', reason: 'missing priority' });
   else if (!priority) {
     problems.push({ field: 'priority', reason: `unknown priority "${priorityText}" (expected ${priorities.join(', ')} or P1-P5)` });
@@ -82,14 +104,10 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
   const vip = parseFlag(values.vip ?? '');
   if (vip === null) problems.push({ field: 'vip', reason: `unreadable vip "${values.vip}" (expected true/false, yes/no, 1/0 or empty)` });
 
-  const instant = (field: string, required: boolean): Date | null => {
-    const ms = row.instant(field, required);
-    return ms === null ? null : new Date(ms);
-  };
-  const openedAt = instant('opened_at', true);
-  const firstResponseAt = instant('first_response_at', false);
-  const resolvedAt = instant('resolved_at', false);
-  const closedAt = instant('closed_at', false);
+  const openedAt = dateOf(row.instant('opened_at', true));
+  const firstResponseAt = dateOf(row.instant('first_response_at', false));
+  const resolvedAt = dateOf(row.instant('resolved_at', false));
+  const closedAt = dateOf(row.instant('closed_at', false));
   if (openedAt && resolvedAt && resolvedAt < openedAt) {
     problems.push({ field: 'resolved_at', reason: 'resolved_at is before opened_at' });
   }
@@ -104,8 +122,10 @@ export function normaliseGenericTicket(values: Record<string, string>, opts: Gen
     return { ok: false, problems };
   }
   let extra: Record<string, string> | null = null;
-  for (const [k, v] of Object.entries(values)) {
-    if (!known.has(k) && v !== '') (extra ??= {})[k] = v;
+  // for…in, not Object.entries: no array of pairs a row.
+  for (const k in values) {
+    const v = values[k]!;
+    if (v !== '' && !known.has(k)) (extra ??= {})[k] = v;
   }
   return {
     ok: true,
