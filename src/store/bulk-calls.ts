@@ -37,15 +37,66 @@ function visitLine(v: StoredVisit, runId: string): string {
  * ingest's time; BENCHMARKS.md, bench:calls).
  */
 async function anyStored(db: Db, table: string, keys: SQL, match: SQL): Promise<boolean> {
-  const r = await oneRow<{ found: boolean | string }>(
-    db,
-    sql`select exists (select 1 from ${keys} cross join lateral (select 1 from ${sql.raw(table)} t where ${match} limit 1) t) as found`,
-  );
+  return found(db, [keysStored(table, keys, match)]);
+}
+
+/** anyStored's check as a boolean expression. */
+const keysStored = (table: string, keys: SQL, match: SQL) => sql`exists (select 1 from ${keys} cross join lateral (select 1 from ${sql.raw(table)} t where ${match} limit 1) t)`;
+
+/** Whether any of `checks` (boolean expressions) holds, in one statement. */
+async function found(db: Db, checks: SQL[]): Promise<boolean> {
+  const r = await oneRow<{ found: boolean | string }>(db, sql`select ${sql.join(checks, sql` or `)} as found`);
   return r.found === true || r.found === 't';
 }
 
 /** Values as one PostgreSQL array literal (a single parameter, whatever the batch's size). */
 const pgArray = (values: readonly string[]) => `{${values.map((v) => (/["\\]/.test(v) ? `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${v}"`)).join(',')}}`;
+
+/**
+ * Whether a stored visit has one of `visits`' keys, in one statement that names only the keys
+ * arrived up to `upTo` (the latest arrival the run has written): an index probe for each of those
+ * (anyStored), and for the later ones whether any visit of their sources is stored in their span
+ * of arrivals (one index range). Exact for the named keys, never missing one: a later key stored
+ * lies in that span. In a first load of a log, whose visits come as they end, only the calls
+ * that arrived before the previous batch's last arrival and ended after it are named (a few in a
+ * batch, not its thousands: their arrays were most of the probe's cost), and the span is empty.
+ * A span holding another run's visits makes the batch merge, which is right in every case.
+ */
+async function anyVisitStored(db: Db, visits: readonly StoredVisit[], upTo = -Infinity): Promise<boolean> {
+  const named = visits.filter((v) => v.arrivedAt <= upTo);
+  let from = Infinity;
+  let to = -Infinity;
+  const sources = new Set<string>();
+  for (const v of visits) {
+    if (v.arrivedAt <= upTo) continue;
+    from = Math.min(from, v.arrivedAt);
+    to = Math.max(to, v.arrivedAt);
+    sources.add(v.source);
+  }
+  const checks: SQL[] = [];
+  if (named.length > 0) {
+    checks.push(
+      keysStored(
+        'call_visits',
+        sql`unnest(${pgArray(named.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(named.map((v) => v.source))}::text[],
+          ${pgArray(named.map((v) => v.callId))}::text[], ${pgArray(named.map((v) => v.queue))}::text[]) k(a, s, c, q)`,
+        sql`t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`,
+      ),
+    );
+  }
+  if (sources.size > 0) {
+    checks.push(sql`exists (select 1 from call_visits t where t.arrived_at between ${new Date(from).toISOString()}::timestamptz and ${new Date(to).toISOString()}::timestamptz
+      and t.source = any(${pgArray([...sources])}::text[]))`);
+  }
+  return found(db, checks);
+}
+
+/** After a batch is written: its latest arrival is stored (anyVisitStored's `upTo`). */
+function noteStored(hint: PlainFirst, visits: readonly StoredVisit[]): void {
+  let last = hint.storedUpTo ?? -Infinity;
+  for (const v of visits) last = Math.max(last, v.arrivedAt);
+  hint.storedUpTo = last;
+}
 
 /**
  * Upserts visits on their natural key (source, call id, queue, arrival). A batch goes in with one
@@ -70,16 +121,11 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
   // updated_at is left to its default, now(): the transaction's start, as the merge writes it.
   if (
     hint.copy &&
-    (refusedCopyRecovers(db) || !(await anyStored(
-      db,
-      'call_visits',
-      sql`unnest(${pgArray(visits.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(visits.map((v) => v.source))}::text[],
-        ${pgArray(visits.map((v) => v.callId))}::text[], ${pgArray(visits.map((v) => v.queue))}::text[]) k(a, s, c, q)`,
-      sql`t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`,
-    ))) &&
+    (refusedCopyRecovers(db) || !(await anyVisitStored(db, visits, hint.storedUpTo))) &&
     (await tryCopyInto(db, 'call_visits', visitColumns, text))
   ) {
     notePath(hint, true);
+    noteStored(hint, visits);
     return { inserted: visits.length, updated: 0, unchanged: batch.length - visits.length };
   }
   const changed = await withStaging(db, 'bulk_visits', visitStaging, async (st) => {
@@ -93,6 +139,7 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
     return mergeVisits(st);
   });
   notePath(hint, false, { inserted: changed.inserted, rows: visits.length });
+  noteStored(hint, visits);
   return { inserted: changed.inserted, updated: changed.changed - changed.inserted, unchanged: batch.length - changed.changed };
 }
 
