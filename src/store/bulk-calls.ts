@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { visitKey } from '../calls/visit.ts';
 import type { AgentEvent } from '../feeds/calls/queue-log.ts';
-import { copyInto, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, tryCopyInto, withStaging } from './bulk.ts';
+import { copyInto, CopyPieces, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, tryCopyInto, withStaging } from './bulk.ts';
 import { notePath, plainFirst, type PlainFirst } from './bulk-plain.ts';
 import type { StoredVisit, UpsertCounts } from './calls.ts';
 
@@ -27,18 +27,76 @@ function visitLine(v: StoredVisit, runId: string): string {
 }
 
 /**
- * Whether any stored row has one of a batch's keys (`join`: the table as `t` joined to the keys
- * on them): one index probe a row. Checked before the COPY straight in on PostgreSQL, so that the
- * COPY is not refused for a key: postgres.js does not recover a COPY the server refuses half-way
- * (refusedCopyRecovers); PGlite does, and tries the COPY unchecked.
+ * Whether any stored row has one of a batch's keys (`keys`: the batch's keys as a relation `k`;
+ * `match`: a stored row `t` of the table with the key `k`, as a WHERE clause): one index probe a
+ * key. Checked before the COPY straight in on PostgreSQL, so that the COPY is not refused for a
+ * key: postgres.js does not recover a COPY the server refuses half-way (refusedCopyRecovers);
+ * PGlite does, and tries the COPY unchecked. The probe is a LATERAL … LIMIT 1 per key, not a
+ * join: knowing the batch's thousands of keys, the planner hashed them against a scan of the
+ * whole table, a probe as long as the table (270 ms a batch at 340,000 visits, most of the
+ * ingest's time; BENCHMARKS.md, bench:calls).
  */
-async function anyStored(db: Db, join: SQL): Promise<boolean> {
-  const r = await oneRow<{ found: boolean | string }>(db, sql`select exists (select 1 from ${join}) as found`);
+async function anyStored(db: Db, table: string, keys: SQL, match: SQL): Promise<boolean> {
+  return found(db, [keysStored(table, keys, match)]);
+}
+
+/** anyStored's check as a boolean expression. */
+const keysStored = (table: string, keys: SQL, match: SQL) => sql`exists (select 1 from ${keys} cross join lateral (select 1 from ${sql.raw(table)} t where ${match} limit 1) t)`;
+
+/** Whether any of `checks` (boolean expressions) holds, in one statement. */
+async function found(db: Db, checks: SQL[]): Promise<boolean> {
+  const r = await oneRow<{ found: boolean | string }>(db, sql`select ${sql.join(checks, sql` or `)} as found`);
   return r.found === true || r.found === 't';
 }
 
 /** Values as one PostgreSQL array literal (a single parameter, whatever the batch's size). */
-const pgArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+const pgArray = (values: readonly string[]) => `{${values.map((v) => (/["\\]/.test(v) ? `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${v}"`)).join(',')}}`;
+
+/**
+ * Whether a stored visit has one of `visits`' keys, in one statement that names only the keys
+ * arrived up to `upTo` (the latest arrival the run has written): an index probe for each of those
+ * (anyStored), and for the later ones whether any visit of their sources is stored in their span
+ * of arrivals (one index range). Exact for the named keys, never missing one: a later key stored
+ * lies in that span. In a first load of a log, whose visits come as they end, only the calls
+ * that arrived before the previous batch's last arrival and ended after it are named (a few in a
+ * batch, not its thousands: their arrays were most of the probe's cost), and the span is empty.
+ * A span holding another run's visits makes the batch merge, which is right in every case.
+ */
+async function anyVisitStored(db: Db, visits: readonly StoredVisit[], upTo = -Infinity): Promise<boolean> {
+  const named = visits.filter((v) => v.arrivedAt <= upTo);
+  let from = Infinity;
+  let to = -Infinity;
+  const sources = new Set<string>();
+  for (const v of visits) {
+    if (v.arrivedAt <= upTo) continue;
+    from = Math.min(from, v.arrivedAt);
+    to = Math.max(to, v.arrivedAt);
+    sources.add(v.source);
+  }
+  const checks: SQL[] = [];
+  if (named.length > 0) {
+    checks.push(
+      keysStored(
+        'call_visits',
+        sql`unnest(${pgArray(named.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(named.map((v) => v.source))}::text[],
+          ${pgArray(named.map((v) => v.callId))}::text[], ${pgArray(named.map((v) => v.queue))}::text[]) k(a, s, c, q)`,
+        sql`t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`,
+      ),
+    );
+  }
+  if (sources.size > 0) {
+    checks.push(sql`exists (select 1 from call_visits t where t.arrived_at between ${new Date(from).toISOString()}::timestamptz and ${new Date(to).toISOString()}::timestamptz
+      and t.source = any(${pgArray([...sources])}::text[]))`);
+  }
+  return found(db, checks);
+}
+
+/** After a batch is written: its latest arrival is stored (anyVisitStored's `upTo`). */
+function noteStored(hint: PlainFirst, visits: readonly StoredVisit[]): void {
+  let last = hint.storedUpTo ?? -Infinity;
+  for (const v of visits) last = Math.max(last, v.arrivedAt);
+  hint.storedUpTo = last;
+}
 
 /**
  * Upserts visits on their natural key (source, call id, queue, arrival). A batch goes in with one
@@ -57,17 +115,17 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
   for (const v of batch) byKey.set(visitKey(v), v);
   const visits = [...byKey.values()];
   const run = runId === null ? '' : String(runId);
-  let text = '';
-  for (const v of visits) text += visitLine(v, run);
+  const copy = new CopyPieces();
+  for (const v of visits) copy.add(visitLine(v, run));
+  const text = copy.done();
   // updated_at is left to its default, now(): the transaction's start, as the merge writes it.
   if (
     hint.copy &&
-    (refusedCopyRecovers(db) || !(await anyStored(db, sql`call_visits t join unnest(${pgArray(visits.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(visits.map((v) => v.source))}::text[],
-        ${pgArray(visits.map((v) => v.callId))}::text[], ${pgArray(visits.map((v) => v.queue))}::text[]) k(a, s, c, q)
-        on t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`))) &&
+    (refusedCopyRecovers(db) || !(await anyVisitStored(db, visits, hint.storedUpTo))) &&
     (await tryCopyInto(db, 'call_visits', visitColumns, text))
   ) {
     notePath(hint, true);
+    noteStored(hint, visits);
     return { inserted: visits.length, updated: 0, unchanged: batch.length - visits.length };
   }
   const changed = await withStaging(db, 'bulk_visits', visitStaging, async (st) => {
@@ -81,6 +139,7 @@ export async function bulkUpsertVisits(db: Db, runId: number | null, batch: read
     return mergeVisits(st);
   });
   notePath(hint, false, { inserted: changed.inserted, rows: visits.length });
+  noteStored(hint, visits);
   return { inserted: changed.inserted, updated: changed.changed - changed.inserted, unchanged: batch.length - changed.changed };
 }
 
@@ -113,20 +172,25 @@ export async function bulkInsertAgentEvents(db: Db, source: string, runId: numbe
   // The same event twice in a batch is kept once, its first (as `on conflict do nothing` keeps it).
   const seen = new Set<string>();
   const kept: { e: AgentEvent; key: string }[] = [];
-  let text = '';
+  const copy = new CopyPieces();
   for (const e of events) {
     const key = `${e.callId ?? ''}|${e.queue ?? ''}|${e.agent ?? ''}|${e.event}|${e.data}`;
     const id = `${e.at}|${key}`;
     if (seen.has(id)) continue;
     seen.add(id);
     kept.push({ e, key });
-    text += `${quoted(source)},${quoted(key)},${new Date(e.at).toISOString()},${quotedOrNull(e.callId)},${quotedOrNull(e.queue)},${quotedOrNull(e.agent)},${quoted(e.event)},${quoted(e.data)},${run}\n`;
+    copy.add(`${quoted(source)},${quoted(key)},${new Date(e.at).toISOString()},${quotedOrNull(e.callId)},${quotedOrNull(e.queue)},${quotedOrNull(e.agent)},${quoted(e.event)},${quoted(e.data)},${run}\n`);
   }
+  const text = copy.done();
   const columns = sql.raw(eventColumns.join(', '));
   if (
     hint.copy &&
-    (refusedCopyRecovers(db) || !(await anyStored(db, sql`call_agent_events t join unnest(${pgArray(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${pgArray(kept.map(({ key }) => key))}::text[]) k(a, key)
-        on t.source = ${source} and t.at = k.a and t.key = k.key`))) &&
+    (refusedCopyRecovers(db) || !(await anyStored(
+      db,
+      'call_agent_events',
+      sql`unnest(${pgArray(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${pgArray(kept.map(({ key }) => key))}::text[]) k(a, key)`,
+      sql`t.source = ${source} and t.at = k.a and t.key = k.key`,
+    ))) &&
     (await tryCopyInto(db, 'call_agent_events', eventColumns, text))
   ) {
     notePath(hint, true);

@@ -9,7 +9,14 @@
  * Only a guess of which path to try first, so it needs no query: the COPY is refused by the
  * table's unique key whenever it would be wrong. Kept per run (one per ingest run and table).
  */
-export type PlainFirst = { copy: boolean };
+export type PlainFirst = {
+  copy: boolean;
+  /**
+   * The latest arrival among the visits this run has written (UTC ms): where the key probe
+   * before a COPY (bulk-calls.ts, anyVisitStored) stops naming keys and checks a time span.
+   */
+  storedUpTo?: number;
+};
 
 export const plainFirst = (): PlainFirst => ({ copy: true });
 

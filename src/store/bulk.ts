@@ -207,3 +207,33 @@ export async function tryCopyInto(db: Db, table: string, columns: readonly strin
  * open, and the transaction stays aborted), so a caller checks before a COPY that may be refused.
  */
 export const refusedCopyRecovers = (db: Db): boolean => driverOf(db).kind === 'pglite';
+
+/**
+ * Where a batch's COPY text is cut into pieces: each piece becomes one Buffer on its way to the
+ * socket (postgres.js copies it once more into its CopyData message). Buffers past glibc's mmap
+ * threshold (128 KiB) are fresh pages mapped and unmapped each time: a batch sent as one 1 MiB
+ * string spent more time in those page faults than in writing its lines (BENCHMARKS.md,
+ * bench:calls); pieces of 32 KiB reuse the allocator's memory.
+ */
+const COPY_PIECE_CHARS = 32 * 1024;
+
+/** COPY text built line by line as pieces of about COPY_PIECE_CHARS (for copyInto and tryCopyInto). */
+export class CopyPieces {
+  readonly pieces: string[] = [];
+  private current = '';
+
+  add(line: string): void {
+    this.current += line;
+    if (this.current.length >= COPY_PIECE_CHARS) {
+      this.pieces.push(this.current);
+      this.current = '';
+    }
+  }
+
+  /** The pieces, the last one included: call once, after the last line. */
+  done(): string[] {
+    if (this.current !== '') this.pieces.push(this.current);
+    this.current = '';
+    return this.pieces;
+  }
+}

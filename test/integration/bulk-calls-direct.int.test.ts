@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.ts';
 import { bulkInsertAgentEvents, bulkUpsertVisits } from '../../src/store/bulk-calls.ts';
+import { plainFirst } from '../../src/store/bulk-plain.ts';
 import type { StoredVisit } from '../../src/store/calls.ts';
 import { backends } from '../support/services.ts';
 
@@ -48,6 +49,35 @@ for (const backend of backends) {
         ['c3', 'waiting', 7],
         ['c4', 'waiting', 8],
         ['c5', 'waiting', 8],
+      ]);
+    });
+
+    it("a run's probe names the keys arrived up to its last stored arrival and checks the span after it", async () => {
+      const { db } = handle;
+      const v = (id: string, min: number) => visit(id, min, { source: 'span' });
+      const hint = plainFirst();
+      // Run 9, first batch: e1 at :10, e2 at :20, both new, straight in; the run has stored up to :20.
+      expect(await db.transaction((tx) => bulkUpsertVisits(tx as never, 9, [v('e1', 10), v('e2', 20)], hint))).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+      expect(hint).toEqual({ copy: true, storedUpTo: at(20) });
+      // Another run stores e3 at :15 (before :20: a key run 9's probe names) and e4 at :30 (after :20: in the span it checks).
+      expect(await db.transaction((tx) => bulkUpsertVisits(tx as never, 10, [v('e3', 15), v('e4', 30)]))).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+      // Run 9: e3 as stored and e5 new at :12. The named e3 is found: merged, 1 inserted + 1 unchanged (a COPY
+      // refused on PostgreSQL would have failed the transaction); the next batch merges first.
+      expect(await db.transaction((tx) => bulkUpsertVisits(tx as never, 9, [v('e3', 15), v('e5', 12)], hint))).toEqual({ inserted: 1, updated: 0, unchanged: 1 });
+      expect(hint).toEqual({ copy: false, storedUpTo: at(20) });
+      // As after a batch that went in whole: COPY first again. e4 at :30 lies in the span after :20 (stored by run
+      // 10), e6 at :40 is new: merged, 1 inserted + 1 unchanged; stored up to :40.
+      hint.copy = true;
+      expect(await db.transaction((tx) => bulkUpsertVisits(tx as never, 9, [v('e4', 30), v('e6', 40)], hint))).toEqual({ inserted: 1, updated: 0, unchanged: 1 });
+      expect(hint).toEqual({ copy: false, storedUpTo: at(40) });
+      // e7 at :16 (named, not stored) and e8 at :50 (an empty span): straight in, 2 inserted.
+      hint.copy = true;
+      expect(await db.transaction((tx) => bulkUpsertVisits(tx as never, 9, [v('e7', 16), v('e8', 50)], hint))).toEqual({ inserted: 2, updated: 0, unchanged: 0 });
+      expect(hint).toEqual({ copy: true, storedUpTo: at(50) });
+      const rows = rowsOf<{ call_id: string; ingest_run_id: string | number }>(await db.execute(sql`select call_id, ingest_run_id from call_visits where source = 'span' order by call_id`));
+      // e3 and e4 unchanged by run 9: still run 10's.
+      expect(rows.map((r) => [r.call_id, Number(r.ingest_run_id)])).toEqual([
+        ['e1', 9], ['e2', 9], ['e3', 10], ['e4', 10], ['e5', 9], ['e6', 9], ['e7', 9], ['e8', 9],
       ]);
     });
 

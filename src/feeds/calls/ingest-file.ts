@@ -59,9 +59,12 @@ const MAX_WARNINGS = 100;
 /**
  * Where growing batches stop for calls (tickets go on to 20,000): a batch's visits live until it
  * is written, long enough to reach V8's old generation, which then grows with the batch; 5,000
- * keeps an ingest's peak RSS under 300 MiB on PostgreSQL (BENCHMARKS.md, bench:calls).
+ * kept an ingest's peak RSS under 300 MiB on PostgreSQL, but only just (BENCHMARKS.md,
+ * bench:calls). Since a batch's key probe names only a few keys (bulk-calls.ts), a batch's fixed
+ * cost is a dozen short statements: 3,000 costs little speed and about 15 MiB less peak RSS
+ * (1,000,000 lines: 209–222 MiB at 2,500, 223–241 at 5,000; docs/calls-ingest.md).
  */
-const MAX_GROWN_BATCH = 5_000;
+const MAX_GROWN_BATCH = 3_000;
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
