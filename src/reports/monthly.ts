@@ -18,6 +18,7 @@ import { callQueues } from '../store/calls.ts';
 import { queryMetric } from '../store/metrics.ts';
 import { backlogByTeamAt, metricRowsOfSlices, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
 import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
+import { notActionedAtMonthEnd } from '../store/not-actioned.ts';
 import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/measures.ts';
 import { availabilityReport } from './availability.ts';
 import { caseAttainment } from '../services/cases.ts';
@@ -101,7 +102,8 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
     satisfactionByMonth(db, yearAgo, month),
     backlogByTeamAt(db, lastDay),
-    notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
+    // A month that is over: its end's stored counts; one in progress counts up to now from the states.
+    monthEnd.getTime() === dayEnd.getTime() ? notActionedAtMonthEnd(db, zone, month) : notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
     callQueues(db),
     availabilityReport(db, config, { grain: 'month', from: yearAgo, to: month }, now),
     suppliedValuesOf(db, catalogue.map((m) => m.code)),
