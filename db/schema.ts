@@ -16,3 +16,4 @@ export * from './schema/published.ts';
 export * from './schema/sla-counts.ts';
 export * from './schema/ticket-quality.ts';
 export * from './schema/sla-open.ts';
+export * from './schema/not-actioned.ts';

@@ -91,6 +91,8 @@ export const ticketSla = pgTable(
     channel: text('channel'),
     /** The ticket's satisfaction score as evaluated: the stored counts sum it on the resolution day. */
     satisfaction: integer('satisfaction'),
+    /** The ticket's first response as evaluated: the month-end not-actioned counts read it (`sla_not_actioned_months`). */
+    firstResponseAt: instant('first_response_at'),
     /** The next instant the stored outcome can change without new data (due, breach, a status change); null when only new data can change it. */
     nextCheckAt: instant('next_check_at'),
   },

@@ -5,10 +5,8 @@
  * Telephone and email tickets are not counted again (their contacts are the calls and emails).
  * Tickets are counted once evaluated by the SLA compute (the stored counts of their opening day).
  */
-import type { Db } from '../../db/client.ts';
 import { CALLS_METRIC, EMAILS_METRIC } from '../calls/rules.ts';
-import { queryMetric } from '../store/metrics.ts';
-import { ticketsByChannelAndMonth } from '../store/reports.ts';
+import type { MetricRange, MetricRow } from '../store/reports.ts';
 
 export const channels = ['telephone', 'email', 'web', 'app', 'face-to-face'] as const;
 export type Channel = (typeof channels)[number];
@@ -32,20 +30,23 @@ export type ChannelInputs = {
   supplied: { code: string; period: string; value: number | null }[];
 };
 
-/** Reads what the section needs for the months given (oldest first). */
-export async function fetchChannelInputs(db: Db, months: readonly string[], supplied: ChannelInputs['supplied']): Promise<ChannelInputs> {
+/** The stored rows the section reads for the months given (oldest first): calls offered and emails received of all queues and mailboxes. */
+export function channelRanges(months: readonly string[]): MetricRange[] {
   const from = months[0]!;
   const to = months[months.length - 1]!;
-  const [calls, emails, t] = await Promise.all([
-    queryMetric(db, { metric: CALLS_METRIC, grain: 'month', from, to, dimKey: '' }),
-    queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from, to, dimKey: '' }),
-    ticketsByChannelAndMonth(db, from, to),
-  ]);
+  return [
+    { metric: CALLS_METRIC, grain: 'month', from, to, dimKeys: [''] },
+    { metric: EMAILS_METRIC, grain: 'month', from, to, dimKeys: [''] },
+  ];
+}
+
+/** The section's inputs from the rows of `channelRanges` (read with the report's other stored rows), tickets per channel and the supplied counts. */
+export function channelInputs(months: readonly string[], [calls = [], emails = []]: MetricRow[][], tickets: ChannelInputs['tickets'], supplied: ChannelInputs['supplied']): ChannelInputs {
   return {
     months,
     calls: calls.map((r) => ({ month: r.period, offered: Number(r.counts.offered ?? 0) })),
     emails: emails.map((r) => ({ month: r.period, received: Number(r.counts.received ?? 0) })),
-    tickets: t,
+    tickets,
     supplied,
   };
 }

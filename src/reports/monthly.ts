@@ -15,15 +15,15 @@ import { attainmentOf, statusOf as attainmentStatus, type AttainmentCounts } fro
 import { goalFor } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
 import { callQueues } from '../store/calls.ts';
-import { queryMetric } from '../store/metrics.ts';
-import { backlogByTeamAt, metricRowsOfSlices, notActionedByTeamAt, satisfactionByMonth } from '../store/reports.ts';
+import { backlogByTeamAt, metricRowsOfRanges, notActionedByTeamAt, satisfactionByMonth, ticketsByChannelAndMonth, type MetricRange, type MetricRow } from '../store/reports.ts';
 import { attainmentCounts, measures as slaMeasures, type CountRow } from '../store/sla-queries.ts';
+import { notActionedAtMonthEnd } from '../store/not-actioned.ts';
 import { commentaryKey, currentCommentary, suppliedValuesOf } from '../store/measures.ts';
 import { availabilityReport } from './availability.ts';
 import { caseAttainment } from '../services/cases.ts';
 import { buildMeasureRows, periodsRead, type FigureValue } from './measure-table.ts';
 import { servicePlansAsOf } from './plans-section.ts';
-import { channelShift, fetchChannelInputs } from './channel-shift.ts';
+import { channelInputs, channelRanges, channelShift } from './channel-shift.ts';
 import type { Restatement } from './restatement-types.ts';
 
 export const monthPattern = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -54,26 +54,33 @@ export type CallMonthInput = { queue: string | null; counts: CallCounts; openDay
 export type MonthlyFigures = Awaited<ReturnType<typeof fetchMonthlyFigures>>;
 
 
+const queueKey = (queue: string | null) => (queue === null ? '' : `queue=${queue}`);
+
+/** The stored rows a month of call figures reads for the given slices (null = all queues): the month rows, their days and the emails. */
+function callMonthRanges(month: string, queues: readonly (string | null)[]): MetricRange[] {
+  const dimKeys = queues.map(queueKey);
+  return [
+    { metric: CALLS_METRIC, grain: 'month', from: month, to: month, dimKeys },
+    { metric: CALLS_METRIC, grain: 'day', from: `${month}-01`, to: lastDayOf(month), dimKeys },
+    { metric: EMAILS_METRIC, grain: 'month', from: month, to: month, dimKeys: queues.includes(null) ? [''] : [] },
+  ];
+}
+
 /**
- * Stored call figures of a month for the given slices (null = all queues), in three queries
- * whatever the number of queues: the month rows, their days (open days, worst day) and the emails.
+ * Call figures of a month for the given slices from its stored rows (`callMonthRanges`, read
+ * with every other range of the report in one statement whatever the number of queues).
  */
-async function callMonths(db: Db, config: AppConfig, month: string, queues: readonly (string | null)[], today: string): Promise<CallMonthInput[]> {
+function callMonths(config: AppConfig, month: string, queues: readonly (string | null)[], today: string, rows: MetricRow[][]): CallMonthInput[] {
+  const [monthRows = [], dayRows = [], emailRows = []] = rows;
+  const e = emailRows[0];
   const rules = callsRules(config);
-  const keyOf = (queue: string | null) => (queue === null ? '' : `queue=${queue}`);
-  const dimKeys = queues.map(keyOf);
-  const [monthRows, dayRows, [e]] = await Promise.all([
-    metricRowsOfSlices(db, { metric: CALLS_METRIC, grain: 'month', from: month, to: month, dimKeys }),
-    metricRowsOfSlices(db, { metric: CALLS_METRIC, grain: 'day', from: `${month}-01`, to: lastDayOf(month), dimKeys }),
-    queues.includes(null) ? queryMetric(db, { metric: EMAILS_METRIC, grain: 'month', from: month, to: month, dimKey: '' }) : Promise.resolve([]),
-  ]);
   const days = daysOfPeriod(month, today);
   const out: CallMonthInput[] = [];
   for (const queue of queues) {
-    const monthRow = monthRows.find((r) => r.dimKey === keyOf(queue));
+    const monthRow = monthRows.find((r) => r.dimKey === queueKey(queue));
     if (!monthRow) continue;
     const dayCounts = new Map<string, CallCounts>();
-    for (const r of dayRows) if (r.dimKey === keyOf(queue)) dayCounts.set(r.period, callCountsFrom(r.counts));
+    for (const r of dayRows) if (r.dimKey === queueKey(queue)) dayCounts.set(r.period, callCountsFrom(r.counts));
     const openDays = countOpenDays(days, (d) => rules.calendar.isOpenDay(d), (d) => (dayCounts.get(d)?.offered ?? 0) > 0);
     const emailsProcessed = queue === null ? (e?.counts.processed ?? 0) : undefined;
     out.push({ queue, counts: callCountsFrom(monthRow.counts), openDays, worstDay: worstDay(dayCounts, days), emailsProcessed });
@@ -97,31 +104,35 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
   const monthEnd = new Date(Math.min(dayEnd.getTime(), now.getTime()));
   // A month in progress counts its open days so far (as the calls API does).
   const callsToday = localDayKey(callsRules(config).zone, now.getTime());
-  const [sla, satisfaction, backlog, notActioned, queues, availability, supplied, commentary] = await Promise.all([
+  const [sla, satisfaction, backlog, notActioned, queues, availability, supplied, commentary, channelTickets] = await Promise.all([
     attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
     satisfactionByMonth(db, yearAgo, month),
     backlogByTeamAt(db, lastDay),
-    notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
+    // A month that is over: its end's stored counts; one in progress counts up to now from the states.
+    monthEnd.getTime() === dayEnd.getTime() ? notActionedAtMonthEnd(db, zone, month) : notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
     callQueues(db),
     availabilityReport(db, config, { grain: 'month', from: yearAgo, to: month }, now),
     suppliedValuesOf(db, catalogue.map((m) => m.code)),
     currentCommentary(db, periodsRead(catalogue, month)),
+    ticketsByChannelAndMonth(db, months[0]!, month),
   ]);
   const callMonthsRead = [yearAgo, prev, month];
-  // The reads that need the first wave's queues and supplied values, together in a second wave.
-  const [callInputs, casework, channels, servicePlans] = await Promise.all([
-    Promise.all(callMonthsRead.map((m) => callMonths(db, config, m, m === month ? [null, ...queues] : [null], callsToday))),
+  const slicesOf = (m: string) => (m === month ? [null, ...queues] : [null]);
+  // The reads that need the first wave's queues, together in a second wave; the stored call and
+  // email rows of the three months and of the channel shift's twelve in one statement.
+  const [metricRows, casework, servicePlans] = await Promise.all([
+    metricRowsOfRanges(db, [...callMonthsRead.flatMap((m) => callMonthRanges(m, slicesOf(m))), ...channelRanges(months)]),
     // Casework per kind for the months the measures read: this month, the one before, a year before (METRICS.md §6).
     caseAttainment(db, config, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }, monthEnd),
-    fetchChannelInputs(db, months, supplied),
     // Plans as of the month's last day (today while the month is in progress).
     servicePlansAsOf(db, config, lastDay < callsToday ? lastDay : callsToday),
   ]);
   const calls: Record<string, { all: CallMonthInput | null; queues: CallMonthInput[] }> = {};
   callMonthsRead.forEach((m, i) => {
-    const inputs = callInputs[i]!;
+    const inputs = callMonths(config, m, slicesOf(m), callsToday, metricRows.slice(3 * i, 3 * i + 3));
     calls[m] = { all: inputs.find((x) => x.queue === null) ?? null, queues: inputs.filter((x) => x.queue !== null) };
   });
+  const channels = channelInputs(months, metricRows.slice(3 * callMonthsRead.length), channelTickets, supplied);
   return {
     month, previous: prev, yearAgo, months, zone, lastDay, monthEnd: monthEnd.toISOString(), sla, satisfaction, backlog, notActioned, calls, availability, casework,
     supplied: new Map(supplied.map((r) => [commentaryKey(r.code, r.period), r])),

@@ -44,7 +44,8 @@ export type CaseAttainmentQuery = { fromDay: string; toDay: string; grain: Grain
  */
 export async function caseAttainment(db: Db, config: AppConfig, q: CaseAttainmentQuery, now: Date) {
   const rules = caseRulesOf(config);
-  const counted = await caseCounts(db, { ...q, now });
+  // Counts and the state now together: two statements at once, not one after the other.
+  const [counted, stateNow] = await Promise.all([caseCounts(db, { ...q, now }), caseStateCounts(db, q.slice, now)]);
   const row = (period: string, dims: Record<string, string>, counts: Record<CaseMeasure, number>, respondedWorkingDays: number) => {
     const attainment = attainmentOf({ met: counts.met, breached: counts.late } as AttainmentCounts);
     const goal = rules.goalFor(q.slice.kind ?? dims.kind, periodStartDay(period));
@@ -74,7 +75,7 @@ export async function caseAttainment(db: Db, config: AppConfig, q: CaseAttainmen
       : counted
           .sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)))
           .map((r) => row(r.period, r.dims, r.counts, r.respondedWorkingDays));
-  return { zone: rules.zone, now: await caseStateCounts(db, q.slice, now), rows };
+  return { zone: rules.zone, now: stateNow, rows };
 }
 
 /** The cases behind a figure (same predicates as the counts), or the open / overdue / stopped ones. */

@@ -64,6 +64,7 @@ function evaluateOne(t: Candidate, rules: ReturnType<typeof slaRules>, now: Date
     team: t.team,
     channel: t.channel,
     satisfaction: t.satisfaction,
+    firstResponseAt: t.firstResponseAt,
     nextCheckAt: toDate(nextCheckAt(ticket, r, calendar, now.getTime())),
   };
 }

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.ts';
 import { intervalCountsDifferences } from '../store/call-intervals.ts';
+import { notActionedDifferences } from '../store/not-actioned.ts';
 import { verifySlaCounts } from './sla-compute.ts';
 
 /**
@@ -9,6 +10,7 @@ import { verifySlaCounts } from './sla-compute.ts';
  */
 export async function verifyCommand(rt: Runtime): Promise<void> {
   await verifyCallIntervalCounts(rt);
+  await verifyNotActionedCounts(rt);
   const diffs = await verifySlaCounts(rt.handle.db);
   if (diffs.length === 0) {
     console.log('verify: the stored SLA counts equal a recount of ticket_sla');
@@ -39,6 +41,22 @@ async function verifyCallIntervalCounts(rt: Runtime): Promise<number> {
     console.log(`${d.intervalStart} queue=${d.queue}: ${moved.join('; ')}`);
   }
   console.error(`verify: ${diffs.length}${diffs.length >= 1000 ? '+' : ''} call interval(s) and queue(s) differ`);
+  process.exitCode = 1;
+  return diffs.length;
+}
+
+/**
+ * The month-end not-actioned part of `attain verify`: recounts each counted zone's changes per month
+ * and team from ticket_sla and prints each that differs; sets a non-zero exit status when any does.
+ */
+async function verifyNotActionedCounts(rt: Runtime): Promise<number> {
+  const diffs = await notActionedDifferences(rt.handle.db);
+  if (diffs.length === 0) {
+    console.log('verify: the stored month-end not-actioned counts equal a recount of ticket_sla');
+    return 0;
+  }
+  for (const d of diffs) console.log(`${d.month} zone=${d.zone} team=${d.team ?? '(none)'}: not actioned stored ${d.stored}, recounted ${d.recounted}`);
+  console.error(`verify: ${diffs.length}${diffs.length >= 1000 ? '+' : ''} month(s) and team(s) of not-actioned counts differ`);
   process.exitCode = 1;
   return diffs.length;
 }

@@ -1,6 +1,7 @@
 /**
  * Issue 12, the monthly report at scale: its backlog, channel-shift and satisfaction figures read
- * the stored SLA counts (satisfaction sums among them), its not-actioned an index-served query. Each must equal a
+ * the stored SLA counts (satisfaction sums among them), its not-actioned at a month that is over the
+ * stored month-end counts (`sla_not_actioned_months`) and at any other day an index-served query. Each must equal a
  * recount from `tickets` and `ticket_sla` (the queries the report ran before, written out here)
  * after random ingests, team and channel changes, first responses, satisfaction scores,
  * reopenings, clocks moving on and policy changes. fast-check with a fixed seed, on PostgreSQL
@@ -21,6 +22,7 @@ import { ingestTicketFile } from '../../src/feeds/tickets/ingest-file.ts';
 import { evaluateStaleTickets, verifySlaCounts } from '../../src/services/sla-compute.ts';
 import { slaRules } from '../../src/sla/rules.ts';
 import { rowsOf } from '../../src/store/sla-counts.ts';
+import { notActionedAtMonthEnd, notActionedDifferences } from '../../src/store/not-actioned.ts';
 import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth, ticketsByChannelAndMonth } from '../../src/store/reports.ts';
 import { backends } from '../support/services.ts';
 
@@ -109,6 +111,7 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
     let file = 0;
     let policy = 0;
     let nonEmpty = 0;
+    let monthEnds = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 2, maxLength: 6 }), fc.integer({ min: 0, max: 3 * 24 * 60 }), async (actions, advanceMin) => {
         const now = START + advanceMin * MIN;
@@ -133,12 +136,21 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
         await evaluateStaleTickets(handle.db, configs[policy]!, new Date(now));
         // The stored day counts (satisfaction sums among them) equal a recount of ticket_sla, and the month roll-up their sum.
         expect(await verifySlaCounts(handle.db)).toEqual([]);
+        // The month-end not-actioned changes equal a recount of ticket_sla (once a read has counted the zone).
+        expect(await notActionedDifferences(handle.db)).toEqual([]);
         // Month ends (whole months from the month roll-up), days inside a month (its days from the
         // day counts), the day of the clocks' change and today.
         for (const lastDay of ['2025-02-28', '2025-03-14', '2025-03-30', '2025-03-31', '2025-04-02']) {
           const end = new Date(Math.min(dayStartMs(zone, addDays(lastDay, 1)), now));
           const want = await recount(handle.db, lastDay, end, '2025-01');
           expect(await stored(handle.db, lastDay, end, '2025-01')).toEqual(want);
+          // A month that is over (its end before now): the stored month-end counts give the same figure.
+          if (lastDay.endsWith('-28') || lastDay.endsWith('-31')) {
+            if (end.getTime() === dayStartMs(zone, addDays(lastDay, 1))) {
+              expect(sorted(await notActionedAtMonthEnd(handle.db, zone, lastDay.slice(0, 7)))).toEqual(want.notActioned);
+              monthEnds++;
+            }
+          }
           if (want.backlog.length > 0 && want.notActioned.length > 0 && want.satisfaction.length > 0) nonEmpty++;
         }
       }),
@@ -146,6 +158,8 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
     );
     // The comparisons were of real figures, not of empty lists.
     expect(nonEmpty).toBeGreaterThan(10);
+    // Both month ends (February's always over, March's once the clock passes its end) were compared.
+    expect(monthEnds).toBeGreaterThan(8);
   });
 
   it('counts a hand-made backlog at the end of a month and on a day inside the next', async () => {
@@ -158,13 +172,14 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
     // A: opened 10 Jan, resolved 5 Feb → open at the end of January, not on 10 Feb.
     // B: opened 20 Jan, never resolved → open at both. C: opened 3 Feb, resolved 12 Feb → open on
     // 10 Feb only. D: opened and resolved 15 Jan → neither. E (no team): opened 31 Jan 23:30 UTC
-    // (Europe/London = UTC in winter: still the 31st) → open at both.
+    // (Europe/London = UTC in winter: still the 31st) → open at both. First responses: A on 10 Jan,
+    // B on 1 Feb, C on 3 Feb; D and E none.
     await writeFile(
       f,
-      'id,kind,priority,team,opened_at,resolved_at\n' +
-        'A,incident,high,Desk,2025-01-10 09:00,2025-02-05 10:00\nB,incident,high,Desk,2025-01-20 09:00,\n' +
-        'C,service_request,normal,Desk,2025-02-03 09:00,2025-02-12 10:00\nD,incident,high,Network,2025-01-15 09:00,2025-01-15 11:00\n' +
-        'E,incident,low,,2025-01-31 23:30,\n',
+      'id,kind,priority,team,opened_at,first_response_at,resolved_at\n' +
+        'A,incident,high,Desk,2025-01-10 09:00,2025-01-10 10:00,2025-02-05 10:00\nB,incident,high,Desk,2025-01-20 09:00,2025-02-01 08:00,\n' +
+        'C,service_request,normal,Desk,2025-02-03 09:00,2025-02-03 10:00,2025-02-12 10:00\nD,incident,high,Network,2025-01-15 09:00,,2025-01-15 11:00\n' +
+        'E,incident,low,,2025-01-31 23:30,,\n',
     );
     await ingestTicketFile(handle.db, f, { source: 'generic', zone: 'UTC', kinds: base.kinds });
     await evaluateStaleTickets(handle.db, base, new Date('2025-02-20T12:00:00Z'));
@@ -179,5 +194,15 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
       { team: 'Desk', kind: 'incident', n: 1 },
       { team: 'Desk', kind: 'service_request', n: 1 },
     ]);
+    // Not actioned at the end of January (the month is over): of A, B and E open then, A was
+    // answered on 10 Jan; B (answered 1 Feb) for Desk and E without a team remain, 1 each.
+    const handMade = [
+      { team: '(none)', n: 1 },
+      { team: 'Desk', n: 1 },
+    ];
+    expect(sorted(await notActionedAtMonthEnd(handle.db, zone, '2025-01'))).toEqual(handMade);
+    expect(sorted(await notActionedByTeamAt(handle.db, '2025-01-31', new Date('2025-02-01T00:00:00Z'), new Date('2025-02-01T00:00:00Z')))).toEqual(handMade);
+    // The earlier tickets' counts were taken back as their states were deleted with them.
+    expect(await notActionedDifferences(handle.db)).toEqual([]);
   });
 });
