@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { slaCounts, slaCountsMonth, slaOpenCounts, tickets, ticketSla } from '../../db/schema.ts';
+import { executePrepared } from './prepared.ts';
 import { withoutParallelWorkers } from './serial-plan.ts';
 import { rowsOf } from './sla-counts.ts';
 import type { Grain } from '../sla/periods.ts';
@@ -124,7 +125,7 @@ export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow
   const dimOf = (d: SliceDim) => dimExpr(d, x);
   const select = [sql`${period} as period`, ...q.by.map((d) => sql`${dimOf(d)} as ${sql.raw(d)}`), ...measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)})::int as ${sql.raw(`"${m}"`)}`)];
   const result = rowsOf<Record<string, string | number>>(
-    await db.execute(sql`
+    await executePrepared(db, 'sla-attainment-counts', sql`
       select ${sql.join(select, sql`, `)}
       from (${rowsSql}) x
       group by ${sql.join([period, ...q.by.map(dimOf)], sql`, `)}
@@ -196,7 +197,7 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const byDue = q.measure !== undefined || q.open === true ? sql`${ticketSla.dueAt} + interval '0 ms'` : asc(ticketSla.dueAt);
   const [counted, rows] = await Promise.all([
     // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
-    db.select({ total: count() }).from(ticketSla).where(where),
+    db.select({ total: count() }).from(ticketSla).where(where).prepare('sla-tickets-count').execute(),
     withoutParallelWorkers(db, (tx) =>
       tx
         .select(listFields)
@@ -226,7 +227,7 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
   const [openCounts, atRisk, notActioned] = await Promise.all([
     // Open by kind and open breached from one read of the open-state counts (a few rows per team).
     db.select({ team: countTeam, kind: sql<string>`${slaOpenCounts.kind}`, outcome: slaOpenCounts.outcome, n }).from(slaOpenCounts).groupBy(countTeam, slaOpenCounts.kind, slaOpenCounts.outcome),
-    db.select({ team, n: count() }).from(ticketSla).where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
+    db.select({ team, n: count() }).from(ticketSla).where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team).prepare('sla-at-risk').execute(),
     db.execute(sql`
       select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
       from tickets t join ticket_sla s on s.ticket_id = t.id
