@@ -17,6 +17,9 @@ import { InputError } from './input-error.ts';
 type Ctx = { db: Db; config: AppConfig; now: Date };
 export type SliceQuery = { kind?: string; team?: string; priority?: string; vip?: 'true' | 'false'; channel?: string };
 
+/** `a.localeCompare(b)` (the same default collator), without making the collator on every call. */
+const collate = new Intl.Collator().compare;
+
 const todayOf = (config: AppConfig, now: Date) => localDayKey(slaRules(config).zone, now.getTime());
 
 /** A slice of tickets from query text: kinds and priorities must be known ones. */
@@ -87,7 +90,7 @@ export async function slaAttainment({ db, config, now }: Ctx, q: AttainmentQuery
   } else {
     // Sorted by period, then by the dims' JSON text (as before), each key written once.
     const keyed = counted.map((r) => ({ r, dims: JSON.stringify(r.dims) }));
-    keyed.sort((a, b) => a.r.period.localeCompare(b.r.period) || a.dims.localeCompare(b.dims));
+    keyed.sort((a, b) => collate(a.r.period, b.r.period) || collate(a.dims, b.dims));
     rows = keyed.map(({ r }) => row(r.period, r.dims, r.counts));
   }
   return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows: flagRows(evidence, 'sla', rows, { fromDay, toDay }, now) };
