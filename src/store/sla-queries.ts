@@ -226,7 +226,9 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
         .where(where)
         .orderBy(byDue, asc(tickets.openedAt), asc(tickets.id))
         .limit(q.limit)
-        .offset(q.offset),
+        .offset(q.offset)
+        .prepare('sla-tickets-list')
+        .execute(),
     ),
   ]);
   return { total: Number(counted[0]!.total), rows };
