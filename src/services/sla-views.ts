@@ -9,13 +9,16 @@ import { goalFor, priorities } from '../sla/policy.ts';
 import { slaRules } from '../sla/rules.ts';
 import { explainTicket } from '../sla/timeline.ts';
 import { historyOf, toSlaTicket } from '../store/sla.ts';
-import { attainmentCounts, listSlaTickets, measures, oldestOpenByTeam, openTicketsByTeam, slaTicket, type Measure, type SliceFilter, type sliceDims } from '../store/sla-queries.ts';
+import { attainmentCounts, attainmentCountsOf, listSlaTickets, measures, slaTicket, teamOpenFigures, type Measure, type SliceFilter, type sliceDims } from '../store/sla-queries.ts';
 import { InputError } from './input-error.ts';
 
 /** The SLA figures the API and the pages show: attainment, the tickets behind it, the day per team, one ticket's timeline. */
 
 type Ctx = { db: Db; config: AppConfig; now: Date };
 export type SliceQuery = { kind?: string; team?: string; priority?: string; vip?: 'true' | 'false'; channel?: string };
+
+/** `a.localeCompare(b)` (the same default collator), without making the collator on every call. */
+const collate = new Intl.Collator().compare;
 
 const todayOf = (config: AppConfig, now: Date) => localDayKey(slaRules(config).zone, now.getTime());
 
@@ -87,7 +90,7 @@ export async function slaAttainment({ db, config, now }: Ctx, q: AttainmentQuery
   } else {
     // Sorted by period, then by the dims' JSON text (as before), each key written once.
     const keyed = counted.map((r) => ({ r, dims: JSON.stringify(r.dims) }));
-    keyed.sort((a, b) => a.r.period.localeCompare(b.r.period) || a.dims.localeCompare(b.dims));
+    keyed.sort((a, b) => collate(a.r.period, b.r.period) || collate(a.dims, b.dims));
     rows = keyed.map(({ r }) => row(r.period, r.dims, r.counts));
   }
   return { basis: q.basis, grain: q.grain, from: fromDay, to: toDay, slice: s, by: q.by, zone: slaRules(config).zone, rows: flagRows(evidence, 'sla', rows, { fromDay, toDay }, now) };
@@ -133,14 +136,17 @@ export async function slaToday({ db, config, now }: Ctx, q: { riskMinutes: numbe
   const day = todayOf(config, now);
   const calendar = slaRules(config).policyAt(now.getTime()).calendar;
   const riskBy = new Date(calendar.addBusinessMs(now.getTime(), q.riskMinutes * 60_000));
-  // The flags' evidence is read beside the figures, not after them: one wave of queries.
-  const [daily, monthly, open, oldestOpen, [dayFlags, monthFlags]] = await Promise.all([
-    attainmentCounts(db, { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] }),
-    attainmentCounts(db, { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] }),
-    openTicketsByTeam(db, riskBy),
-    oldestOpenByTeam(db),
+  // Three statements in one wave: today's and the month's counts together, the open figures
+  // together, and the flags' evidence beside them.
+  const [[daily, monthly], open, [dayFlags, monthFlags]] = await Promise.all([
+    attainmentCountsOf(db, [
+      { fromDay: day, toDay: day, grain: 'day', slice: {}, by: ['team'] },
+      { fromDay: `${day.slice(0, 7)}-01`, toDay: day, grain: 'month', slice: {}, by: ['team'] },
+    ]) as Promise<[TeamCounts, TeamCounts]>,
+    teamOpenFigures(db, riskBy),
     flagsForPeriods({ db, config, now: () => now }, 'sla', [{ fromDay: day, toDay: day }, { fromDay: `${day.slice(0, 7)}-01`, toDay: day }]),
   ]);
+  const oldestOpen = open.oldest;
   const teams = new Set<string>([...daily, ...monthly].map((r) => r.dims.team!));
   for (const list of [open.openByKind, open.breached, open.atRisk, open.notActioned]) for (const r of list) teams.add(r.team);
   const goal = goalFor(config.goals, day);

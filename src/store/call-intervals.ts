@@ -2,6 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callCountSettings } from '../../db/schema.ts';
 import { callCountKeys, type CallCounts, type CountOptions } from '../calls/kpis.ts';
+import { executePrepared } from './prepared.ts';
 
 /**
  * The call figures' counts per queue and 15-minute interval (`call_interval_counts`, issue 12).
@@ -117,7 +118,7 @@ function rowsOf<T>(result: unknown): T[] {
 
 /** The thresholds the stored interval counts were counted with (null before any). */
 export async function intervalCountThresholds(db: Db): Promise<CountOptions | null> {
-  const [row] = await db.select().from(callCountSettings).where(eq(callCountSettings.id, true));
+  const [row] = await db.select().from(callCountSettings).where(eq(callCountSettings.id, true)).prepare('call-count-settings').execute();
   return row ? { shortAbandonSeconds: row.shortAbandonSeconds, serviceLevelSeconds: row.serviceLevelSeconds } : null;
 }
 
@@ -155,7 +156,7 @@ export type IntervalCounts = { start: number; counts: CallCounts };
 export async function intervalCountsBetween(db: Db, from: Date, to: Date, opts: { queue?: string } = {}): Promise<IntervalCounts[]> {
   const aggs = callCountKeys.map((k) => `${contributions[k].max ? 'max' : 'sum'}(${snake(k)})::float8 as "${k}"`).join(', ');
   const rows = rowsOf<Record<string, number | string>>(
-    await db.execute(sql`
+    await executePrepared(db, 'call-interval-counts', sql`
       select (extract(epoch from interval_start) * 1000)::float8 as start_ms, ${sql.raw(aggs)}
       from call_interval_counts
       where interval_start >= ${from.toISOString()}::timestamptz and interval_start < ${to.toISOString()}::timestamptz

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, like, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { callNames } from './call-names.ts';
+import { executePrepared } from './prepared.ts';
 import { callAgentEvents, callComputeMarks, callTailCursors, callVisits, emailContacts, metricValues, type NewCallVisitRow } from '../../db/schema.ts';
 import { visitKey, type CallVisit, type EmailContact } from '../calls/visit.ts';
 import type { AgentEvent, OpenVisit } from '../feeds/calls/queue-log.ts';
@@ -124,7 +125,7 @@ export async function* visitsArrivedBetween(db: Db, from: Date, to: Date, opts: 
   for (let t = from.getTime(); t < end; ) {
     const until = Math.min(end, t + window);
     const rows = rowsOf<RawVisit>(
-      await db.execute(sql`
+      await executePrepared(db, 'visits-arrived-between', sql`
         select source, call_id, queue, channel, ${epochMs('arrived_at')} as a, ${epochMs('answered_at')} as an, ${epochMs('ended_at')} as e,
           outcome, wait_seconds as w, talk_seconds as t, hold_seconds as h, wrap_seconds as wr, agent, transferred
         from call_visits
@@ -166,7 +167,9 @@ export async function waitingVisits(db: Db, opts: { queue?: string; arrivedAfter
     .select(visitColumns)
     .from(callVisits)
     .where(and(isNull(callVisits.endedAt), eq(callVisits.outcome, 'waiting'), gte(callVisits.arrivedAt, opts.arrivedAfter), opts.queue ? eq(callVisits.queue, opts.queue) : undefined))
-    .orderBy(asc(callVisits.arrivedAt));
+    .orderBy(asc(callVisits.arrivedAt))
+    .prepare('waiting-visits')
+    .execute();
   return rows.map(toVisit);
 }
 

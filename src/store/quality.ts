@@ -4,6 +4,7 @@
  */
 import { and, eq, gte, inArray, like, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { executePrepared } from './prepared.ts';
 import { rowsOf } from './sla-counts.ts';
 import { ingestRuns, rejectedRows, ticketHistory, ticketNoHistoryDays, ticketNoHistoryZones, tickets } from '../../db/schema.ts';
 
@@ -128,7 +129,7 @@ export async function flagEvidence(db: Db, q: FlagEvidenceQuery) {
   const h = q.noHistory;
   const noHistory = h ? jsonRows(sql`json_build_array(x.day, x.n)`, noHistoryDays(h.zone, h.fromDay, h.toDay)) : sql`'[]'::json`;
   const [row] = rowsOf<Record<'rejected' | 'skew' | 'delivered' | 'no_history', unknown>>(
-    await db.execute(sql`${h ? historySources : sql``} select ${rejected} as rejected, ${skew} as skew, ${delivered} as delivered, ${noHistory} as no_history`),
+    await executePrepared(db, 'flag-evidence', sql`${h ? historySources : sql``} select ${rejected} as rejected, ${skew} as skew, ${delivered} as delivered, ${noHistory} as no_history`),
   );
   return {
     rejected: jsonOf<[string, string, number, string[]][]>(row!.rejected).map(([feed, raw, runStartedAt, runTouchedDays]) => ({ feed, raw, runStartedAt, runTouchedDays })),

@@ -1,7 +1,8 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
-import { slaCounts, slaCountsMonth, slaOpenCounts, tickets, ticketSla } from '../../db/schema.ts';
+import { slaCounts, slaCountsMonth, tickets, ticketSla } from '../../db/schema.ts';
+import { executePrepared } from './prepared.ts';
 import { withoutParallelWorkers } from './serial-plan.ts';
 import { rowsOf } from './sla-counts.ts';
 import type { Grain } from '../sla/periods.ts';
@@ -104,16 +105,9 @@ function sourceRows(src: CountSource, q: CountsQuery, where: SQL, sign: 1 | -1):
 
 const monthStart = (day: string) => `${day.slice(0, 7)}-01`;
 
-/**
- * Every measure per period (and per `by` dimension), summed from the stored counts
- * (src/store/sla-counts.ts). Months, quarters and years read the month roll-up
- * (`sla_counts_month`, 12 × slices rows a year) and take back the days of their first and last
- * month outside [fromDay, toDay] from the day counts; days and weeks read the day counts. A
- * period and slice appears when any of its counts is above zero, as when it was counted from
- * tickets.
- */
-export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow[]> {
-    const rowsSql =
+/** One counts query's statement: period, `by` dims and every measure, grouped. */
+function countsSql(q: CountsQuery): SQL {
+  const rowsSql =
     q.grain === 'day' || q.grain === 'week'
       ? sourceRows(daySource, q, sql`${slaCounts.day} >= ${q.fromDay} and ${slaCounts.day} <= ${q.toDay}`, 1)
       : sql`${sourceRows(monthSource, q, sql`${slaCountsMonth.month} >= ${monthStart(q.fromDay)} and ${slaCountsMonth.month} <= ${monthStart(q.toDay)}`, 1)}
@@ -123,18 +117,45 @@ export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow
   const period = periodExpr(q.grain, x.day);
   const dimOf = (d: SliceDim) => dimExpr(d, x);
   const select = [sql`${period} as period`, ...q.by.map((d) => sql`${dimOf(d)} as ${sql.raw(d)}`), ...measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)})::int as ${sql.raw(`"${m}"`)}`)];
-  const result = rowsOf<Record<string, string | number>>(
-    await db.execute(sql`
+  return sql`
       select ${sql.join(select, sql`, `)}
       from (${rowsSql}) x
       group by ${sql.join([period, ...q.by.map(dimOf)], sql`, `)}
-      having ${sql.join(measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)}) <> 0`), sql` or `)}`),
-  );
-  return result.map((r) => ({
-    period: String(r.period),
-    dims: Object.fromEntries(q.by.map((d) => [d, String(r[d])])),
-    counts: Object.fromEntries(measures.map((m) => [m, Number(r[m])])) as Record<Measure, number>,
-  }));
+      having ${sql.join(measures.map((m) => sql`sum(x.${sql.raw(`"${m}"`)}) <> 0`), sql` or `)}`;
+}
+
+const countRowOf = (by: readonly SliceDim[], r: Record<string, string | number>): CountRow => ({
+  period: String(r.period),
+  dims: Object.fromEntries(by.map((d) => [d, String(r[d])])),
+  counts: Object.fromEntries(measures.map((m) => [m, Number(r[m])])) as Record<Measure, number>,
+});
+
+/**
+ * Every measure per period (and per `by` dimension), summed from the stored counts
+ * (src/store/sla-counts.ts). Months, quarters and years read the month roll-up
+ * (`sla_counts_month`, 12 × slices rows a year) and take back the days of their first and last
+ * month outside [fromDay, toDay] from the day counts; days and weeks read the day counts. A
+ * period and slice appears when any of its counts is above zero, as when it was counted from
+ * tickets.
+ */
+export async function attainmentCounts(db: Db, q: CountsQuery): Promise<CountRow[]> {
+  const result = rowsOf<Record<string, string | number>>(await executePrepared(db, 'sla-attainment-counts', countsSql(q)));
+  return result.map((r) => countRowOf(q.by, r));
+}
+
+/**
+ * Several counts queries with the same `by` in one statement (one round trip, e.g. the team
+ * leader's today and month to date): each query's rows exactly as attainmentCounts gives them.
+ */
+export async function attainmentCountsOf(db: Db, qs: readonly CountsQuery[]): Promise<CountRow[][]> {
+  const by = qs[0]!.by;
+  if (qs.some((q) => q.by.join() !== by.join())) throw new Error('attainmentCountsOf: every query must ask for the same dimensions');
+  // A constant per query says whose row it is; each query keeps its own grouping.
+  const parts = qs.map((q, i) => sql`select ${sql.raw(String(i))} as q, c.* from (${countsSql(q)}) c`);
+  const result = rowsOf<Record<string, string | number>>(await executePrepared(db, 'sla-attainment-counts-of', sql.join(parts, sql` union all `)));
+  const out: CountRow[][] = qs.map(() => []);
+  for (const r of result) out[Number(r.q)]!.push(countRowOf(by, r));
+  return out;
 }
 
 const listFields = {
@@ -196,7 +217,7 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
   const byDue = q.measure !== undefined || q.open === true ? sql`${ticketSla.dueAt} + interval '0 ms'` : asc(ticketSla.dueAt);
   const [counted, rows] = await Promise.all([
     // Every predicate is on ticket_sla (its own copy of the slice): the count needs no join.
-    db.select({ total: count() }).from(ticketSla).where(where),
+    db.select({ total: count() }).from(ticketSla).where(where).prepare('sla-tickets-count').execute(),
     withoutParallelWorkers(db, (tx) =>
       tx
         .select(listFields)
@@ -205,35 +226,75 @@ export async function listSlaTickets(db: Db, q: TicketListQuery) {
         .where(where)
         .orderBy(byDue, asc(tickets.openedAt), asc(tickets.id))
         .limit(q.limit)
-        .offset(q.offset),
+        .offset(q.offset)
+        .prepare('sla-tickets-list')
+        .execute(),
     ),
   ]);
   return { total: Number(counted[0]!.total), rows };
 }
 
+const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)::float8`;
+/** A JSON array of a subquery's rows, `[]` when it has none. */
+const jsonRows = (row: string, from: string) => `(select coalesce(json_agg(${row}), '[]'::json) from (${from}) x)`;
+const jsonOf = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+const teamOf = (column: string) => `coalesce(${column}, '${NONE}')`;
+
+/** The first open state of teams after `where` by the open-by-team index (the skip scan below). */
+const firstOpen = (where: string) => `(select s.team, s.ticket_id from ticket_sla s where s.resolved_at is null and ${where} order by s.team, s.opened_at, s.ticket_id limit 1)`;
+
+export type TeamOpenFigures = {
+  openByKind: { team: string; kind: string; n: number }[];
+  breached: { team: string; n: number }[];
+  atRisk: { team: string; n: number }[];
+  notActioned: { team: string; n: number }[];
+  /** The oldest open ticket of every team with open tickets. */
+  oldest: Map<string, { id: string; openedAt: Date }>;
+};
+
 /**
- * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"). Open by
- * kind and open breached from the open-state counts (`sla_open_counts`, kept by triggers on
- * ticket_sla); at risk from the running states due before the horizon (their partial index).
- * Only "not actioned" needs the ticket's own status and first response: the tickets without a
- * first response (their partial index) joined to the open states by primary key.
+ * Open-ticket figures per team for the team leader's day (METRICS.md §2, "Daily view"), in one
+ * statement (one round trip, not four), each part a JSON array:
+ * - open by kind and open breached from the open-state counts (`sla_open_counts`, kept by
+ *   triggers on ticket_sla; a few rows per team);
+ * - at risk from the running states due before the horizon (their partial index);
+ * - "not actioned", the only part that needs the ticket's own status and first response: the
+ *   tickets without a first response (their partial index) joined to the open states by key;
+ * - the oldest open ticket of every team: each team's first entry of the open-by-team index,
+ *   found by a skip scan (one probe per team, not a walk over every open state), then those few
+ *   tickets' ids by primary key; teamless open states are one more probe.
  */
-export async function openTicketsByTeam(db: Db, riskBy: Date) {
-  const team = dimExpr('team');
-  const open = isNull(ticketSla.resolvedAt);
-  const countTeam = dimExpr('team', { ...dimColumn, team: slaOpenCounts.team });
-  const n = sql<number>`sum(${slaOpenCounts.n})::int`;
-  const [openCounts, atRisk, notActioned] = await Promise.all([
-    // Open by kind and open breached from one read of the open-state counts (a few rows per team).
-    db.select({ team: countTeam, kind: sql<string>`${slaOpenCounts.kind}`, outcome: slaOpenCounts.outcome, n }).from(slaOpenCounts).groupBy(countTeam, slaOpenCounts.kind, slaOpenCounts.outcome),
-    db.select({ team, n: count() }).from(ticketSla).where(and(open, eq(ticketSla.outcome, 'in_progress'), lte(ticketSla.dueAt, riskBy))).groupBy(team),
-    db.execute(sql`
-      select coalesce(s.team, ${sql.raw(`'${NONE}'`)}) as team, count(*)::int as n
-      from tickets t join ticket_sla s on s.ticket_id = t.id
-      where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
-      group by 1`),
-  ]);
-  const rows = (Array.isArray(notActioned) ? notActioned : (notActioned as unknown as { rows: unknown[] }).rows) as { team: string; n: number }[];
+export async function teamOpenFigures(db: Db, riskBy: Date): Promise<TeamOpenFigures> {
+  const [row] = rowsOf<Record<'open_counts' | 'at_risk' | 'not_actioned' | 'oldest', unknown>>(
+    await executePrepared(db, 'sla-team-open-figures', sql`
+      with recursive o(team, ticket_id) as (
+        ${sql.raw(firstOpen('s.team is not null'))}
+        union all
+        select n.team, n.ticket_id from o cross join lateral ${sql.raw(firstOpen('s.team > o.team'))} n
+      ), teamless as ${sql.raw(firstOpen('s.team is null'))}
+      select
+        ${sql.raw(jsonRows('json_build_array(x.team, x.kind, x.outcome, x.n)', `select ${teamOf('team')} as team, kind, outcome, sum(n)::int as n from sla_open_counts group by 1, 2, 3`))} as open_counts,
+        (select coalesce(json_agg(json_build_array(x.team, x.n)), '[]'::json) from (
+          select ${sql.raw(teamOf('team'))} as team, count(*)::int as n from ticket_sla
+          where resolved_at is null and outcome = 'in_progress' and due_at <= ${riskBy.toISOString()}::timestamptz group by 1) x) as at_risk,
+        ${sql.raw(
+          jsonRows(
+            'json_build_array(x.team, x.n)',
+            `select ${teamOf('s.team')} as team, count(*)::int as n
+            from tickets t join ticket_sla s on s.ticket_id = t.id
+            where s.resolved_at is null and t.first_response_at is null and lower(coalesce(t.status, 'new')) in ('new', 'assigned')
+            group by 1`,
+          ),
+        )} as not_actioned,
+        ${sql.raw(
+          jsonRows(
+            `json_build_array(x.team, x.id, ${epochMs('x.opened_at')})`,
+            `select ${teamOf('y.team')} as team, t.external_id as id, t.opened_at
+            from (select * from o union all select * from teamless) y join tickets t on t.id = y.ticket_id`,
+          ),
+        )} as oldest`),
+  );
+  const openCounts = jsonOf<[string, string, string, number][]>(row!.open_counts).map(([team, kind, outcome, n]) => ({ team, kind, outcome, n }));
   const sums = <K extends string>(key: (r: (typeof openCounts)[number]) => K | null) => {
     const out = new Map<K, number>();
     for (const r of openCounts) {
@@ -248,26 +309,20 @@ export async function openTicketsByTeam(db: Db, riskBy: Date) {
     return { team: t, kind, n: v };
   });
   const breached = [...sums((r) => (r.outcome === 'breached' ? r.team : null))].filter(([, v]) => v > 0).map(([t, v]) => ({ team: t, n: v }));
-  return { openByKind, breached, atRisk, notActioned: rows.map((r) => ({ team: r.team, n: Number(r.n) })) };
+  const pairs = (v: unknown) => jsonOf<[string, number][]>(v).map(([team, n]) => ({ team, n: Number(n) }));
+  const oldest = jsonOf<[string, string, number][]>(row!.oldest).map(([team, id, openedAt]) => [team, { id, openedAt: new Date(openedAt) }] as const);
+  return { openByKind, breached, atRisk: pairs(row!.at_risk), notActioned: pairs(row!.not_actioned), oldest: new Map(oldest) };
 }
 
-/**
- * The oldest open ticket of every team with open tickets, in one query: each team's first entry
- * of the open-by-team index, found by a skip scan (one probe per team, not a walk over every
- * open state), then those few tickets' ids by primary key. Teamless open states are one more probe.
- */
+/** Open by kind, open breached, at risk and not actioned per team (teamOpenFigures without the oldest). */
+export async function openTicketsByTeam(db: Db, riskBy: Date) {
+  const { oldest: _, ...open } = await teamOpenFigures(db, riskBy);
+  return open;
+}
+
+/** The oldest open ticket of every team with open tickets (teamOpenFigures). */
 export async function oldestOpenByTeam(db: Db): Promise<Map<string, { id: string; openedAt: Date }>> {
-  const first = (where: string) => `(select s.team, s.ticket_id from ticket_sla s where s.resolved_at is null and ${where} order by s.team, s.opened_at, s.ticket_id limit 1)`;
-  const result = await db.execute(sql`
-    with recursive o(team, ticket_id) as (
-      ${sql.raw(first('s.team is not null'))}
-      union all
-      select n.team, n.ticket_id from o cross join lateral ${sql.raw(first('s.team > o.team'))} n
-    ), teamless as ${sql.raw(first('s.team is null'))}
-    select coalesce(x.team, ${sql.raw(`'${NONE}'`)}) as team, t.external_id as id, t.opened_at as "openedAt"
-    from (select * from o union all select * from teamless) x join tickets t on t.id = x.ticket_id`);
-  const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { team: string; id: string; openedAt: Date | string }[];
-  return new Map(rows.map((r) => [r.team, { id: r.id, openedAt: new Date(r.openedAt) }]));
+  return (await teamOpenFigures(db, new Date(0))).oldest;
 }
 
 /** The oldest open ticket of a team (its id for the link). */

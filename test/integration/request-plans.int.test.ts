@@ -36,12 +36,18 @@ describe.runIf(pg.available)('request-path query plans on a seeded PostgreSQL', 
   let client: postgres.Sql;
   let db: Db;
   const captured: { query: string; params: unknown[] }[] = [];
+  const prepared = new Set<string>();
 
   beforeAll(async () => {
     handle = await pg.open();
     const url = (handle.location.replace('postgres://', 'postgres://postgres@'));
     client = postgres(url, { max: 2, onnotice: () => {} });
-    db = drizzle(client, { schema, logger: { logQuery: (query, params) => void captured.push({ query, params }) } }) as unknown as Db;
+    // Which statements go as prepared statements (src/store/prepared.ts): their generic plans are checked too.
+    const unsafe = client.unsafe.bind(client);
+    const recording = new Proxy(client, {
+      get: (target, key) => (key === 'unsafe' ? (q: string, p?: never[], o?: { prepare?: boolean }) => (o?.prepare && prepared.add(q), unsafe(q, p, o)) : Reflect.get(target, key)),
+    });
+    db = drizzle(recording, { schema, logger: { logQuery: (query, params) => void captured.push({ query, params }) } }) as unknown as Db;
     await seedTickets(handle.db, 60_000, END);
     await seedVisits(handle.db, 200_000, END);
     // Per-ticket state written set-based (the plans, not the figures, are under test): outcomes
@@ -109,6 +115,19 @@ describe.runIf(pg.available)('request-path query plans on a seeded PostgreSQL', 
       const plan = (row!['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan;
       for (const table of seqScans(plan)) found.push(`${table}: ${query.slice(0, 160)}`);
     }
+    // A prepared statement (src/store/prepared.ts) may run PostgreSQL's generic plan, made without
+    // the parameters' values, from its sixth execution on: that plan must not scan them either.
+    expect(prepared.size).toBeGreaterThanOrEqual(8);
+    const generic = await client.reserve();
+    await generic.unsafe('set plan_cache_mode = force_generic_plan');
+    for (const { query, params } of captured.filter((c) => c.params.length > 0 && prepared.has(c.query))) {
+      await generic.unsafe(`prepare generic_plan as ${query}`);
+      const [row] = await generic.unsafe(`explain (format json) execute generic_plan(${params.map(() => 'null').join(', ')})`);
+      await generic.unsafe('deallocate generic_plan');
+      const plan = (row!['QUERY PLAN'] as { Plan: Plan }[])[0]!.Plan;
+      for (const table of seqScans(plan)) found.push(`${table} (generic plan): ${query.slice(0, 160)}`);
+    }
+    generic.release();
     expect(found).toEqual([]);
   });
 });
