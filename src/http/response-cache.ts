@@ -113,7 +113,6 @@ export function responseCache(opts: ResponseCacheOptions): MiddlewareHandler {
       if (made) {
         store(key, made);
         const rep = representationFor(c, made);
-        // Setting c.res keeps the made answer's headers but its content type: give every stored one.
         if (rep !== made) c.res = new Response(rep.body, { status: made.status, headers: { ...made.headers, 'content-encoding': 'gzip' } });
         c.header('etag', rep.etag);
         if (made.headers.vary !== undefined) c.header('vary', made.headers.vary);
@@ -131,7 +130,11 @@ export function responseCache(opts: ResponseCacheOptions): MiddlewareHandler {
   };
 }
 
-/** The answer as an entry, when it may be kept (a 200 without cookies); `c.res` stays readable. */
+/**
+ * The answer as an entry, when it may be kept (a 200 without cookies); `c.res` stays readable.
+ * A gzip answer made from it on the miss gets every stored header: setting `c.res` keeps the old
+ * answer's headers but not its content type.
+ */
 async function kept(c: Context, snapshot: string, keyBytes: number): Promise<Entry | undefined> {
   const res = c.res;
   if (res.status !== 200 || res.headers.has('set-cookie')) return undefined;

@@ -108,8 +108,9 @@ export async function fetchMonthlyFigures(db: Db, config: AppConfig, month: stri
     attainmentCounts(db, { fromDay: `${yearAgo}-01`, toDay: lastDay, grain: 'month', slice: {}, by: ['kind'] }),
     satisfactionByMonth(db, yearAgo, month),
     backlogByTeamAt(db, lastDay),
-    // A month that is over: its end's stored counts; one in progress counts up to now from the states.
-    monthEnd.getTime() === dayEnd.getTime() ? notActionedAtMonthEnd(db, zone, month) : notActionedByTeamAt(db, lastDay, dayEnd, monthEnd),
+    // A month that is over: its end's stored counts (once the SLA compute has counted the zone);
+    // one in progress counts up to now from the states.
+    (monthEnd.getTime() === dayEnd.getTime() ? notActionedAtMonthEnd(db, zone, month) : Promise.resolve(undefined)).then((stored) => stored ?? notActionedByTeamAt(db, lastDay, dayEnd, monthEnd)),
     callQueues(db),
     availabilityReport(db, config, { grain: 'month', from: yearAgo, to: month }, now),
     suppliedValuesOf(db, catalogue.map((m) => m.code)),

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.ts';
 import { evaluateTicket } from '../sla/evaluate.ts';
 import { nextCheckAt } from '../sla/next-check.ts';
 import { slaRules } from '../sla/rules.ts';
+import { countNotActionedZone } from '../store/not-actioned.ts';
 import { ticketsToEvaluate, toSlaTicket, type Candidate } from '../store/sla.ts';
 import { changeHorizon, computeState, countsDifferences, saveComputeState, saveSlaStates, slaColumns } from '../store/sla-counts.ts';
 import type { NewTicketSla, TicketSla } from '../../db/schema.ts';
@@ -125,6 +126,8 @@ export async function evaluateStaleTickets(db: Db, config: AppConfig, now: Date)
     await pages.return(undefined);
   }
   await saveComputeState(db, horizon, stamps);
+  // Once per zone for the database's life (the triggers keep it from then on): here, not on a report's GET.
+  await countNotActionedZone(db, rules.zone);
   return { evaluated, written, months: [...months].sort(), zone: rules.zone };
 }
 

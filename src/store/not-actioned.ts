@@ -29,27 +29,33 @@ function contributions(from: SQL, zones: SQL): SQL {
 /** Zones known to be counted, per database: a counted zone stays counted, so a request need not ask again. */
 const countedZones = new WeakMap<Db, Set<string>>();
 
-/**
- * Builds the not-actioned counts of `zone` once (the triggers keep them from then on). The share
- * lock waits for state writes in flight and holds new ones off until the counts are complete, so no
- * write falls between the count and the triggers (about 2 s at 3,000,000 states, once per zone).
- */
-async function ensureZoneCounted(db: Db, zone: string): Promise<void> {
+async function isZoneCounted(db: Db, zone: string): Promise<boolean> {
   const seen = countedZones.get(db) ?? new Set<string>();
   countedZones.set(db, seen);
-  if (seen.has(zone)) return;
+  if (seen.has(zone)) return true;
   const known = await db.select({ zone: slaNotActionedZones.zone }).from(slaNotActionedZones).where(eq(slaNotActionedZones.zone, zone));
-  if (known.length === 0) {
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`lock table ${ticketSla} in share mode`);
-      const added = await tx.insert(slaNotActionedZones).values({ zone }).onConflictDoNothing().returning();
-      if (added.length === 0) return; // another request counted it meanwhile
-      await tx.execute(sql`
-        insert into ${slaNotActionedMonths} (zone, month, team, n)
-        ${contributions(sql`ticket_sla`, sql`(select ${zone}::text as zone)`)}`);
-    });
-  }
-  seen.add(zone);
+  if (known.length > 0) seen.add(zone);
+  return known.length > 0;
+}
+
+/**
+ * Builds the not-actioned counts of `zone` once (the triggers keep them from then on). Called by
+ * the SLA compute, never by a read: a GET writes nothing (the response cache relies on it,
+ * docs/response-cache.md), and the first report does not wait the count (about 5 s at 3,000,000
+ * states). The share lock waits for state writes in flight and holds new ones off until the counts
+ * are complete, so no write falls between the count and the triggers.
+ */
+export async function countNotActionedZone(db: Db, zone: string): Promise<void> {
+  if (await isZoneCounted(db, zone)) return;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`lock table ${ticketSla} in share mode`);
+    const added = await tx.insert(slaNotActionedZones).values({ zone }).onConflictDoNothing().returning();
+    if (added.length === 0) return; // another compute counted it meanwhile
+    await tx.execute(sql`
+      insert into ${slaNotActionedMonths} (zone, month, team, n)
+      ${contributions(sql`ticket_sla`, sql`(select ${zone}::text as zone)`)}`);
+  });
+  countedZones.get(db)!.add(zone);
 }
 
 /**
@@ -57,9 +63,11 @@ async function ensureZoneCounted(db: Db, zone: string): Promise<void> {
  * (METRICS.md §2), for a month that is over: the same figure as `notActionedByTeamAt` (reports.ts)
  * with the month's end as the instant, as the SLA compute last saw the tickets (their team, opening,
  * judged resolution and first response, copied into `ticket_sla`), like the backlog beside it.
+ * `undefined` while the zone is not counted yet (before the first SLA compute of this zone): the
+ * caller counts from the states instead.
  */
 export async function notActionedAtMonthEnd(db: Db, zone: string, month: string) {
-  await ensureZoneCounted(db, zone);
+  if (!(await isZoneCounted(db, zone))) return undefined;
   const rows = rowsOf<{ team: string; n: number | string }>(
     await db.execute(sql`
       select coalesce(team, ${NONE}) as team, sum(n)::int as n

@@ -23,6 +23,13 @@ import { evaluateStaleTickets, verifySlaCounts } from '../../src/services/sla-co
 import { slaRules } from '../../src/sla/rules.ts';
 import { rowsOf } from '../../src/store/sla-counts.ts';
 import { notActionedAtMonthEnd, notActionedDifferences } from '../../src/store/not-actioned.ts';
+
+/** The stored month-end figure; the SLA compute has counted the zone, so it must be there. */
+async function storedNotActioned(db: Parameters<typeof notActionedAtMonthEnd>[0], zone: string, month: string) {
+  const rows = await notActionedAtMonthEnd(db, zone, month);
+  if (rows === undefined) throw new Error(`zone ${zone} not counted after an SLA compute`);
+  return rows;
+}
 import { backlogByTeamAt, notActionedByTeamAt, satisfactionByMonth, ticketsByChannelAndMonth } from '../../src/store/reports.ts';
 import { backends } from '../support/services.ts';
 
@@ -136,7 +143,7 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
         await evaluateStaleTickets(handle.db, configs[policy]!, new Date(now));
         // The stored day counts (satisfaction sums among them) equal a recount of ticket_sla, and the month roll-up their sum.
         expect(await verifySlaCounts(handle.db)).toEqual([]);
-        // The month-end not-actioned changes equal a recount of ticket_sla (once a read has counted the zone).
+        // The month-end not-actioned changes equal a recount of ticket_sla (the compute counted the zone).
         expect(await notActionedDifferences(handle.db)).toEqual([]);
         // Month ends (whole months from the month roll-up), days inside a month (its days from the
         // day counts), the day of the clocks' change and today.
@@ -147,7 +154,7 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
           // A month that is over (its end before now): the stored month-end counts give the same figure.
           if (lastDay.endsWith('-28') || lastDay.endsWith('-31')) {
             if (end.getTime() === dayStartMs(zone, addDays(lastDay, 1))) {
-              expect(sorted(await notActionedAtMonthEnd(handle.db, zone, lastDay.slice(0, 7)))).toEqual(want.notActioned);
+              expect(sorted(await storedNotActioned(handle.db, zone, lastDay.slice(0, 7)))).toEqual(want.notActioned);
               monthEnds++;
             }
           }
@@ -200,7 +207,7 @@ describe.each(backends.filter((b) => b.available))('the monthly report from stor
       { team: '(none)', n: 1 },
       { team: 'Desk', n: 1 },
     ];
-    expect(sorted(await notActionedAtMonthEnd(handle.db, zone, '2025-01'))).toEqual(handMade);
+    expect(sorted(await storedNotActioned(handle.db, zone, '2025-01'))).toEqual(handMade);
     expect(sorted(await notActionedByTeamAt(handle.db, '2025-01-31', new Date('2025-02-01T00:00:00Z'), new Date('2025-02-01T00:00:00Z')))).toEqual(handMade);
     // The earlier tickets' counts were taken back as their states were deleted with them.
     expect(await notActionedDifferences(handle.db)).toEqual([]);

@@ -58,11 +58,9 @@ export type CallIngestResult = RunProgress & {
 const MAX_WARNINGS = 100;
 /**
  * Where growing batches stop for calls (tickets go on to 20,000): a batch's visits live until it
- * is written, long enough to reach V8's old generation, which then grows with the batch; 5,000
- * kept an ingest's peak RSS under 300 MiB on PostgreSQL, but only just (BENCHMARKS.md,
- * bench:calls). Since a batch's key probe names only a few keys (bulk-calls.ts), a batch's fixed
- * cost is a dozen short statements: 3,000 costs little speed and about 15 MiB less peak RSS
- * (1,000,000 lines: 209–222 MiB at 2,500, 223–241 at 5,000; docs/calls-ingest.md).
+ * is written, long enough to reach V8's old generation, which then grows with the batch. A batch's
+ * fixed cost is a dozen short statements (the key probe names few keys): 3,000 costs little speed
+ * and keeps peak RSS well under 300 MiB on PostgreSQL (5,000 was near it; docs/calls-ingest.md).
  */
 const MAX_GROWN_BATCH = 3_000;
 
@@ -189,8 +187,7 @@ export class CallIngestRun {
     return this.pending >= this.size;
   }
 
-  // Growing batches when none is set (1,000 rows first, up to 20,000: see batchSizes).
-  private nextSize: () => number = batchSizes(undefined);
+  private nextSize: () => number = batchSizes(undefined); // growing batches when none is set (batchSizes)
   private size = 0;
 
   /**
