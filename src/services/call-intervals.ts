@@ -29,6 +29,21 @@ export async function fromStoredIntervals<T>(db: Db, count: CountOptions, zone: 
 export const quarterHourStart = (ms: number) => Math.floor(ms / INTERVAL_MS) * INTERVAL_MS;
 
 /**
+ * Today's counts so far, from the local day's start to `now`: the stored quarter hours plus the
+ * one in progress, or every visit of the day counted one by one when the stored counts cannot
+ * serve (other thresholds, a zone whose offset is not whole quarter hours). The one home for it:
+ * `/calls/now` and the month-end forecast (a day's visits counted one by one took ~0.9 s at a
+ * large centre's 330,000 a day).
+ */
+export async function todayCountsSoFar(db: Db, count: CountOptions, zone: string, dayStart: number, now: number, queue?: string): Promise<CallCounts> {
+  const stored = await fromStoredIntervals(db, count, zone, [dayStart, quarterHourStart(now)], () => countsSoFar(db, dayStart, now, count, queue));
+  if (stored) return stored;
+  const visits = [];
+  for await (const page of visitsArrivedBetween(db, new Date(dayStart), new Date(now + 1), { queue })) visits.push(...page);
+  return countVisits(visits, count);
+}
+
+/**
  * Counts of the visits that arrived in [from, at]: the stored intervals already complete at `at`,
  * plus the visits of the interval in progress counted one by one (those arrived after `at` are
  * not today's "so far"). `from` is a quarter-hour boundary.

@@ -1,13 +1,13 @@
 import type { Db } from '../../db/client.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
 import { forecastCalls, WINDOW_DAYS, type DayCounts } from '../calls/forecast.ts';
-import { callCountsFrom, countVisits } from '../calls/kpis.ts';
+import { callCountsFrom } from '../calls/kpis.ts';
 import { dayStartMs } from '../calls/periods.ts';
 import { CALLS_METRIC, callsRules } from '../calls/rules.ts';
 import { targetsInForce } from '../calls/targets.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import { visitsArrivedBetween } from '../store/calls.ts';
 import { queryMetric } from '../store/metrics.ts';
+import { todayCountsSoFar } from './call-intervals.ts';
 
 export type CallsForecastQuery = { month?: string; queue?: string };
 
@@ -34,9 +34,7 @@ export async function callsForecastFor(db: Db, config: AppConfig, q: CallsForeca
     for (const r of await queryMetric(db, { metric: CALLS_METRIC, grain: 'day', from, to: storedTo, dimKey })) days.push({ day: r.period, counts: callCountsFrom(r.counts) });
   }
   if (today >= firstDay && today <= lastDay) {
-    const visits = [];
-    for await (const page of visitsArrivedBetween(db, new Date(dayStartMs(zone, today)), new Date(now.getTime() + 1), { queue: q.queue })) visits.push(...page);
-    days.push({ day: today, counts: countVisits(visits, rules.count) });
+    days.push({ day: today, counts: await todayCountsSoFar(db, rules.count, zone, dayStartMs(zone, today), now.getTime(), q.queue) });
   }
   const targets = targetsInForce(rules.config.targets, firstDay);
   const forecast = forecastCalls(days, now.getTime(), {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { flagRows, qualityEvidence } from './quality.ts';
 import { addDays, localDayKey } from '../calendar/zone.ts';
-import { callCountsFrom, countVisits, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../calls/kpis.ts';
+import { callCountsFrom, emptyCallCounts, mergeCallCounts, serviceLevelVariants, worstDay, type CallCounts, type CountOptions, type ServiceLevelVariant } from '../calls/kpis.ts';
 import { countOpenDays, createCallAccumulator, daysOfPeriod, dayStartMs, intervalStartsBetween, localIsoMinute, nextMonth, periodBounds } from '../calls/periods.ts';
 import { CALLS_METRIC, EMAILS_METRIC, callsRules, type CallsRules } from '../calls/rules.ts';
 import { callFigures, targetsInForce } from '../calls/targets.ts';
@@ -10,7 +10,7 @@ import { periodEndDay, periodStartDay, defaultPeriodFrom } from '../sla/periods.
 import { visitsArrivedBetween, waitingVisits } from '../store/calls.ts';
 import { metricDimensionValues, queryMetric } from '../store/metrics.ts';
 import { metricRowsOfSlices } from '../store/reports.ts';
-import { countsSoFar, fromStoredIntervals, intervalPeriodCounts, quarterHourStart } from './call-intervals.ts';
+import { fromStoredIntervals, intervalPeriodCounts, todayCountsSoFar } from './call-intervals.ts';
 import { InputError } from './input-error.ts';
 
 /** A KPI query as the API takes it (src/http/routes/calls.ts validates it). */
@@ -223,7 +223,7 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
   // Who waits, today's counts so far and the flags' evidence: independent reads, one wave.
   const [waiting, stored, evidence] = await Promise.all([
     waitingVisits(db, { queue: q.queue, arrivedAfter: stale }),
-    fromStoredIntervals(db, rules.count, zone, [dayStart, quarterHourStart(now)], () => countsSoFar(db, dayStart, now, rules.count, q.queue)),
+    todayCountsSoFar(db, rules.count, zone, dayStart, now, q.queue),
     qualityEvidence(db, config, 'calls', today, today),
   ]);
   const queues = new Map<string, { queue: string; waiting: number; longestWaitSeconds: number; oldestArrivedAt: string }>();
@@ -233,13 +233,7 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
     if (!cur) queues.set(v.queue, { queue: v.queue, waiting: 1, longestWaitSeconds: w, oldestArrivedAt: new Date(v.arrivedAt).toISOString() });
     else cur.waiting += 1;
   }
-  let counts: CallCounts;
-  if (stored) counts = stored;
-  else {
-    const visits = [];
-    for await (const page of visitsArrivedBetween(db, new Date(dayStart), new Date(now + 1), { queue: q.queue })) visits.push(...page);
-    counts = countVisits(visits, rules.count);
-  }
+  const counts = stored;
   const oldest = waiting[0];
   const todaySoFar = {
     ...counts,
