@@ -221,7 +221,7 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
   const stale = new Date(now - rules.config.staleWaitingHours * 3_600_000);
   const dayStart = dayStartMs(zone, today);
   // Who waits, today's counts so far and the flags' evidence: independent reads, one wave.
-  const [waiting, stored, evidence] = await Promise.all([
+  const [waiting, counts, evidence] = await Promise.all([
     waitingVisits(db, { queue: q.queue, arrivedAfter: stale }),
     todayCountsSoFar(db, rules.count, zone, dayStart, now, q.queue),
     qualityEvidence(db, config, 'calls', today, today),
@@ -233,7 +233,6 @@ export async function callsNow(db: Db, config: AppConfig, q: { queue?: string },
     if (!cur) queues.set(v.queue, { queue: v.queue, waiting: 1, longestWaitSeconds: w, oldestArrivedAt: new Date(v.arrivedAt).toISOString() });
     else cur.waiting += 1;
   }
-  const counts = stored;
   const oldest = waiting[0];
   const todaySoFar = {
     ...counts,

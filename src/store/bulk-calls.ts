@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { visitKey } from '../calls/visit.ts';
 import type { AgentEvent } from '../feeds/calls/queue-log.ts';
-import { copyInto, CopyPieces, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, tryCopyInto, withStaging } from './bulk.ts';
+import { copyInto, CopyPieces, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, textArrayLiteral, tryCopyInto, withStaging } from './bulk.ts';
 import { notePath, plainFirst, type PlainFirst } from './bulk-plain.ts';
 import type { StoredVisit, UpsertCounts } from './calls.ts';
 
@@ -49,9 +49,6 @@ async function found(db: Db, checks: SQL[]): Promise<boolean> {
   return r.found === true || r.found === 't';
 }
 
-/** Values as one PostgreSQL array literal (a single parameter, whatever the batch's size). */
-const pgArray = (values: readonly string[]) => `{${values.map((v) => (/["\\]/.test(v) ? `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${v}"`)).join(',')}}`;
-
 /**
  * Whether a stored visit has one of `visits`' keys, in one statement that names only the keys
  * arrived up to `upTo` (the latest arrival the run has written): an index probe for each of those
@@ -78,15 +75,15 @@ async function anyVisitStored(db: Db, visits: readonly StoredVisit[], upTo = -In
     checks.push(
       keysStored(
         'call_visits',
-        sql`unnest(${pgArray(named.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${pgArray(named.map((v) => v.source))}::text[],
-          ${pgArray(named.map((v) => v.callId))}::text[], ${pgArray(named.map((v) => v.queue))}::text[]) k(a, s, c, q)`,
+        sql`unnest(${textArrayLiteral(named.map((v) => new Date(v.arrivedAt).toISOString()))}::timestamptz[], ${textArrayLiteral(named.map((v) => v.source))}::text[],
+          ${textArrayLiteral(named.map((v) => v.callId))}::text[], ${textArrayLiteral(named.map((v) => v.queue))}::text[]) k(a, s, c, q)`,
         sql`t.arrived_at = k.a and t.source = k.s and t.call_id = k.c and t.queue = k.q`,
       ),
     );
   }
   if (sources.size > 0) {
     checks.push(sql`exists (select 1 from call_visits t where t.arrived_at between ${new Date(from).toISOString()}::timestamptz and ${new Date(to).toISOString()}::timestamptz
-      and t.source = any(${pgArray([...sources])}::text[]))`);
+      and t.source = any(${textArrayLiteral([...sources])}::text[]))`);
   }
   return found(db, checks);
 }
@@ -188,7 +185,7 @@ export async function bulkInsertAgentEvents(db: Db, source: string, runId: numbe
     (refusedCopyRecovers(db) || !(await anyStored(
       db,
       'call_agent_events',
-      sql`unnest(${pgArray(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${pgArray(kept.map(({ key }) => key))}::text[]) k(a, key)`,
+      sql`unnest(${textArrayLiteral(kept.map(({ e }) => new Date(e.at).toISOString()))}::timestamptz[], ${textArrayLiteral(kept.map(({ key }) => key))}::text[]) k(a, key)`,
       sql`t.source = ${source} and t.at = k.a and t.key = k.key`,
     ))) &&
     (await tryCopyInto(db, 'call_agent_events', eventColumns, text))

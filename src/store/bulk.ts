@@ -77,8 +77,12 @@ export function csvLines(rows: Iterable<string[]>): string {
   return parts.join('\n');
 }
 
-/** Text values as one PostgreSQL array literal: a batch's keys as a single parameter, whatever its size. */
-export const textArrayLiteral = (values: readonly string[]) => `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+/**
+ * Text values as one PostgreSQL array literal: a batch's keys as a single parameter, whatever its
+ * size. Every element quoted (an empty string or NULL-looking text stays text); backslashes and
+ * quotes escaped only where there are some (most keys have none).
+ */
+export const textArrayLiteral = (values: readonly string[]) => `{${values.map((v) => (/["\\]/.test(v) ? `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"` : `"${v}"`)).join(',')}}`;
 
 const copyStatement = (table: string, columns: readonly string[], source: string) => `copy ${table} (${columns.join(', ')}) from ${source} with (format csv)`;
 
