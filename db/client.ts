@@ -6,6 +6,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDataFolder } from './data-lock.ts';
+import { socketWithoutNagle } from './pg-socket.ts';
 import * as schema from './schema.ts';
 
 /** The one database type the store is written against: PGlite and postgres.js share it. */
@@ -41,7 +42,12 @@ export type OpenOptions = {
 
 export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
   if (opts.url) {
-    const client = postgres(opts.url, { max: opts.max ?? 10, onnotice: () => {} });
+    const client = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      // A documented option (postgres.js's README, "Custom socket") its types leave out.
+      ...({ socket: socketWithoutNagle() } as Record<string, unknown>),
+    });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     const u = new URL(opts.url);
     return {
