@@ -91,6 +91,15 @@ async function migratedImage(): Promise<Blob> {
   }
 }
 
+/**
+ * A migrated embedded data folder on disk at `dir` (a process's `ATTAIN_DATA_DIR/pglite`), made
+ * from the same image and closed again: a child process then opens it without running initdb.
+ */
+export async function migratedPgliteFolder(dir: string): Promise<void> {
+  const handle = await openDatabase({ pgliteDir: dir, pgliteImage: await (image ??= migratedImage()) });
+  await handle.close();
+}
+
 export type Backend = { name: 'postgres' | 'pglite'; available: boolean; open: () => Promise<DbHandle> };
 
 /**
