@@ -104,7 +104,7 @@ async function pgliteTarget(): Promise<Target> {
  */
 async function untilHalfWay(child: AttainProcess, db: Db | undefined) {
   if (!db) {
-    await child.stderrMatches(/\d[\d,]* lines read…/, 60_000);
+    await child.stderrMatches(/\d[\d,]* lines read…/, 120_000);
     return;
   }
   const seen = await waitFor(
@@ -114,7 +114,7 @@ async function untilHalfWay(child: AttainProcess, db: Db | undefined) {
       const [run] = await db.select({ rowsRead: ingestRuns.rowsRead, status: ingestRuns.status }).from(ingestRuns);
       return run && run.rowsRead >= 20_000 ? run.status : undefined;
     },
-    60_000,
+    120_000,
     20,
   );
   expect(seen, 'the ingest should still run when seen past 20,000 lines').toBe('running');
@@ -132,7 +132,7 @@ describe.each(backends.filter((b) => b.available))('attain ingest calls SIGKILLe
     await clean?.close();
   });
 
-  it('leaves the same database as one clean run, and the re-run counts what the killed one kept', { timeout: 180_000 }, async () => {
+  it('leaves the same database as one clean run, and the re-run counts what the killed one kept', { timeout: 240_000 }, async () => {
     // One clean run of the same command in this process (the same options, the compute after it)
     // into a fresh database of the same kind, meanwhile: the killed command runs in a child.
     const rt = { env: loadEnv({}), config: loadAppConfig(), handle: clean };
