@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { visitKey } from '../calls/visit.ts';
 import type { AgentEvent } from '../feeds/calls/queue-log.ts';
-import { copyInto, CopyPieces, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, textArrayLiteral, tryCopyInto, withStaging } from './bulk.ts';
+import { copyInto, CopyPieces, instantField, instantOrNull, numberOrNull, oneRow, quoted, quotedOrNull, refusedCopyRecovers, textArrayLiteral, tryCopyInto, withStaging } from './bulk.ts';
 import { notePath, plainFirst, type PlainFirst } from './bulk-plain.ts';
 import type { StoredVisit, UpsertCounts } from './calls.ts';
 
@@ -20,7 +20,7 @@ const progress = (t: string) => `(case when ${t}.ended_at is not null then 2 whe
 /** One visit as a COPY line of `visitColumns` (one string, no array of cells: written per visit, millions of times). */
 function visitLine(v: StoredVisit, runId: string): string {
   return (
-    `${quoted(v.source)},${quoted(v.callId)},${quoted(v.queue)},${new Date(v.arrivedAt).toISOString()},${quoted(v.channel)},${instantOrNull(v.answeredAt)},` +
+    `${quoted(v.source)},${quoted(v.callId)},${quoted(v.queue)},${instantField(v.arrivedAt)},${quoted(v.channel)},${instantOrNull(v.answeredAt)},` +
     `${instantOrNull(v.endedAt)},${quoted(v.outcome)},${numberOrNull(v.waitSeconds)},${numberOrNull(v.talkSeconds)},${numberOrNull(v.holdSeconds)},` +
     `${numberOrNull(v.wrapSeconds)},${quotedOrNull(v.agent)},${v.transferred ? 't' : 'f'},${v.extra ? quoted(JSON.stringify(v.extra)) : ''},${runId}\n`
   );
@@ -176,7 +176,7 @@ export async function bulkInsertAgentEvents(db: Db, source: string, runId: numbe
     if (seen.has(id)) continue;
     seen.add(id);
     kept.push({ e, key });
-    copy.add(`${quoted(source)},${quoted(key)},${new Date(e.at).toISOString()},${quotedOrNull(e.callId)},${quotedOrNull(e.queue)},${quotedOrNull(e.agent)},${quoted(e.event)},${quoted(e.data)},${run}\n`);
+    copy.add(`${quoted(source)},${quoted(key)},${instantField(e.at)},${quotedOrNull(e.callId)},${quotedOrNull(e.queue)},${quotedOrNull(e.agent)},${quoted(e.event)},${quoted(e.data)},${run}\n`);
   }
   const text = copy.done();
   const columns = sql.raw(eventColumns.join(', '));

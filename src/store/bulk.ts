@@ -29,8 +29,6 @@ function driverOf(db: Db): { kind: 'postgres'; client: PostgresJsClient } | { ki
 export const quoted = (v: string) => (v.includes('"') ? `"${v.replaceAll('"', '""')}"` : `"${v}"`);
 /** A nullable text value: NULL is the empty unquoted field. */
 export const quotedOrNull = (v: string | null | undefined) => (v === null || v === undefined ? '' : quoted(v));
-/** An instant (UTC ms) as timestamptz input, or NULL. */
-export const instantOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : new Date(ms).toISOString());
 /**
  * An instant (UTC ms) as timestamptz input, written with integer arithmetic: `toISOString` costs
  * ~1.2 µs, this ~0.2 µs, and a ticket has up to four (bench:ingest). `YYYY-MM-DD HH:MMZ`, with
@@ -57,6 +55,9 @@ export function instantField(ms: number): string {
   const milli = rest % 1000;
   return `${dayPrefix}${two(h)}:${two(min)}:${two((rest - milli) / 1000)}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
 }
+
+/** An instant (UTC ms) as timestamptz input (instantField), or NULL. */
+export const instantOrNull = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : instantField(ms));
 
 /** A number, or NULL. */
 export const numberOrNull = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
@@ -221,23 +222,33 @@ export const refusedCopyRecovers = (db: Db): boolean => driverOf(db).kind === 'p
  */
 const COPY_PIECE_CHARS = 32 * 1024;
 
-/** COPY text built line by line as pieces of about COPY_PIECE_CHARS (for copyInto and tryCopyInto). */
+/**
+ * COPY text built line by line as pieces of about COPY_PIECE_CHARS (for copyInto and tryCopyInto).
+ * A piece is joined from its lines, one flat string: appended with `+=` it stayed a tree of a few
+ * objects a field until the driver read it, and the trees of the batch being built and of the
+ * one being written survived young-generation collections, copied at each (bench:calls:
+ * docs/calls-ingest.md, fifth pass).
+ */
 export class CopyPieces {
   readonly pieces: string[] = [];
-  private current = '';
+  private lines: string[] = [];
+  private chars = 0;
 
   add(line: string): void {
-    this.current += line;
-    if (this.current.length >= COPY_PIECE_CHARS) {
-      this.pieces.push(this.current);
-      this.current = '';
-    }
+    this.lines.push(line);
+    this.chars += line.length;
+    if (this.chars >= COPY_PIECE_CHARS) this.cut();
+  }
+
+  private cut(): void {
+    this.pieces.push(this.lines.join(''));
+    this.lines = [];
+    this.chars = 0;
   }
 
   /** The pieces, the last one included: call once, after the last line. */
   done(): string[] {
-    if (this.current !== '') this.pieces.push(this.current);
-    this.current = '';
+    if (this.chars > 0) this.cut();
     return this.pieces;
   }
 }
