@@ -86,6 +86,29 @@ describe.each(backends.filter((b) => b.available))('no-history day counts on $na
     for (const zone of ['Europe/London', 'UTC']) expect(await stored(handle, zone, '2025-03-01', '2025-04-30')).toEqual(await antiJoin(handle, zone, '2025-03-01', '2025-04-30'));
   });
 
+  it('marks, in one statement of three sources, only the inserted tickets whose history came first (migration 0024)', async () => {
+    await handle.db.execute(sql`delete from tickets`);
+    await handle.db.execute(sql`delete from ticket_history`);
+    // History first: p has P0 and P9 (outside the keys inserted below, P2..P6) and P3 (inside their
+    // range, not inserted) and P5 (inserted); q only Q9 (outside Q1..Q2); r has R1 (the one key inserted).
+    await handle.db.execute(sql`
+      insert into ticket_history (source, external_id, at, field, value)
+      select k.source, k.id, timestamptz '2025-05-06 08:00Z', 'status', 'In Progress'
+      from (values ('p', 'P0'), ('p', 'P3'), ('p', 'P5'), ('p', 'P9'), ('q', 'Q9'), ('r', 'R1')) k(source, id)`);
+    await handle.db.execute(sql`
+      insert into tickets (source, external_id, kind, priority, opened_at)
+      select k.source, k.id, 'incident', 'high', timestamptz '2025-05-06 09:00Z'
+      from (values ('p', 'P2'), ('p', 'P4'), ('p', 'P5'), ('p', 'P6'), ('q', 'Q1'), ('q', 'Q2'), ('r', 'R1')) k(source, id)`);
+    const marked = rowsOf<{ source: string; id: string }>(
+      await handle.db.execute(sql`select source, external_id as id from tickets where has_history order by 1, 2`),
+    );
+    // P5 and R1 have their own history; P2, P4, P6 (history around them, not theirs), Q1 and Q2 do not.
+    expect(marked).toEqual([{ source: 'p', id: 'P5' }, { source: 'r', id: 'R1' }]);
+    // Tue 6 May 2025 10:00 in London: the five without history, all three sources delivering history.
+    expect(await stored(handle, 'Europe/London', '2025-05-06', '2025-05-06')).toEqual([{ day: '2025-05-06', n: 5 }]);
+    expect(await stored(handle, 'Europe/London', '2025-05-06', '2025-05-06')).toEqual(await antiJoin(handle, 'Europe/London', '2025-05-06', '2025-05-06'));
+  });
+
   it('equals the anti-join after random ingests of tickets and histories in either order', async () => {
     await handle.db.execute(sql`delete from tickets`);
     await handle.db.execute(sql`delete from ticket_history`);
