@@ -103,7 +103,7 @@ export async function dumpStoredRows(source: DbHandle, target: string, tables: r
  * must not be one. Lines only: a slice must not cut a row (COPY's text format, or a format whose
  * values hold no line break).
  */
-export async function copyFileInSlices(pg: Pick<PgliteClient, 'query'>, statement: string, file: string): Promise<void> {
+export async function copyFileInSlices(pg: { query(q: string, p: unknown[], o: { blob: Blob }): Promise<unknown> }, statement: string, file: string): Promise<void> {
   let rest = Buffer.alloc(0);
   for await (const chunk of createReadStream(file, { highWaterMark: 16 << 20 }) as AsyncIterable<Buffer>) {
     const buf = Buffer.concat([rest, chunk]);
