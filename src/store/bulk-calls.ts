@@ -9,8 +9,9 @@ import type { StoredVisit, UpsertCounts } from './calls.ts';
 const visitDataColumns = [
   'channel', 'answered_at', 'ended_at', 'outcome', 'wait_seconds', 'talk_seconds', 'hold_seconds', 'wrap_seconds', 'agent', 'transferred', 'extra',
 ] as const;
-// call_visits' own columns but updated_at: those of the COPY straight in and of the staging table.
-const visitColumns = ['source', 'call_id', 'queue', 'arrived_at', ...visitDataColumns, 'ingest_run_id'];
+// call_visits' own columns but updated_at: those of the COPY straight in and of the staging table
+// (and of the benchmarks' real-table COPY, bench/real-table-copy.ts).
+export const visitColumns = ['source', 'call_id', 'queue', 'arrived_at', ...visitDataColumns, 'ingest_run_id'];
 const visitStaging =
   'source text, call_id text, queue text, arrived_at timestamptz, channel text, answered_at timestamptz, ended_at timestamptz, outcome text, ' +
   'wait_seconds float8, talk_seconds float8, hold_seconds float8, wrap_seconds float8, agent text, transferred boolean, extra jsonb, ingest_run_id bigint';
@@ -155,7 +156,8 @@ async function mergeVisits(tx: Db) {
     select (count(*) filter (where inserted))::int as inserted, count(*)::int as changed from m`);
 }
 
-const eventColumns = ['source', 'key', 'at', 'call_id', 'queue', 'agent', 'event', 'data', 'ingest_run_id'];
+// call_agent_events' columns, all of them (also the benchmarks' real-table COPY).
+export const eventColumns = ['source', 'key', 'at', 'call_id', 'queue', 'agent', 'event', 'data', 'ingest_run_id'];
 
 /**
  * Keeps agent events; an event already stored (same source, instant and fields) is skipped.
