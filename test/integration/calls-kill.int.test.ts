@@ -25,12 +25,12 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'attain-calls-kill-'));
 const file = path.join(tmp, 'queue_log');
 let generated: { lines: number; calls: number };
 beforeAll(async () => {
-  // 150,000 lines over 7 days: ⌈150,000 ÷ 2.92⌉ = 51,370 calls, some 20 batches (1,000, 2,000,
-  // then 3,000 rows of visits and agent events, about 2.6 lines a row). The command prints its
-  // progress every 100,000 lines read: the PGlite kill waits for that line, and the third of the
-  // file after it (six batches) leaves room for the kill to land before the end.
-  generated = await writeQueueLog(file, 150_000, Date.UTC(2025, 5, 2) / 1000, 7);
-  expect(generated.calls).toBe(51_370);
+  // 200,000 lines over 7 days: ⌈200,000 ÷ 2.92⌉ = 68,494 calls, some 15 batches (growing from
+  // 1,000 to 6,000 rows of visits and agent events, about 2.6 lines a row). The command prints its
+  // progress every 100,000 lines read: the PGlite kill waits for that line, and the half of the
+  // file after it (some eight batches) leaves room for the kill to land before the end.
+  generated = await writeQueueLog(file, 200_000, Date.UTC(2025, 5, 2) / 1000, 7);
+  expect(generated.calls).toBe(68_494);
 }, 60_000);
 afterAll(() => {
   killStartedAttain();
