@@ -30,8 +30,21 @@ describe.runIf(postgresAvailable)('PostgreSQL sockets without Nagle', () => {
     const before = seen.length;
     const h = await openDatabase({ url: pgAdminUrl, max: 3 });
     try {
-      // Three statements at once: the pool opens a connection for each.
-      const answers = await Promise.all([1, 2, 3].map((n) => h.db.execute(sql`select ${n}::int as n, pg_sleep(0.05)`)));
+      // Three transactions held open together (none commits until all three have run a statement):
+      // each holds a connection of its own, so the pool opens three.
+      let begun = 0;
+      let allBegun!: () => void;
+      const together = new Promise<void>((resolve) => (allBegun = resolve));
+      const answers = await Promise.all(
+        [1, 2, 3].map((n) =>
+          h.db.transaction(async (tx) => {
+            const r = await tx.execute(sql`select ${n}::int as n`);
+            if (++begun === 3) allBegun();
+            await together;
+            return r;
+          }),
+        ),
+      );
       expect(answers.map((r) => (r as unknown as { n: number }[])[0]!.n)).toEqual([1, 2, 3]);
     } finally {
       await h.close();

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { repoRoot as root } from './shared-data.ts';
 
 export type AttainEnd = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
